@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// pluginScript is a generated extras.d script shaped like a DevStack
+// plugin's dispatch script: a branch per phase, a service check, state
+// carried from the source phase.
+const pluginScript = `# generated plugin %[1]02d
+echo "%[1]02d-plugin $*" >> "$RECORD"
+if [[ "$1" == "source" ]]; then
+    PLUGIN_%[1]02d_DIR=$DEST/plugin-%[1]02d
+    function plugin_%[1]02d_configure {
+        local conf=$PLUGIN_%[1]02d_DIR/plugin.conf
+        echo "configure $conf" >> "$RECORD"
+    }
+elif [[ "$1" == "stack" && "$2" == "pre-install" ]]; then
+    :
+elif [[ "$1" == "stack" && "$2" == "install" ]]; then
+    if is_service_enabled demo; then
+        echo "install $PLUGIN_%[1]02d_DIR" >> "$RECORD"
+    fi
+elif [[ "$1" == "stack" && "$2" == "post-config" ]]; then
+    plugin_%[1]02d_configure
+elif [[ "$1" == "unstack" ]]; then
+    :
+fi
+`
+
+// generatedTree writes a plugin tree with n extras.d scripts.
+func generatedTree(b *testing.B, n int) string {
+	dir := b.TempDir()
+	writeFile(b, dir, "local.conf", `[[local|localrc]]
+DEST=$TOP_DIR/opt
+RECORD=$TOP_DIR/record.txt
+ENABLED_SERVICES=demo,n-cpu
+`)
+	for i := 10; i < 10+n; i++ {
+		writeFile(b, dir, fmt.Sprintf("extras.d/%02d-plugin.sh", i), fmt.Sprintf(pluginScript, i))
+	}
+	return dir
+}
+
+// BenchmarkHookDispatch times `devstack stack` on a tree of 50 extras.d
+// scripts against testdata/driver.sh, the same order in bash, alternating
+// the two in one run, and reports the ratio.
+func BenchmarkHookDispatch(b *testing.B) {
+	driver := filepath.Join(repoRoot(b), "testdata", "driver.sh")
+	ours, theirs := generatedTree(b, 50), generatedTree(b, 50)
+	var oursTime, bashTime time.Duration
+	for i := 0; i < b.N; i++ {
+		resetRecord(b, ours)
+		resetRecord(b, theirs)
+		start := time.Now()
+		mustSucceed(b, devstack(b, ours, "stack"), "devstack stack")
+		oursTime += time.Since(start)
+		start = time.Now()
+		mustSucceed(b, runCmd(b, theirs, "bash", driver, repoRoot(b), theirs, "stack"), "driver.sh stack")
+		bashTime += time.Since(start)
+		if i == 0 {
+			if d := diffLines(record(b, theirs), record(b, ours)); d != "" {
+				b.Fatalf("records differ: %s", d)
+			}
+		}
+	}
+	b.ReportMetric(float64(oursTime.Microseconds())/float64(b.N)/1000, "ms-devstack/op")
+	b.ReportMetric(float64(bashTime.Microseconds())/float64(b.N)/1000, "ms-bash/op")
+	b.ReportMetric(float64(oursTime)/float64(bashTime), "ratio")
+	b.Logf("devstack/bash time ratio over %d runs: %.2f", b.N, float64(oursTime)/float64(bashTime))
+}
+

@@ -1,0 +1,49 @@
+// Command devstack brings up, stops and cleans an OpenStack development
+// cloud, as DevStack's stack.sh, unstack.sh and clean.sh do.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"devstack"
+	"devstack/internal/cli"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := cli.NewCmdRoot(cli.Deps{
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		Environ:     os.Environ(),
+		Getenv:      os.Getenv,
+		Geteuid:     os.Geteuid,
+		DefaultTree: devstack.DefaultTree(),
+		Version:     version,
+	})
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	status := 1
+	var exitErr *cli.ExitError
+	if errors.As(err, &exitErr) {
+		status = exitErr.Status
+	}
+	if !errors.Is(err, cli.ErrReported) {
+		fmt.Fprintf(os.Stderr, "devstack: %v\n", err)
+	}
+	return status
+}

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"devstack/internal/config"
+	"devstack/internal/lifecycle"
+	"devstack/internal/logging"
+	"devstack/internal/tree"
+)
+
+// LifecycleOptions are what stack, unstack and clean take.
+type LifecycleOptions struct {
+	Deps     Deps
+	Settings config.Settings
+	Command  string
+	All      bool
+}
+
+func newLifecycleCmd(deps Deps, use, short string, runF func(context.Context, *LifecycleOptions) error) (*cobra.Command, *LifecycleOptions) {
+	opts := &LifecycleOptions{Deps: deps, Command: use}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := settings(cmd, deps)
+			if err != nil {
+				return err
+			}
+			opts.Settings = s
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return lifecycleRun(cmd.Context(), opts)
+		},
+	}
+	return cmd, opts
+}
+
+// NewCmdStack builds `devstack stack`.
+func NewCmdStack(deps Deps, runF func(context.Context, *LifecycleOptions) error) *cobra.Command {
+	cmd, _ := newLifecycleCmd(deps, "stack", "Bring the cloud up, as stack.sh", runF)
+	return cmd
+}
+
+// NewCmdUnstack builds `devstack unstack`.
+func NewCmdUnstack(deps Deps, runF func(context.Context, *LifecycleOptions) error) *cobra.Command {
+	cmd, opts := newLifecycleCmd(deps, "unstack", "Stop the cloud's services, as unstack.sh", runF)
+	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "also stop the shared services (database, message queue)")
+	return cmd
+}
+
+// NewCmdClean builds `devstack clean`.
+func NewCmdClean(deps Deps, runF func(context.Context, *LifecycleOptions) error) *cobra.Command {
+	cmd, _ := newLifecycleCmd(deps, "clean", "Stop everything and remove the cloud's state, as clean.sh", runF)
+	return cmd
+}
+
+// lifecycleRun runs a command's steps on the tree and reports the outcome.
+func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
+	if err := checkRoot(opts.Deps, opts.Settings); err != nil {
+		return err
+	}
+	t, err := tree.Open(opts.Settings.TopDir, opts.Deps.DefaultTree)
+	if err != nil {
+		return err
+	}
+	log, err := logging.New(opts.Deps.Stderr, opts.Settings.Verbose)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	log.Infof("devstack %s: %s (%s)", opts.Command, t.Top, t.Kind())
+	result, runErr := lifecycle.Execute(ctx, lifecycle.Options{
+		Tree:    t,
+		Command: opts.Command,
+		All:     opts.All,
+		Strict:  opts.Settings.Strict,
+		Log:     log,
+		Env:     opts.Deps.Environ,
+	})
+	report(log, opts, result, time.Since(start), runErr)
+	if err := log.Close(); err != nil && runErr == nil {
+		return err
+	}
+	if runErr != nil {
+		return &ExitError{Status: 1, Err: ErrReported}
+	}
+	return nil
+}
+
+// report prints the per-step times and, on failure, the error with the
+// scripts' last lines of output.
+func report(log *logging.Logger, opts *LifecycleOptions, result *lifecycle.Result, took time.Duration, runErr error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s timings (total %s):", opts.Command, took.Round(time.Millisecond))
+	for _, t := range result.Timings {
+		fmt.Fprintf(&b, "\n  %-22s %8s", t.Step, t.Duration.Round(time.Millisecond))
+	}
+	log.Infof("%s", b.String())
+	if path := log.Path(); path != "" {
+		log.Infof("log: %s", path)
+	}
+	if runErr == nil {
+		log.Infof("%s finished", opts.Command)
+		return
+	}
+	if tail := log.Tail(); len(tail) > 0 && !opts.Settings.Verbose {
+		log.Infof("last lines of output:\n  %s", strings.Join(tail, "\n  "))
+	}
+	log.Error(runErr.Error())
+}

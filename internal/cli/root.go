@@ -1,0 +1,79 @@
+// Package cli builds the devstack command line: one file per command, each
+// reading its flags and settings and making one call into the packages
+// that do the work.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"github.com/spf13/cobra"
+
+	"devstack/internal/config"
+)
+
+// Deps is what the commands need from the outside world, so tests can
+// provide their own.
+type Deps struct {
+	Stdout, Stderr io.Writer
+	// Environ is the process environment, KEY=VALUE.
+	Environ []string
+	Getenv  func(string) string
+	// Geteuid tells whether the tool runs as root.
+	Geteuid func() int
+	// DefaultTree is the embedded tree under plugin trees.
+	DefaultTree fs.FS
+	// Version is the build's version.
+	Version string
+}
+
+// ExitError carries an exit status for a failure already reported to the
+// user.
+type ExitError struct {
+	Status int
+	Err    error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// ErrReported marks an error the command already showed the user.
+var ErrReported = errors.New("reported")
+
+// NewCmdRoot builds the devstack command.
+func NewCmdRoot(deps Deps) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "devstack",
+		Short: "Bring up, stop and clean an OpenStack development cloud",
+		Long: `devstack runs a DevStack tree (a checkout with stackrc and functions) or a
+plugin tree (your extras.d scripts and lib/ plugins over the default tree
+built into this binary) the way stack.sh, unstack.sh and clean.sh do.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	config.AddFlags(root.PersistentFlags())
+	root.AddCommand(
+		NewCmdStack(deps, nil),
+		NewCmdUnstack(deps, nil),
+		NewCmdClean(deps, nil),
+		NewCmdSh(deps, nil),
+		NewCmdVersion(deps),
+	)
+	return root
+}
+
+// settings reads the tool's settings for a command.
+func settings(cmd *cobra.Command, deps Deps) (config.Settings, error) {
+	return config.LoadSettings(cmd.Flags(), deps.Getenv)
+}
+
+// checkRoot refuses root unless allowed, as stack.sh does.
+func checkRoot(deps Deps, s config.Settings) error {
+	if deps.Geteuid() != 0 || s.AllowRoot {
+		return nil
+	}
+	return fmt.Errorf("refusing to run as root: DevStack's scripts install and start services as a normal user and use sudo where they need it; " +
+		"run as that user, or pass --allow-root (or set DEVSTACK_ALLOW_ROOT=true) on a throwaway VM or CI machine")
+}

@@ -1,0 +1,100 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Settings are the tool's own settings, as opposed to the shell variables
+// of local.conf.
+type Settings struct {
+	// TopDir is the tree to work on.
+	TopDir string
+	// AllowRoot lets the tool run as root.
+	AllowRoot bool
+	// Strict refuses a user's extras.d scripts in reserved ranges.
+	Strict bool
+	// Verbose shows the scripts' output on the console.
+	Verbose bool
+}
+
+// settingKeys are the settings' names: the flags' names, DEVSTACK_* in the
+// environment with - as _, and keys of the config file.
+var settingKeys = []string{"top-dir", "allow-root", "strict", "verbose"}
+
+// AddFlags declares the settings' flags.
+func AddFlags(flags *pflag.FlagSet) {
+	flags.String("top-dir", "", "the tree to work on (default: the current directory)")
+	flags.Bool("allow-root", false, "run as root, which DevStack refuses by default")
+	flags.Bool("strict", false, "refuse a user's extras.d scripts in the reserved ranges 00-09 and 90-99")
+	flags.BoolP("verbose", "v", false, "show the scripts' output on the console")
+	flags.String("config", "", "settings file (default: $XDG_CONFIG_HOME/devstack/config.yaml, if present)")
+}
+
+// LoadSettings reads the settings: flags, then DEVSTACK_* environment
+// variables, then the config file, then defaults.
+func LoadSettings(flags *pflag.FlagSet, getenv func(string) string) (Settings, error) {
+	v := viper.New()
+	for _, key := range settingKeys {
+		if err := v.BindPFlag(key, flags.Lookup(key)); err != nil {
+			return Settings{}, err
+		}
+		// viper's AutomaticEnv reads the real environment; bind through
+		// getenv so callers (and tests) choose the environment.
+		if value := getenv("DEVSTACK_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))); value != "" {
+			v.Set(key, value)
+			if f := flags.Lookup(key); f != nil && f.Changed {
+				v.Set(key, f.Value.String())
+			}
+		}
+	}
+	path, explicit := configFile(flags, getenv)
+	if path != "" {
+		v.SetConfigFile(path)
+		if err := v.ReadInConfig(); err != nil {
+			var notFound *os.PathError
+			if explicit || !errors.As(err, &notFound) {
+				return Settings{}, fmt.Errorf("reading settings file %s: %w", path, err)
+			}
+		}
+	}
+	s := Settings{
+		TopDir:    v.GetString("top-dir"),
+		AllowRoot: v.GetBool("allow-root"),
+		Strict:    v.GetBool("strict"),
+		Verbose:   v.GetBool("verbose"),
+	}
+	if s.TopDir == "" {
+		dir, err := os.Getwd()
+		if err != nil {
+			return Settings{}, err
+		}
+		s.TopDir = dir
+	}
+	return s, nil
+}
+
+// configFile is the settings file to read and whether the user named it.
+func configFile(flags *pflag.FlagSet, getenv func(string) string) (string, bool) {
+	if f := flags.Lookup("config"); f != nil && f.Value.String() != "" {
+		return f.Value.String(), true
+	}
+	if path := getenv("DEVSTACK_CONFIG"); path != "" {
+		return path, true
+	}
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return "", false
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "devstack", "config.yaml"), false
+}

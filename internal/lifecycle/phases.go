@@ -1,0 +1,538 @@
+package lifecycle
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"devstack/internal/config"
+	"devstack/internal/hypervisor"
+	"devstack/internal/shell"
+	"devstack/internal/tree"
+)
+
+// readConfiguration checks every script the run will source, then starts
+// the session and evaluates the configuration: the tree's functions,
+// local.conf's [[local|localrc]] (or a legacy localrc), stackrc and, after
+// a stack, .stackenv.
+func readConfiguration(r *Run) error {
+	if err := r.preflight(); err != nil {
+		return err
+	}
+	session, err := shell.New(shell.Options{
+		Dir:      r.Tree.Top,
+		Env:      r.Env,
+		Stdout:   r.Log.Output(),
+		Stderr:   r.Log.Output(),
+		Trace:    r.Log.Trace(),
+		Overlay:  r.Tree,
+		Reporter: r.Log,
+	})
+	if err != nil {
+		return err
+	}
+	r.session = session
+	if !r.bestEffort() {
+		if err := session.SetErrexit(true); err != nil {
+			return err
+		}
+	}
+	q, err := syntax.Quote(r.Tree.Top, syntax.LangBash)
+	if err != nil {
+		return err
+	}
+	if err := session.Eval(r.ctx, "TOP_DIR", "TOP_DIR="+q); err != nil {
+		return err
+	}
+	if r.Tree.Exists("functions") {
+		if err := r.source("functions"); err != nil {
+			return err
+		}
+	}
+	if err := r.evalLocalrc(); err != nil {
+		return err
+	}
+	if !r.Tree.Exists("stackrc") {
+		return fatalError{fmt.Errorf("%s has no stackrc", r.Tree.Top)}
+	}
+	if err := r.source("stackrc"); err != nil {
+		return err
+	}
+	if r.Command != "stack" {
+		if _, err := os.Stat(r.Tree.Path(".stackenv")); err == nil {
+			if err := r.source(".stackenv"); err != nil {
+				return err
+			}
+		}
+	}
+	if err := r.openLogFile(); err != nil {
+		return err
+	}
+	r.Log.Debugf("%s on %s (%s), ENABLED_SERVICES=%s", r.Command, r.Tree.Top, r.Tree.Kind(), session.Var("ENABLED_SERVICES"))
+	return r.checkPlugin()
+}
+
+// preflight parses local.conf and every script the run sources before
+// anything runs, and refuses reserved sequence numbers under --strict.
+func (r *Run) preflight() error {
+	conf, err := config.ParseLocalConf(r.Tree.Path("local.conf"))
+	if err != nil {
+		return fatalError{err}
+	}
+	r.conf = conf
+	if r.hooks, err = r.Tree.Hooks(); err != nil {
+		return fatalError{err}
+	}
+	if r.libs, err = r.Tree.LibFiles(); err != nil {
+		return fatalError{err}
+	}
+	var reserved []tree.Hook
+	for _, h := range r.hooks {
+		if h.Reserved() {
+			reserved = append(reserved, h)
+		}
+	}
+	if len(reserved) > 0 && !r.nested {
+		if r.Strict {
+			return fatalError{&tree.ReservedError{Hooks: reserved}}
+		}
+		for _, h := range reserved {
+			r.Log.Warning(fmt.Sprintf("%s uses sequence number %02d, reserved (%s) for the tool's own scripts; it runs, but rename it into 10-89 (--strict refuses it)",
+				h.Rel, h.Seq, tree.ReservedRange(h.Seq)))
+		}
+	}
+	if text, ok := r.localrcText(); ok {
+		if err := shell.Parse("local.conf", []byte(text)); err != nil {
+			return fatalError{err}
+		}
+	}
+	scripts := []string{"functions", "localrc", "stackrc"}
+	for _, h := range r.hooks {
+		scripts = append(scripts, h.Rel)
+	}
+	scripts = append(scripts, r.libs...)
+	for _, rel := range scripts {
+		if err := r.parse(rel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parse checks that a tree-relative script, if present, is valid bash.
+func (r *Run) parse(rel string) error {
+	if !r.Tree.Exists(rel) {
+		return nil
+	}
+	data, err := r.Tree.ReadFile(rel)
+	if err != nil {
+		return fatalError{err}
+	}
+	if err := shell.Parse(rel, data); err != nil {
+		return fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
+	}
+	return nil
+}
+
+// localrcText is local.conf's [[local|localrc]] sections as one script
+// whose lines keep their local.conf line numbers, so errors point there.
+func (r *Run) localrcText() (string, bool) {
+	var lines []string
+	for _, sec := range r.conf.Phase("local") {
+		if sec.File != "localrc" {
+			continue
+		}
+		for _, l := range sec.Body {
+			for len(lines) < l.Num-1 {
+				lines = append(lines, "")
+			}
+			lines = append(lines, l.Text)
+		}
+	}
+	if lines == nil {
+		return "", false
+	}
+	return strings.Join(lines, "\n") + "\n", true
+}
+
+// evalLocalrc evaluates the user's settings before stackrc's defaults. A
+// legacy localrc file is used instead of the local.conf section.
+func (r *Run) evalLocalrc() error {
+	if _, err := os.Stat(r.Tree.Path("localrc")); err == nil {
+		if !r.nested {
+			r.Log.Warning("using the legacy localrc file; local.conf's [[local|localrc]] section is ignored. Move its settings into local.conf")
+		}
+		return r.source("localrc")
+	}
+	text, ok := r.localrcText()
+	if !ok {
+		return nil
+	}
+	if err := r.session.Eval(r.ctx, "local.conf", text); err != nil {
+		return r.fail("local.conf [[local|localrc]]", err)
+	}
+	return nil
+}
+
+// source sources a tree-relative file with no arguments.
+func (r *Run) source(rel string) error {
+	if err := r.session.Source(r.ctx, r.Tree.Path(rel)); err != nil {
+		return r.fail(r.Tree.Origin(rel), err)
+	}
+	return nil
+}
+
+// openLogFile starts the LOGFILE once LOGDIR and LOGFILE are known. clean
+// keeps none: it removes LOGDIR.
+func (r *Run) openLogFile() error {
+	if r.nested || r.Command == "clean" {
+		return nil
+	}
+	logfile := r.session.Var("LOGFILE")
+	logdir := r.session.Var("LOGDIR")
+	switch {
+	case logfile == "" && logdir == "":
+		return nil
+	case logfile == "":
+		logfile = filepath.Join(logdir, r.Command+".sh.log")
+	case !strings.Contains(logfile, "/") && logdir != "":
+		logfile = filepath.Join(logdir, logfile)
+	}
+	if err := r.Log.OpenFile(logfile); err != nil {
+		return fatalError{err}
+	}
+	return nil
+}
+
+// enabled answers is_service_enabled in the session.
+func (r *Run) enabled(services ...string) bool {
+	ok, err := r.session.IsServiceEnabled(r.ctx, services...)
+	return ok && err == nil
+}
+
+// pluginToLoad is the hypervisor plugin the session sources: none unless
+// nova is enabled. A VIRT_DRIVER with no plugin is refused while n-cpu is
+// enabled, and passed over otherwise, as DevStack does.
+func (r *Run) pluginToLoad() (string, error) {
+	if !r.enabled("nova") {
+		return "", nil
+	}
+	driver := r.session.Var("VIRT_DRIVER")
+	if rel, found := hypervisor.Resolve(r.Tree, driver); found {
+		return rel, nil
+	}
+	if r.enabled("n-cpu") {
+		return "", r.fail("hypervisor plugin", hypervisor.Missing(r.Tree, driver))
+	}
+	return "", nil
+}
+
+// checkPlugin refuses a missing plugin and parses the one that will be
+// sourced, before any hook runs.
+func (r *Run) checkPlugin() error {
+	rel, err := r.pluginToLoad()
+	if rel == "" || err != nil {
+		return err
+	}
+	return r.parse(rel)
+}
+
+// sourceLibraries sources the service libraries, then the hypervisor plugin
+// if nova is enabled, and checks the plugin's functions.
+func sourceLibraries(r *Run) error {
+	for _, lib := range r.libs {
+		if err := r.source(lib); err != nil {
+			return err
+		}
+	}
+	rel, err := r.pluginToLoad()
+	if rel == "" || err != nil {
+		return err
+	}
+	// override_defaults may have changed VIRT_DRIVER since the check.
+	if err := r.parse(rel); err != nil {
+		return err
+	}
+	if err := r.source(rel); err != nil {
+		return err
+	}
+	if err := hypervisor.Check(r.Tree.Origin(rel), r.session.HasFunc); err != nil {
+		return r.fail(r.Tree.Origin(rel), fatalError{err})
+	}
+	r.plugin = rel
+	return nil
+}
+
+// hook sources every extras.d script with the phase's arguments.
+func hook(mode string, phase ...string) func(r *Run) error {
+	args := append([]string{mode}, phase...)
+	return func(r *Run) error {
+		for _, h := range r.hooks {
+			if err := r.session.Source(r.ctx, r.Tree.Path(h.Rel), args...); err != nil {
+				if err := r.fail(r.Tree.Origin(h.Rel), err); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// call runs a shell function if the session defines it.
+func (r *Run) call(fn string, args ...string) error {
+	if !r.session.HasFunc(fn) {
+		return nil
+	}
+	if err := r.session.Call(r.ctx, fn, args...); err != nil {
+		return r.fail(fn, err)
+	}
+	return nil
+}
+
+// serviceFuncs are the functions a service library's step calls, for
+// service NAME: action_NAME, then init_NAME after configuring.
+func serviceFuncs(action, name string) []string {
+	if action == "configure" {
+		return []string{"configure_" + name, "init_" + name}
+	}
+	return []string{action + "_" + name}
+}
+
+// services calls each enabled service library's functions for action, in
+// library order, then the hypervisor plugin's hvFunc if gate is enabled.
+func services(action, gate, hvFunc string) func(r *Run) error {
+	return func(r *Run) error {
+		for _, lib := range r.libs {
+			name := tree.ServiceName(lib)
+			if !r.enabled(name) {
+				continue
+			}
+			for _, fn := range serviceFuncs(action, name) {
+				if err := r.call(fn); err != nil {
+					return err
+				}
+			}
+		}
+		if r.plugin != "" && r.enabled(gate) {
+			return r.call(hvFunc)
+		}
+		return nil
+	}
+}
+
+// sharedServices are stopped only by unstack --all: other clouds on the
+// host may use them.
+var sharedServices = []string{"database", "rpc_backend"}
+
+// stopServices stops the hypervisor, then the enabled services in the
+// reverse of their start order.
+func stopServices(r *Run) error {
+	if r.plugin != "" && r.enabled("n-cpu") {
+		if err := r.call("stop_nova_hypervisor"); err != nil {
+			return err
+		}
+	}
+	for _, lib := range slices.Backward(r.libs) {
+		name := tree.ServiceName(lib)
+		if slices.Contains(sharedServices, name) && !r.All {
+			continue
+		}
+		if !r.enabled(name) {
+			continue
+		}
+		if err := r.call("stop_" + name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unstackAll runs a whole unstack --all in a session of its own; its
+// failures count as clean's.
+func unstackAll(r *Run) error {
+	nested := &Run{Options: r.Options, ctx: r.ctx}
+	nested.Command = "unstack"
+	nested.All = true
+	nested.nested = true
+	// unstack.sh inherits what clean.sh exported.
+	nested.Env = r.session.Environ()
+	err := nested.execute(unstackSteps)
+	r.failures = append(r.failures, nested.failures...)
+	var failures *FailuresError
+	if err != nil && !errors.As(err, &failures) {
+		return r.fail("unstack --all", err)
+	}
+	return nil
+}
+
+// cleanUpServices runs the hypervisor's and every service library's
+// cleanup, enabled or not, as clean.sh does.
+func cleanUpServices(r *Run) error {
+	if r.plugin != "" && r.enabled("nova") {
+		if err := r.call("cleanup_nova_hypervisor"); err != nil {
+			return err
+		}
+	}
+	for _, lib := range slices.Backward(r.libs) {
+		if err := r.call("cleanup_" + tree.ServiceName(lib)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeState removes DATA_DIR, LOGDIR and .stackenv.
+func removeState(r *Run) error {
+	for _, name := range []string{"DATA_DIR", "LOGDIR"} {
+		dir := r.session.Var(name)
+		if dir == "" {
+			continue
+		}
+		if err := safeToRemove(r, dir); err != nil {
+			if err := r.fail("removing "+name, err); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			if err := r.fail("removing "+name, err); err != nil {
+				return err
+			}
+		}
+	}
+	if err := os.Remove(r.Tree.Path(".stackenv")); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return r.fail("removing .stackenv", err)
+	}
+	return nil
+}
+
+// safeToRemove refuses directories whose removal would destroy more than
+// a run's state: the root, the tree itself or a directory above it.
+func safeToRemove(r *Run, dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if abs == "/" || abs == r.Tree.Top || strings.HasPrefix(r.Tree.Top+"/", abs+"/") {
+		return fmt.Errorf("refusing to remove %s: it holds the tree %s", abs, r.Tree.Top)
+	}
+	return nil
+}
+
+// systemSetUp creates DEST, DATA_DIR and LOGDIR, and installs the
+// packages the tree lists for the enabled services.
+func systemSetUp(r *Run) error {
+	for _, name := range []string{"DEST", "DATA_DIR", "LOGDIR"} {
+		dir := r.session.Var(name)
+		if dir == "" {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return r.fail("creating "+name, err)
+		}
+	}
+	pkgs, err := r.packages()
+	if err != nil {
+		return r.fail("package lists", err)
+	}
+	if len(pkgs) == 0 {
+		return nil
+	}
+	if err := r.session.Call(r.ctx, "install_package", pkgs...); err != nil {
+		return r.fail("install_package", err)
+	}
+	return nil
+}
+
+// packages reads the tree's package lists, files/debs/NAME on Debian and
+// Ubuntu, files/rpms/NAME elsewhere, for "general" and each enabled
+// service library. Lines hold one package; # starts a comment.
+func (r *Run) packages() ([]string, error) {
+	dir := "files/rpms"
+	if _, err := os.Stat("/etc/debian_version"); err == nil {
+		dir = "files/debs"
+	}
+	names := []string{"general"}
+	for _, lib := range r.libs {
+		if name := tree.ServiceName(lib); r.enabled(name) {
+			names = append(names, name)
+		}
+	}
+	var pkgs []string
+	for _, name := range names {
+		rel := dir + "/" + name
+		if !r.Tree.Exists(rel) {
+			continue
+		}
+		data, err := r.Tree.ReadFile(rel)
+		if err != nil {
+			return nil, err
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			line, _, _ = strings.Cut(line, "#")
+			if fields := strings.Fields(line); len(fields) > 0 && !slices.Contains(pkgs, fields[0]) {
+				pkgs = append(pkgs, fields[0])
+			}
+		}
+	}
+	return pkgs, nil
+}
+
+// merge merges local.conf's sections of a phase into their files.
+func merge(phase string) func(r *Run) error {
+	return func(r *Run) error {
+		for _, sec := range r.conf.Phase(phase) {
+			what := fmt.Sprintf("local.conf:%d [[%s|%s]]", sec.Line, sec.Phase, sec.File)
+			file, err := r.session.Expand(sec.File)
+			if err != nil {
+				return r.fail(what, err)
+			}
+			opts, err := sec.Options()
+			if err != nil {
+				return r.fail(what, err)
+			}
+			if err := config.Merge(file, opts); err != nil {
+				return r.fail(what, err)
+			}
+			r.Log.Debugf("merged %s into %s", what, file)
+		}
+		return nil
+	}
+}
+
+// stackenvVars are the settings a stack leaves in .stackenv for unstack
+// and clean.
+var stackenvVars = []string{
+	"DEST", "DATA_DIR", "LOGDIR", "LOGFILE", "ENABLED_SERVICES", "DISABLED_SERVICES",
+	"SERVICE_HOST", "SERVICE_PROTOCOL", "HOST_IP", "VIRT_DRIVER",
+}
+
+// writeStackenv records the settings of the finished stack.
+func writeStackenv(r *Run) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# settings of the stack finished %s\n", time.Now().Format(time.RFC3339))
+	for _, name := range stackenvVars {
+		value := r.session.Var(name)
+		if name == "LOGFILE" && value == "" {
+			value = r.Log.Path()
+		}
+		if value == "" {
+			continue
+		}
+		q, err := syntax.Quote(value, syntax.LangBash)
+		if err != nil {
+			return r.fail(".stackenv", err)
+		}
+		fmt.Fprintf(&b, "%s=%s\n", name, q)
+	}
+	if err := os.WriteFile(r.Tree.Path(".stackenv"), []byte(b.String()), 0o644); err != nil {
+		return r.fail(".stackenv", err)
+	}
+	return nil
+}

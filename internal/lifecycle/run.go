@@ -1,0 +1,179 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"devstack/internal/config"
+	"devstack/internal/logging"
+	"devstack/internal/shell"
+	"devstack/internal/tree"
+)
+
+// Options describe one command's run.
+type Options struct {
+	Tree *tree.Tree
+	// Command is "stack", "unstack" or "clean".
+	Command string
+	// All stops the shared services too (unstack --all).
+	All bool
+	// Strict refuses a user's scripts in reserved ranges.
+	Strict bool
+	// Log is where the run reports.
+	Log *logging.Logger
+	// Env is the environment the scripts start with.
+	Env []string
+	// nested marks the unstack a clean runs.
+	nested bool
+}
+
+// Run is one session working through a command's steps.
+type Run struct {
+	Options
+	ctx     context.Context
+	session *shell.Session
+	conf    *config.LocalConf
+	hooks   []tree.Hook
+	libs    []string
+	// plugin is the hypervisor plugin the session sourced, "" if none.
+	plugin string
+	// step is the step under way, for messages.
+	step     string
+	failures []Failure
+	timings  []Timing
+}
+
+// Timing is how long a step took.
+type Timing struct {
+	Step     string
+	Duration time.Duration
+}
+
+// Failure is a step of a best-effort command (unstack, clean) that did not
+// succeed; the command goes on.
+type Failure struct {
+	Step string
+	What string
+	Err  error
+}
+
+func (f Failure) String() string {
+	return fmt.Sprintf("[%s] %s: %v", f.Step, f.What, f.Err)
+}
+
+// StepError stops a stack: it names the phase, the script and, through Err,
+// the line.
+type StepError struct {
+	Command string
+	Step    string
+	What    string
+	Err     error
+}
+
+func (e *StepError) Error() string {
+	msg := fmt.Sprintf("%s failed in phase %q", e.Command, e.Step)
+	if e.What != "" && !strings.HasPrefix(e.Err.Error(), e.What) {
+		msg += ": " + e.What
+	}
+	return msg + ": " + e.Err.Error()
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// FailuresError ends a best-effort command some of whose steps failed.
+type FailuresError struct {
+	Command  string
+	Failures []Failure
+}
+
+func (e *FailuresError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s ran every step, but %d failed:", e.Command, len(e.Failures))
+	for _, f := range e.Failures {
+		b.WriteString("\n  - " + f.String())
+	}
+	return b.String()
+}
+
+// Result is what a finished run reports.
+type Result struct {
+	Timings  []Timing
+	Failures []Failure
+}
+
+// Execute runs a command's steps in a new session.
+func Execute(ctx context.Context, opts Options) (*Result, error) {
+	steps := Steps(opts.Command)
+	if steps == nil {
+		return nil, fmt.Errorf("unknown command %q", opts.Command)
+	}
+	r := &Run{Options: opts, ctx: ctx}
+	err := r.execute(steps)
+	return &Result{Timings: r.timings, Failures: r.failures}, err
+}
+
+// bestEffort is true for the commands that run every step even after one
+// fails, so that every cleanup step gets its chance.
+func (r *Run) bestEffort() bool {
+	return r.Command != "stack"
+}
+
+func (r *Run) execute(steps []Step) error {
+	for _, step := range steps {
+		r.step = step.Name
+		r.Log.Phase(r.phaseName(step.Name))
+		start := time.Now()
+		err := step.Do(r)
+		r.timings = append(r.timings, Timing{Step: step.Name, Duration: time.Since(start)})
+		if err != nil {
+			return err
+		}
+		if err := r.ctx.Err(); err != nil {
+			return r.interrupted()
+		}
+	}
+	if len(r.failures) > 0 {
+		return &FailuresError{Command: r.Command, Failures: r.failures}
+	}
+	return nil
+}
+
+func (r *Run) phaseName(step string) string {
+	if r.nested {
+		return "unstack --all: " + step
+	}
+	return step
+}
+
+func (r *Run) interrupted() error {
+	return &StepError{Command: r.Command, Step: r.step, Err: fmt.Errorf("interrupted: %w", context.Cause(r.ctx))}
+}
+
+// fail handles a failed part of a step: a stack stops with a StepError, a
+// best-effort command records it and goes on. Interruption always stops.
+func (r *Run) fail(what string, err error) error {
+	if r.ctx.Err() != nil {
+		return r.interrupted()
+	}
+	var scriptErr *shell.ScriptError
+	if r.bestEffort() && (errors.As(err, &scriptErr) || !isFatal(err)) {
+		r.failures = append(r.failures, Failure{Step: r.step, What: what, Err: err})
+		r.Log.Error(fmt.Sprintf("%s: %v (going on)", what, err))
+		return nil
+	}
+	return &StepError{Command: r.Command, Step: r.step, What: what, Err: err}
+}
+
+// fatalError marks an error that stops even a best-effort command, such as
+// a script that cannot be parsed.
+type fatalError struct{ error }
+
+func (e fatalError) Unwrap() error { return e.error }
+
+func isFatal(err error) bool {
+	var f fatalError
+	return errors.As(err, &f)
+}

@@ -1,0 +1,495 @@
+// Package shell runs bash scripts in-process with the mvdan.cc/sh
+// interpreter: one Session is one shared variable space, the "stack.sh
+// variable space" every hook of a run sees.
+package shell
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Overlay serves files that scripts read from a tree but that live only in
+// the binary's embedded default tree.
+type Overlay interface {
+	// Embedded reports whether an absolute path is served from the embedded
+	// tree, and its path there.
+	Embedded(abs string) (rel string, ok bool)
+	// Base is the embedded tree.
+	Base() fs.FS
+	// Rel gives a path inside the tree relative to its top, for messages.
+	Rel(abs string) (string, bool)
+	// ReadDir lists a tree-relative directory of the merged tree.
+	ReadDir(rel string) ([]fs.DirEntry, error)
+}
+
+// Reporter receives what the library functions tell the user.
+type Reporter interface {
+	Summary(msg string)
+	Warning(msg string)
+	Error(msg string)
+}
+
+// Options configure a Session.
+type Options struct {
+	// Dir is the working directory; the process's if empty.
+	Dir string
+	// Env is the initial environment, as KEY=VALUE; every entry is exported.
+	Env []string
+	// Stdout and Stderr receive the scripts' output. An *os.File is handed
+	// to child processes as it is.
+	Stdout, Stderr io.Writer
+	// Trace, if set, receives one line for every simple command run.
+	Trace io.Writer
+	// Overlay, if set, lets scripts source and read embedded files.
+	Overlay Overlay
+	// Reporter receives echo_summary, warn, err and die messages.
+	Reporter Reporter
+	// Params are the initial positional parameters.
+	Params []string
+}
+
+// Session is one interpreter state.
+type Session struct {
+	runner  *interp.Runner
+	opts    Options
+	library map[string]libraryFunc
+
+	// mu guards the position bookkeeping below, which background
+	// statements may touch from their own goroutines.
+	mu sync.Mutex
+	// sources is the stack of files being sourced, innermost last.
+	sources []string
+	// last is where the most recent simple command ran.
+	last Position
+}
+
+// Position is a place in a script.
+type Position struct {
+	File    string
+	Line    uint
+	Command string
+}
+
+func (p Position) String() string {
+	switch {
+	case p.File == "":
+		return fmt.Sprintf("line %d", p.Line)
+	case p.Line == 0:
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// sourceCommand is what `source` and `.` are rewritten to, so that the
+// session sees every file entered and left.
+const sourceCommand = "__devstack_source"
+
+// New starts a session.
+func New(opts Options) (*Session, error) {
+	if opts.Dir == "" {
+		dir, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		opts.Dir = dir
+	}
+	if opts.Stdout == nil {
+		opts.Stdout = io.Discard
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = io.Discard
+	}
+	s := &Session{opts: opts}
+	s.library = s.newLibrary()
+	runner, err := interp.New(
+		interp.Env(expand.ListEnviron(opts.Env...)),
+		interp.Dir(opts.Dir),
+		interp.StdIO(os.Stdin, opts.Stdout, opts.Stderr),
+		interp.CallHandler(s.call),
+		interp.ExecHandlers(s.execMiddleware),
+		interp.OpenHandler(s.open),
+		interp.StatHandler(s.stat),
+		interp.ReadDirHandler2(s.readDir),
+		interp.AccessHandler(s.access),
+		interp.Params(append([]string{"--"}, opts.Params...)...),
+	)
+	if err != nil {
+		return nil, err
+	}
+	s.runner = runner
+	s.runner.Reset()
+	return s, nil
+}
+
+// Parse parses a script as bash, for checking before anything runs.
+func Parse(name string, src []byte) error {
+	_, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// ScriptError is a script or command that ended with a non-zero status.
+type ScriptError struct {
+	// Script is what was run: a sourced file or a function name.
+	Script string
+	// At is the last command that ran before the failure.
+	At Position
+	// Status is the exit status.
+	Status uint8
+	// Exited is true when the script called exit or errexit fired, which
+	// ends the whole session in bash.
+	Exited bool
+}
+
+func (e *ScriptError) Error() string {
+	msg := fmt.Sprintf("%s failed with status %d", e.Script, e.Status)
+	if e.At.Line > 0 {
+		msg += fmt.Sprintf(" at %s", e.At)
+		if e.At.Command != "" {
+			msg += fmt.Sprintf(" (%s)", e.At.Command)
+		}
+	}
+	return msg
+}
+
+// Source sources a file with positional parameters, as `source FILE ARGS...`
+// would in the session; the caller's parameters are restored afterwards.
+func (s *Session) Source(ctx context.Context, path string, args ...string) error {
+	return s.run(ctx, s.display(path), append([]string{"source", path}, args...))
+}
+
+// RunScript runs a file as a script of its own, as `bash FILE` would but in
+// this session, and returns its exit status.
+func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 127, err
+	}
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(data)), path)
+	if err != nil {
+		return 2, err
+	}
+	s.pushSource(s.display(path))
+	defer s.popSource()
+	err = s.runner.Run(ctx, file)
+	if status, ok := interp.IsExitStatus(err); ok {
+		return status, nil
+	}
+	if err != nil {
+		return 1, err
+	}
+	return 0, nil
+}
+
+// Call runs a shell function (or any command) in the session.
+func (s *Session) Call(ctx context.Context, name string, args ...string) error {
+	return s.run(ctx, name, append([]string{name}, args...))
+}
+
+// Eval runs shell text in the session, as `eval` would; name is used in
+// messages.
+func (s *Session) Eval(ctx context.Context, name, script string) error {
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), name)
+	if err != nil {
+		return err
+	}
+	s.pushSource(name)
+	defer s.popSource()
+	for _, stmt := range file.Stmts {
+		if err := s.result(name, s.runner.Run(ctx, stmt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run runs one simple command built from words.
+func (s *Session) run(ctx context.Context, script string, words []string) error {
+	call := &syntax.CallExpr{}
+	for _, w := range words {
+		call.Args = append(call.Args, &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: w}}})
+	}
+	return s.result(script, s.runner.Run(ctx, &syntax.Stmt{Cmd: call}))
+}
+
+// result turns what the interpreter returned into a ScriptError or a
+// plain error.
+func (s *Session) result(script string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if status, ok := interp.IsExitStatus(err); ok {
+		s.mu.Lock()
+		at := s.last
+		s.mu.Unlock()
+		return &ScriptError{Script: script, At: at, Status: status, Exited: s.runner.Exited()}
+	}
+	return err
+}
+
+// SetErrexit turns errexit on or off, as `set -e` / `set +e`.
+func (s *Session) SetErrexit(on bool) error {
+	flag := "+e"
+	if on {
+		flag = "-e"
+	}
+	return s.runner.Run(context.Background(), &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit("set"), lit(flag)}}})
+}
+
+func lit(s string) *syntax.Word {
+	return &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: s}}}
+}
+
+// Var returns a shell variable's value, "" if unset.
+func (s *Session) Var(name string) string {
+	// Vars holds what the last Run left behind; Env only the initial
+	// environment.
+	if v, ok := s.runner.Vars[name]; ok {
+		return v.String()
+	}
+	return s.runner.Env.Get(name).String()
+}
+
+// Environ returns the session's exported variables as KEY=VALUE, the
+// environment a program started now would get.
+func (s *Session) Environ() []string {
+	var env []string
+	sessionEnv{s}.Each(func(name string, vr expand.Variable) bool {
+		if vr.Exported && vr.IsSet() {
+			env = append(env, name+"="+vr.String())
+		}
+		return true
+	})
+	return env
+}
+
+// HasFunc reports whether a shell function is defined.
+func (s *Session) HasFunc(name string) bool {
+	_, ok := s.runner.Funcs[name]
+	return ok
+}
+
+// IsServiceEnabled answers as the session's is_service_enabled would: a
+// shell definition (a DevStack tree's) wins over the built-in one.
+func (s *Session) IsServiceEnabled(ctx context.Context, services ...string) (bool, error) {
+	if s.HasFunc("is_service_enabled") {
+		err := s.Call(ctx, "is_service_enabled", services...)
+		var se *ScriptError
+		if errors.As(err, &se) && !se.Exited {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	return s.serviceEnabled(ctx, services...), nil
+}
+
+func (s *Session) pushSource(file string) {
+	s.mu.Lock()
+	s.sources = append(s.sources, file)
+	s.mu.Unlock()
+}
+
+func (s *Session) popSource() {
+	s.mu.Lock()
+	s.sources = s.sources[:len(s.sources)-1]
+	s.mu.Unlock()
+}
+
+// display shortens a path inside the tree to its tree-relative form.
+func (s *Session) display(path string) string {
+	if s.opts.Overlay != nil {
+		abs := path
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(s.opts.Dir, abs)
+		}
+		if rel, ok := s.opts.Overlay.Rel(abs); ok {
+			return rel
+		}
+	}
+	return path
+}
+
+// call runs before every simple command: it records where the command is,
+// writes the trace line and routes source through the session.
+func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
+	hc := interp.HandlerCtx(ctx)
+	s.mu.Lock()
+	file := ""
+	if n := len(s.sources); n > 0 {
+		file = s.sources[n-1]
+	}
+	s.last = Position{File: file, Line: hc.Pos.Line(), Command: quoteArgs(args, 120)}
+	s.mu.Unlock()
+	if s.opts.Trace != nil {
+		fmt.Fprintf(s.opts.Trace, "+ %s %s\n", s.last, quoteArgs(args, 0))
+	}
+	if args[0] == "source" || args[0] == "." {
+		if _, isFunc := s.runner.Funcs[args[0]]; !isFunc {
+			args = append([]string{sourceCommand}, args[1:]...)
+		}
+	}
+	return args, nil
+}
+
+// quoteArgs renders a command line, shell-quoted where needed; max > 0
+// shortens it for messages.
+func quoteArgs(args []string, max int) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		q, err := syntax.Quote(a, syntax.LangBash)
+		if err != nil {
+			q = fmt.Sprintf("%q", a)
+		}
+		b.WriteString(q)
+		if max > 0 && b.Len() > max {
+			return b.String()[:max] + "..."
+		}
+	}
+	return b.String()
+}
+
+// execMiddleware handles the commands the session provides itself before
+// falling back to running programs.
+func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+	return func(ctx context.Context, args []string) error {
+		if args[0] == sourceCommand {
+			return s.source(ctx, args[1:])
+		}
+		if fn, ok := s.library[args[0]]; ok {
+			return fn(ctx, args[1:])
+		}
+		return next(ctx, args)
+	}
+}
+
+// source runs the source builtin with the file recorded on the stack.
+func (s *Session) source(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if len(args) == 0 {
+		fmt.Fprintln(hc.Stderr, "source: filename argument required")
+		return interp.ExitStatus(2)
+	}
+	s.pushSource(s.display(args[0]))
+	defer s.popSource()
+	return hc.Builtin(ctx, append([]string{"source"}, args...))
+}
+
+// open serves embedded files to scripts and otherwise opens files as the
+// interpreter would.
+func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
+	if path != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(interp.HandlerCtx(ctx).Dir, path)
+	}
+	if s.opts.Overlay != nil && flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE) == 0 {
+		if rel, ok := s.opts.Overlay.Embedded(path); ok {
+			data, err := fs.ReadFile(s.opts.Overlay.Base(), rel)
+			if err != nil {
+				return nil, &os.PathError{Op: "open", Path: path, Err: err}
+			}
+			return readOnly{strings.NewReader(string(data))}, nil
+		}
+	}
+	return os.OpenFile(path, flag, perm)
+}
+
+type readOnly struct{ *strings.Reader }
+
+func (readOnly) Write([]byte) (int, error) { return 0, os.ErrPermission }
+func (readOnly) Close() error              { return nil }
+
+func (s *Session) stat(ctx context.Context, name string, followSymlinks bool) (fs.FileInfo, error) {
+	if s.opts.Overlay != nil {
+		if rel, ok := s.opts.Overlay.Embedded(name); ok {
+			return fs.Stat(s.opts.Overlay.Base(), rel)
+		}
+	}
+	if followSymlinks {
+		return os.Stat(name)
+	}
+	return os.Lstat(name)
+}
+
+func (s *Session) readDir(ctx context.Context, path string) ([]fs.DirEntry, error) {
+	if s.opts.Overlay != nil {
+		if rel, ok := s.opts.Overlay.Rel(path); ok {
+			return s.opts.Overlay.ReadDir(rel)
+		}
+	}
+	return os.ReadDir(path)
+}
+
+func (s *Session) access(ctx context.Context, path string, mode interp.AccessMode) error {
+	if s.opts.Overlay != nil {
+		if _, ok := s.opts.Overlay.Embedded(path); ok {
+			if mode&interp.AccessWrite != 0 {
+				return &os.PathError{Op: "access", Path: path, Err: os.ErrPermission}
+			}
+			return nil
+		}
+	}
+	return defaultAccess(ctx, path, mode)
+}
+
+var defaultAccess = interp.DefaultAccessHandler()
+
+// Expand expands text as DevStack's `eval echo TEXT` does: variables,
+// quotes and word splitting, the words joined by spaces; no command
+// substitution.
+func (s *Session) Expand(text string) (string, error) {
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader("echo "+text), "")
+	if err != nil {
+		return "", err
+	}
+	if len(file.Stmts) != 1 {
+		return "", fmt.Errorf("%q is not one shell word", text)
+	}
+	call, ok := file.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok {
+		return "", fmt.Errorf("%q is not one shell word", text)
+	}
+	fields, err := expand.Fields(&expand.Config{Env: sessionEnv{s}}, call.Args[1:]...)
+	if err != nil {
+		return "", err
+	}
+	return strings.Join(fields, " "), nil
+}
+
+// sessionEnv is the session's variables as the last Run left them.
+type sessionEnv struct{ s *Session }
+
+func (e sessionEnv) Get(name string) expand.Variable {
+	if v, ok := e.s.runner.Vars[name]; ok {
+		return v
+	}
+	return e.s.runner.Env.Get(name)
+}
+
+func (e sessionEnv) Each(f func(name string, vr expand.Variable) bool) {
+	for name, vr := range e.s.runner.Vars {
+		if !f(name, vr) {
+			return
+		}
+	}
+	e.s.runner.Env.Each(func(name string, vr expand.Variable) bool {
+		if _, ok := e.s.runner.Vars[name]; ok {
+			return true
+		}
+		return f(name, vr)
+	})
+}

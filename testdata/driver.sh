@@ -1,0 +1,179 @@
+#!/bin/bash
+#
+# driver.sh: the contract's order of stack, unstack and clean written in
+# plain bash, the reference the differential tests compare devstack with.
+#
+#   driver.sh DEFAULT_TREE TOP_DIR stack|unstack|clean
+#
+# DEFAULT_TREE is the repository's root (the tree devstack embeds); files of
+# TOP_DIR shadow files of it with the same relative path. Only what the
+# fixture scripts can observe is reproduced: hooks, libraries, the
+# hypervisor plugin and the service functions, in order, with their
+# arguments, in one shell. local.conf INI merges, logs and .stackenv are the
+# Go tests' business.
+
+DEFAULT_TREE=$(cd "$1" && pwd)
+TOP_DIR=$(cd "$2" && pwd)
+COMMAND=$3
+
+# --- the functions every hook may call -------------------------------------
+
+function is_service_enabled {
+    local service item
+    for service in "$@"; do
+        for item in ${ENABLED_SERVICES//,/ }; do
+            [[ $item == "$service" ]] && return 0
+            case $service in
+                nova) [[ $item == n-* ]] && return 0 ;;
+                glance) [[ $item == g-* ]] && return 0 ;;
+                cinder) [[ $item == c-* ]] && return 0 ;;
+                neutron) [[ $item == q-* || $item == neutron-* ]] && return 0 ;;
+                swift) [[ $item == s-* ]] && return 0 ;;
+            esac
+        done
+    done
+    return 1
+}
+
+function echo_summary {
+    echo "$@"
+}
+
+function trueorfalse {
+    local value=${!2:-}
+    case $value in
+        1|yes|Yes|YES|true|True|TRUE) echo True ;;
+        0|no|No|NO|false|False|FALSE) echo False ;;
+        *) echo "$1" ;;
+    esac
+}
+
+# --- the overlay of TOP_DIR over the default tree --------------------------
+
+# resolve REL: the path a tree-relative file is sourced from.
+function resolve {
+    if [[ -f $TOP_DIR/$1 ]]; then
+        echo "$TOP_DIR/$1"
+    elif [[ -f $DEFAULT_TREE/$1 ]]; then
+        echo "$DEFAULT_TREE/$1"
+    fi
+}
+
+# merged DIR PATTERN: names matching PATTERN in DIR of either tree, sorted
+# in byte order.
+function merged {
+    local dir=$1 pattern=$2 f
+    for f in "$TOP_DIR/$dir"/$pattern "$DEFAULT_TREE/$dir"/$pattern; do
+        [[ -f $f ]] && echo "${f##*/}"
+    done | LC_ALL=C sort -u
+}
+
+function run_hooks {
+    local name
+    for name in $HOOKS; do
+        source "$(resolve "extras.d/$name")" "$@"
+    done
+}
+
+function for_services {
+    local action=$1 name fn
+    shift
+    for name in $LIBS; do
+        is_service_enabled "$name" || continue
+        for fn in "$@"; do
+            fn=${fn}_$name
+            if declare -F "$fn" >/dev/null; then
+                $fn
+            fi
+        done
+    done
+}
+
+function reversed {
+    local item out=""
+    for item in $1; do
+        out="$item $out"
+    done
+    echo "$out"
+}
+
+# --- configuration, libraries, plugin: the first steps of every command ----
+
+function read_configuration {
+    local localrc
+    localrc=$(awk '
+        /^\[\[.*\]\]/ { in_localrc = ($0 ~ /^\[\[ *local *\| *localrc *\]\]/); next }
+        in_localrc { print }
+    ' "$TOP_DIR/local.conf")
+    eval "$localrc"
+    source "$(resolve stackrc)"
+    if [[ $COMMAND != stack && -r $TOP_DIR/.stackenv ]]; then
+        source "$TOP_DIR/.stackenv"
+    fi
+}
+
+function source_libraries {
+    local name
+    for name in $LIBS; do
+        source "$(resolve "lib/$name")"
+    done
+    PLUGIN=""
+    if is_service_enabled nova; then
+        PLUGIN=$(resolve "lib/nova_plugins/hypervisor-$VIRT_DRIVER")
+        [[ -n $PLUGIN ]] && source "$PLUGIN"
+    fi
+}
+
+function first_steps {
+    read_configuration
+    run_hooks override_defaults
+    source_libraries
+    run_hooks source
+}
+
+HOOKS=$(merged extras.d '*.sh')
+LIBS=$(merged lib '*')
+
+function do_unstack {
+    first_steps
+    run_hooks unstack
+    if [[ -n $PLUGIN ]] && is_service_enabled n-cpu; then
+        stop_nova_hypervisor
+    fi
+    LIBS=$(reversed "$LIBS") for_services stop stop
+}
+
+case $COMMAND in
+    stack)
+        set -o errexit
+        first_steps
+        mkdir -p "$DEST" "$DATA_DIR" "$LOGDIR"
+        run_hooks stack pre-install
+        for_services install install
+        [[ -n $PLUGIN ]] && is_service_enabled n-cpu && install_nova_hypervisor
+        run_hooks stack install
+        for_services configure configure init
+        [[ -n $PLUGIN ]] && is_service_enabled n-cpu && configure_nova_hypervisor
+        run_hooks stack post-config
+        for_services start start
+        [[ -n $PLUGIN ]] && is_service_enabled n-cpu && start_nova_hypervisor
+        run_hooks stack extra
+        run_hooks stack test-config
+        echo "# stack" > "$TOP_DIR/.stackenv"
+        ;;
+    unstack)
+        do_unstack
+        ;;
+    clean)
+        first_steps
+        # clean runs a whole unstack in a shell of its own, as clean.sh runs
+        # unstack.sh.
+        bash "$0" "$DEFAULT_TREE" "$TOP_DIR" unstack
+        run_hooks clean
+        if [[ -n $PLUGIN ]] && is_service_enabled nova; then
+            cleanup_nova_hypervisor
+        fi
+        LIBS=$(reversed "$LIBS") for_services cleanup cleanup
+        rm -rf "$DATA_DIR" "$LOGDIR" "$TOP_DIR/.stackenv"
+        ;;
+esac

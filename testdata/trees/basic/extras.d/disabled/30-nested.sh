@@ -1,0 +1,1 @@
+echo "disabled/30-nested.sh must never run" >> "$RECORD"
