@@ -50,12 +50,15 @@ function trueorfalse {
 
 # --- the overlay of TOP_DIR over the default tree --------------------------
 
-# resolve REL: the path a tree-relative file is sourced from.
+# resolve REL: sets RESOLVED to the path a tree-relative file is sourced
+# from, "" if neither tree has it. No subshell: bash forks are slow, and
+# stack.sh does not fork per hook either.
 function resolve {
+    RESOLVED=""
     if [[ -f $TOP_DIR/$1 ]]; then
-        echo "$TOP_DIR/$1"
+        RESOLVED=$TOP_DIR/$1
     elif [[ -f $DEFAULT_TREE/$1 ]]; then
-        echo "$DEFAULT_TREE/$1"
+        RESOLVED=$DEFAULT_TREE/$1
     fi
 }
 
@@ -69,9 +72,9 @@ function merged {
 }
 
 function run_hooks {
-    local name
-    for name in $HOOKS; do
-        source "$(resolve "extras.d/$name")" "$@"
+    local path
+    for path in "${HOOK_PATHS[@]}"; do
+        source "$path" "$@"
     done
 }
 
@@ -106,7 +109,8 @@ function read_configuration {
         in_localrc { print }
     ' "$TOP_DIR/local.conf")
     eval "$localrc"
-    source "$(resolve stackrc)"
+    resolve stackrc
+    source "$RESOLVED"
     if [[ $COMMAND != stack && -r $TOP_DIR/.stackenv ]]; then
         source "$TOP_DIR/.stackenv"
     fi
@@ -115,12 +119,16 @@ function read_configuration {
 function source_libraries {
     local name
     for name in $LIBS; do
-        source "$(resolve "lib/$name")"
+        resolve "lib/$name"
+        source "$RESOLVED"
     done
     PLUGIN=""
     if is_service_enabled nova; then
-        PLUGIN=$(resolve "lib/nova_plugins/hypervisor-$VIRT_DRIVER")
-        [[ -n $PLUGIN ]] && source "$PLUGIN"
+        resolve "lib/nova_plugins/hypervisor-$VIRT_DRIVER"
+        PLUGIN=$RESOLVED
+        if [[ -n $PLUGIN ]]; then
+            source "$PLUGIN"
+        fi
     fi
 }
 
@@ -131,7 +139,12 @@ function first_steps {
     run_hooks source
 }
 
-HOOKS=$(merged extras.d '*.sh')
+# The hooks' paths are resolved once, as run_phase globs once per phase.
+HOOK_PATHS=()
+for name in $(merged extras.d '*.sh'); do
+    resolve "extras.d/$name"
+    HOOK_PATHS+=("$RESOLVED")
+done
 LIBS=$(merged lib '*')
 
 function do_unstack {

@@ -10,22 +10,22 @@ import (
 // pluginScript is a generated extras.d script shaped like a DevStack
 // plugin's dispatch script: a branch per phase, a service check, state
 // carried from the source phase.
-const pluginScript = `# generated plugin %[1]02d
-echo "%[1]02d-plugin $*" >> "$RECORD"
+const pluginScript = `# generated plugin %02[1]d
+echo "%02[1]d-plugin $*" >> "$RECORD"
 if [[ "$1" == "source" ]]; then
-    PLUGIN_%[1]02d_DIR=$DEST/plugin-%[1]02d
-    function plugin_%[1]02d_configure {
-        local conf=$PLUGIN_%[1]02d_DIR/plugin.conf
-        echo "configure $conf" >> "$RECORD"
+    PLUGIN_%02[1]d_DIR=$DEST/plugin-%02[1]d
+    function plugin_%02[1]d_configure {
+        local conf=$PLUGIN_%02[1]d_DIR/plugin.conf
+        echo "configure ${conf#$TOP_DIR/}" >> "$RECORD"
     }
 elif [[ "$1" == "stack" && "$2" == "pre-install" ]]; then
     :
 elif [[ "$1" == "stack" && "$2" == "install" ]]; then
     if is_service_enabled demo; then
-        echo "install $PLUGIN_%[1]02d_DIR" >> "$RECORD"
+        echo "install ${PLUGIN_%02[1]d_DIR#$TOP_DIR/}" >> "$RECORD"
     fi
 elif [[ "$1" == "stack" && "$2" == "post-config" ]]; then
-    plugin_%[1]02d_configure
+    plugin_%02[1]d_configure
 elif [[ "$1" == "unstack" ]]; then
     :
 fi
@@ -56,7 +56,7 @@ func BenchmarkHookDispatch(b *testing.B) {
 		resetRecord(b, ours)
 		resetRecord(b, theirs)
 		start := time.Now()
-		mustSucceed(b, devstack(b, ours, "stack"), "devstack stack")
+		mustSucceed(b, runDevstack(b, ours, "stack"), "devstack stack")
 		oursTime += time.Since(start)
 		start = time.Now()
 		mustSucceed(b, runCmd(b, theirs, "bash", driver, repoRoot(b), theirs, "stack"), "driver.sh stack")

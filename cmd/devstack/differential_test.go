@@ -14,7 +14,7 @@ func TestDifferentialAgainstBash(t *testing.T) {
 	for _, command := range []string{"stack", "unstack", "clean"} {
 		resetRecord(t, ours)
 		resetRecord(t, theirs)
-		mustSucceed(t, devstack(t, ours, command), "devstack "+command)
+		mustSucceed(t, runDevstack(t, ours, command), "devstack "+command)
 		mustSucceed(t, runCmd(t, theirs, "bash", driver, repoRoot(t), theirs, command), "driver.sh "+command)
 		if d := diffLines(record(t, theirs), record(t, ours)); d != "" {
 			t.Errorf("%s: devstack's record differs from bash's: %s", command, d)

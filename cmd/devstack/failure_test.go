@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,7 +72,7 @@ function start_nova_hypervisor { :; }
 			name:   "malformed local.conf header",
 			files:  map[string]string{"local.conf": readFixture(t, "local.conf") + "\n[[post-config|$DEST/x.conf]\n[DEFAULT]\na = b\n"},
 			args:   []string{"stack"},
-			stderr: []string{"local.conf:22"},
+			stderr: []string{"local.conf:" + fmt.Sprint(strings.Count(readFixture(t, "local.conf"), "\n")+2), "not closed"},
 		},
 		{
 			name:   "content before any header",
@@ -121,7 +122,7 @@ func readFixture(t testing.TB, rel string) string {
 func TestReservedRangeWarnsAndRuns(t *testing.T) {
 	dir := copyTree(t, "basic")
 	writeFile(t, dir, "extras.d/05-early.sh", `echo "05-early $*" >> "$RECORD"`+"\n")
-	res := devstack(t, dir, "unstack")
+	res := runDevstack(t, dir, "unstack")
 	mustSucceed(t, res, "unstack")
 	if !strings.Contains(res.stderr, "WARNING: extras.d/05-early.sh") || !strings.Contains(res.stderr, "00-09") {
 		t.Errorf("no warning naming the script and range:\n%s", res.stderr)
@@ -143,7 +144,7 @@ fi
     exit 3
 fi
 `)
-	res := devstack(t, dir, "unstack")
+	res := runDevstack(t, dir, "unstack")
 	mustFail(t, res, "unstack with failing hooks",
 		"extras.d/15-fail.sh", "extras.d/16-exit.sh", "status 3", "2 failed")
 	got := record(t, dir)
@@ -156,7 +157,7 @@ fi
 	// clean, whose unstack runs the same failing hooks, also finishes and
 	// names them.
 	resetRecord(t, dir)
-	res = devstack(t, dir, "clean")
+	res = runDevstack(t, dir, "clean")
 	mustFail(t, res, "clean with failing unstack hooks", "extras.d/15-fail.sh", "extras.d/16-exit.sh")
 	if !slices.Contains(record(t, dir), "lib/demo cleanup_demo") {
 		t.Errorf("clean stopped early:\n%s", strings.Join(record(t, dir), "\n"))

@@ -72,7 +72,7 @@ func TestStackUnstackCleanOrder(t *testing.T) {
 		{[]string{"clean"}, wantClean},
 	} {
 		resetRecord(t, dir)
-		res := devstack(t, dir, step.args...)
+		res := runDevstack(t, dir, step.args...)
 		mustSucceed(t, res, strings.Join(step.args, " "))
 		if d := diffLines(step.want, record(t, dir)); d != "" {
 			t.Errorf("%s record differs: %s", step.args[0], d)
@@ -82,7 +82,7 @@ func TestStackUnstackCleanOrder(t *testing.T) {
 
 func TestStackLeavesStateAndCleanRemovesIt(t *testing.T) {
 	dir := copyTree(t, "basic")
-	res := devstack(t, dir, "stack")
+	res := runDevstack(t, dir, "stack")
 	mustSucceed(t, res, "stack")
 
 	opt := filepath.Join(dir, "opt")
@@ -101,10 +101,12 @@ func TestStackLeavesStateAndCleanRemovesIt(t *testing.T) {
 		}
 	}
 
+	// A new file starts with a blank line, as DevStack's iniset writes it;
+	// the two sections for demo.conf are one fragment, values expanded.
 	for file, want := range map[string]string{
-		"demo.conf":    "[DEFAULT]\ndebug = True\n",
-		"extra.conf":   "[extra]\nphase = extra\n",
-		"tempest.conf": "[compute]\nfake = yes\n",
+		"demo.conf":    "\n[DEFAULT]\ndebug = True\ndebug = False\ndest = " + opt + "\n",
+		"extra.conf":   "\n[extra]\nphase = extra\n",
+		"tempest.conf": "\n[compute]\nfake = yes\n",
 	} {
 		got, err := os.ReadFile(filepath.Join(opt, file))
 		if err != nil {
@@ -132,7 +134,7 @@ func TestStackLeavesStateAndCleanRemovesIt(t *testing.T) {
 	}
 	for _, want := range []string{
 		"+ extras.d/10-alpha.sh:3 echo '10-alpha 2 stack install'",
-		"+ lib/demo:9 echo 'lib/demo install_demo 0'",
+		"+ lib/demo:8 echo 'lib/demo install_demo 0'",
 		"==> stack post-config",
 	} {
 		if !strings.Contains(string(log), want) {
@@ -143,15 +145,15 @@ func TestStackLeavesStateAndCleanRemovesIt(t *testing.T) {
 		t.Errorf("no per-phase timings on the console:\n%s", res.stderr)
 	}
 
-	mustSucceed(t, devstack(t, dir, "clean"), "clean")
+	mustSucceed(t, runDevstack(t, dir, "clean"), "clean")
 	for _, gone := range []string{filepath.Join(opt, "data"), filepath.Join(opt, "logs"), filepath.Join(dir, ".stackenv")} {
 		if _, err := os.Stat(gone); !os.IsNotExist(err) {
 			t.Errorf("clean left %s behind (%v)", gone, err)
 		}
 	}
-	mustSucceed(t, devstack(t, dir, "clean"), "second clean")
-	mustSucceed(t, devstack(t, dir, "unstack"), "unstack after clean")
-	mustSucceed(t, devstack(t, dir, "unstack"), "second unstack")
+	mustSucceed(t, runDevstack(t, dir, "clean"), "second clean")
+	mustSucceed(t, runDevstack(t, dir, "unstack"), "unstack after clean")
+	mustSucceed(t, runDevstack(t, dir, "unstack"), "second unstack")
 }
 
 func TestLocalrcWinsOverStackrc(t *testing.T) {
@@ -161,7 +163,7 @@ if [[ $1 == source ]]; then
     echo "settings DEST=${DEST#$TOP_DIR/} LOGDIR=${LOGDIR#$TOP_DIR/} SERVICE_HOST=$SERVICE_HOST" >> "$RECORD"
 fi
 `)
-	mustSucceed(t, devstack(t, dir, "stack"), "stack")
+	mustSucceed(t, runDevstack(t, dir, "stack"), "stack")
 	want := "settings DEST=opt LOGDIR=opt/logs SERVICE_HOST=127.0.0.1"
 	if !strings.Contains(strings.Join(record(t, dir), "\n"), want) {
 		t.Errorf("record lacks %q:\n%s", want, strings.Join(record(t, dir), "\n"))
@@ -173,8 +175,9 @@ func TestLegacyLocalrcIsUsedWithWarning(t *testing.T) {
 	writeFile(t, dir, "localrc", `DEST=$TOP_DIR/legacy
 RECORD=$TOP_DIR/record.txt
 ENABLED_SERVICES=demo
+DEMO_CONF=$DEST/demo.conf
 `)
-	res := devstack(t, dir, "stack")
+	res := runDevstack(t, dir, "stack")
 	mustSucceed(t, res, "stack")
 	if !strings.Contains(res.stderr, "legacy localrc") {
 		t.Errorf("no warning about localrc:\n%s", res.stderr)
@@ -193,7 +196,7 @@ func TestHooksOnlyShSourcedInByteOrder(t *testing.T) {
 	dir := copyTree(t, "basic")
 	writeFile(t, dir, "extras.d/15-Upper.sh", `echo "15-Upper $*" >> "$RECORD"`+"\n")
 	writeFile(t, dir, "extras.d/15-lower.sh", `echo "15-lower $*" >> "$RECORD"`+"\n")
-	mustSucceed(t, devstack(t, dir, "unstack"), "unstack")
+	mustSucceed(t, runDevstack(t, dir, "unstack"), "unstack")
 	var order []string
 	for _, line := range record(t, dir) {
 		if strings.HasSuffix(line, " unstack") {

@@ -24,6 +24,11 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A console that goes away (a closed pipe) must not kill the run half
+	// way and lose its log: with SIGPIPE handled, writes to it fail
+	// instead. Handled, not ignored, so the programs scripts run get the
+	// default disposition back.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	root := cli.NewCmdRoot(cli.Deps{
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,

@@ -99,9 +99,9 @@ func testEnv() []string {
 	return append(env, "XDG_CONFIG_HOME=/nonexistent")
 }
 
-// devstack runs the binary on a tree. --allow-root is added since CI runs
+// runDevstack runs the binary on a tree. --allow-root is added since CI runs
 // as root.
-func devstack(t testing.TB, dir string, args ...string) result {
+func runDevstack(t testing.TB, dir string, args ...string) result {
 	t.Helper()
 	full := append([]string{"--top-dir", dir, "--allow-root"}, args...)
 	return runCmd(t, dir, binary, full...)

@@ -86,6 +86,9 @@ func (r *Run) preflight() error {
 		return fatalError{err}
 	}
 	r.conf = conf
+	if err := conf.Validate(); err != nil {
+		return fatalError{err}
+	}
 	if r.hooks, err = r.Tree.Hooks(); err != nil {
 		return fatalError{err}
 	}
@@ -484,20 +487,28 @@ func (r *Run) packages() ([]string, error) {
 	return pkgs, nil
 }
 
-// merge merges local.conf's sections of a phase into their files.
+// merge merges local.conf's sections of a phase into their files. All
+// sections naming one file are one fragment, as DevStack reads them, and
+// every section, option and value is expanded by the shell.
 func merge(phase string) func(r *Run) error {
 	return func(r *Run) error {
-		for _, sec := range r.conf.Phase(phase) {
-			what := fmt.Sprintf("local.conf:%d [[%s|%s]]", sec.Line, sec.Phase, sec.File)
-			file, err := r.session.Expand(sec.File)
+		for _, name := range r.conf.Files(phase) {
+			what := fmt.Sprintf("local.conf [[%s|%s]]", phase, name)
+			file, err := r.session.Expand(name)
 			if err != nil {
 				return r.fail(what, err)
 			}
-			opts, err := sec.Options()
-			if err != nil {
-				return r.fail(what, err)
+			if file == "" {
+				return r.fail(what, fmt.Errorf("%s expands to nothing: set it in [[local|localrc]] or name the file", name))
 			}
-			if err := config.Merge(file, opts); err != nil {
+			opts, err := r.conf.FileOptions(phase, name)
+			if err == nil {
+				opts, err = config.ExpandOptions(opts, r.session.ExpandQuoted)
+			}
+			if err == nil {
+				err = config.Merge(file, opts)
+			}
+			if err != nil {
 				return r.fail(what, err)
 			}
 			r.Log.Debugf("merged %s into %s", what, file)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -65,13 +66,21 @@ type Session struct {
 	opts    Options
 	library map[string]libraryFunc
 
-	// mu guards the position bookkeeping below, which background
+	// mu guards the call stack bookkeeping below, which background
 	// statements may touch from their own goroutines.
 	mu sync.Mutex
-	// sources is the stack of files being sourced, innermost last.
-	sources []string
-	// last is where the most recent simple command ran.
-	last Position
+	// frames is the call stack: files being sourced and functions being
+	// called, innermost last.
+	frames []frame
+	// funcFiles maps a function body to the file that defined it.
+	funcFiles map[*syntax.Stmt]string
+	// bypass is the function call the session's own eval is about to make,
+	// which must reach the interpreter unchanged.
+	bypass string
+	// last is where the most recent simple command ran, and lastArgs its
+	// words, rendered only when a failure is reported.
+	last     Position
+	lastArgs []string
 }
 
 // Position is a place in a script.
@@ -83,6 +92,9 @@ type Position struct {
 
 func (p Position) String() string {
 	switch {
+	case p.File == "" && p.Line == 0:
+		// A command the tool itself runs in the session.
+		return "devstack:"
 	case p.File == "":
 		return fmt.Sprintf("line %d", p.Line)
 	case p.Line == 0:
@@ -91,9 +103,12 @@ func (p Position) String() string {
 	return fmt.Sprintf("%s:%d", p.File, p.Line)
 }
 
-// sourceCommand is what `source` and `.` are rewritten to, so that the
-// session sees every file entered and left.
-const sourceCommand = "__devstack_source"
+// sourceCommand and functionCommand are what `source` and function calls
+// are rewritten to, so that the session sees every frame entered and left.
+const (
+	sourceCommand   = "__devstack_source"
+	functionCommand = "__devstack_function"
+)
 
 // New starts a session.
 func New(opts Options) (*Session, error) {
@@ -110,7 +125,7 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
-	s := &Session{opts: opts}
+	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]string{}}
 	s.library = s.newLibrary()
 	runner, err := interp.New(
 		interp.Env(expand.ListEnviron(opts.Env...)),
@@ -182,8 +197,8 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 	if err != nil {
 		return 2, err
 	}
-	s.pushSource(s.display(path))
-	defer s.popSource()
+	s.push(frame{file: s.display(path)})
+	defer s.pop()
 	err = s.runner.Run(ctx, file)
 	if status, ok := interp.IsExitStatus(err); ok {
 		return status, nil
@@ -206,13 +221,15 @@ func (s *Session) Eval(ctx context.Context, name, script string) error {
 	if err != nil {
 		return err
 	}
-	s.pushSource(name)
-	defer s.popSource()
+	s.push(frame{file: name})
+	defer s.pop()
 	for _, stmt := range file.Stmts {
 		if err := s.result(name, s.runner.Run(ctx, stmt)); err != nil {
+			s.claimFunctions(name)
 			return err
 		}
 	}
+	s.claimFunctions(name)
 	return nil
 }
 
@@ -234,6 +251,7 @@ func (s *Session) result(script string, err error) error {
 	if status, ok := interp.IsExitStatus(err); ok {
 		s.mu.Lock()
 		at := s.last
+		at.Command = quoteArgs(s.lastArgs, 120)
 		s.mu.Unlock()
 		return &ScriptError{Script: script, At: at, Status: status, Exited: s.runner.Exited()}
 	}
@@ -296,18 +314,6 @@ func (s *Session) IsServiceEnabled(ctx context.Context, services ...string) (boo
 	return s.serviceEnabled(ctx, services...), nil
 }
 
-func (s *Session) pushSource(file string) {
-	s.mu.Lock()
-	s.sources = append(s.sources, file)
-	s.mu.Unlock()
-}
-
-func (s *Session) popSource() {
-	s.mu.Lock()
-	s.sources = s.sources[:len(s.sources)-1]
-	s.mu.Unlock()
-}
-
 // display shortens a path inside the tree to its tree-relative form.
 func (s *Session) display(path string) string {
 	if s.opts.Overlay != nil {
@@ -323,23 +329,28 @@ func (s *Session) display(path string) string {
 }
 
 // call runs before every simple command: it records where the command is,
-// writes the trace line and routes source through the session.
+// writes the trace line and routes function calls and source through the
+// session, so that it sees every frame entered and left.
 func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	hc := interp.HandlerCtx(ctx)
 	s.mu.Lock()
-	file := ""
-	if n := len(s.sources); n > 0 {
-		file = s.sources[n-1]
+	if s.bypass != "" && args[0] == s.bypass {
+		s.bypass = ""
+		s.mu.Unlock()
+		return args, nil
 	}
-	s.last = Position{File: file, Line: hc.Pos.Line(), Command: quoteArgs(args, 120)}
+	s.last = Position{File: s.currentFile(), Line: hc.Pos.Line()}
+	s.lastArgs = args
+	at := s.last
 	s.mu.Unlock()
 	if s.opts.Trace != nil {
-		fmt.Fprintf(s.opts.Trace, "+ %s %s\n", s.last, quoteArgs(args, 0))
+		fmt.Fprintf(s.opts.Trace, "+ %s %s\n", at, quoteArgs(args, 0))
+	}
+	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
+		return append([]string{functionCommand}, args...), nil
 	}
 	if args[0] == "source" || args[0] == "." {
-		if _, isFunc := s.runner.Funcs[args[0]]; !isFunc {
-			args = append([]string{sourceCommand}, args[1:]...)
-		}
+		return append([]string{sourceCommand}, args[1:]...), nil
 	}
 	return args, nil
 }
@@ -368,8 +379,11 @@ func quoteArgs(args []string, max int) string {
 // falling back to running programs.
 func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 	return func(ctx context.Context, args []string) error {
-		if args[0] == sourceCommand {
+		switch args[0] {
+		case sourceCommand:
 			return s.source(ctx, args[1:])
+		case functionCommand:
+			return s.callFunction(ctx, args[1:])
 		}
 		if fn, ok := s.library[args[0]]; ok {
 			return fn(ctx, args[1:])
@@ -385,27 +399,47 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		fmt.Fprintln(hc.Stderr, "source: filename argument required")
 		return interp.ExitStatus(2)
 	}
-	s.pushSource(s.display(args[0]))
-	defer s.popSource()
-	return hc.Builtin(ctx, append([]string{"source"}, args...))
+	file := s.display(args[0])
+	s.push(frame{file: file, callLine: hc.Pos.Line()})
+	defer s.pop()
+	err := hc.Builtin(ctx, append([]string{"source"}, args...))
+	s.claimFunctions(file)
+	return err
 }
 
-// open serves embedded files to scripts and otherwise opens files as the
-// interpreter would.
+// open opens files as the interpreter would and, for a file missing on
+// disk, serves the embedded copy. Disk comes first: most opens are of real
+// files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	if path != "" && !filepath.IsAbs(path) {
 		path = filepath.Join(interp.HandlerCtx(ctx).Dir, path)
 	}
-	if s.opts.Overlay != nil && flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE) == 0 {
-		if rel, ok := s.opts.Overlay.Embedded(path); ok {
-			data, err := fs.ReadFile(s.opts.Overlay.Base(), rel)
-			if err != nil {
-				return nil, &os.PathError{Op: "open", Path: path, Err: err}
-			}
-			return readOnly{strings.NewReader(string(data))}, nil
-		}
+	f, err := openFile(path, flag, perm)
+	if err == nil {
+		return f, nil
 	}
-	return os.OpenFile(path, flag, perm)
+	if s.opts.Overlay == nil || flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE) != 0 || !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if rel, ok := s.opts.Overlay.Embedded(path); ok {
+		data, err := fs.ReadFile(s.opts.Overlay.Base(), rel)
+		if err != nil {
+			return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		}
+		return readOnly{strings.NewReader(string(data))}, nil
+	}
+	return nil, err
+}
+
+// openFile opens a file as os.OpenFile does, without registering it with
+// the runtime's poller: a script's redirections open regular files, where
+// the poller only costs two system calls per open.
+func openFile(path string, flag int, perm os.FileMode) (*os.File, error) {
+	fd, err := syscall.Open(path, flag|syscall.O_CLOEXEC, uint32(perm.Perm()))
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(fd), path), nil
 }
 
 type readOnly struct{ *strings.Reader }
@@ -414,15 +448,18 @@ func (readOnly) Write([]byte) (int, error) { return 0, os.ErrPermission }
 func (readOnly) Close() error              { return nil }
 
 func (s *Session) stat(ctx context.Context, name string, followSymlinks bool) (fs.FileInfo, error) {
-	if s.opts.Overlay != nil {
-		if rel, ok := s.opts.Overlay.Embedded(name); ok {
-			return fs.Stat(s.opts.Overlay.Base(), rel)
-		}
-	}
+	stat := os.Lstat
 	if followSymlinks {
-		return os.Stat(name)
+		stat = os.Stat
 	}
-	return os.Lstat(name)
+	info, err := stat(name)
+	if err == nil || s.opts.Overlay == nil || !errors.Is(err, fs.ErrNotExist) {
+		return info, err
+	}
+	if rel, ok := s.opts.Overlay.Embedded(name); ok {
+		return fs.Stat(s.opts.Overlay.Base(), rel)
+	}
+	return nil, err
 }
 
 func (s *Session) readDir(ctx context.Context, path string) ([]fs.DirEntry, error) {
@@ -435,15 +472,17 @@ func (s *Session) readDir(ctx context.Context, path string) ([]fs.DirEntry, erro
 }
 
 func (s *Session) access(ctx context.Context, path string, mode interp.AccessMode) error {
-	if s.opts.Overlay != nil {
-		if _, ok := s.opts.Overlay.Embedded(path); ok {
-			if mode&interp.AccessWrite != 0 {
-				return &os.PathError{Op: "access", Path: path, Err: os.ErrPermission}
-			}
-			return nil
-		}
+	err := defaultAccess(ctx, path, mode)
+	if err == nil || s.opts.Overlay == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
-	return defaultAccess(ctx, path, mode)
+	if _, ok := s.opts.Overlay.Embedded(path); ok {
+		if mode&interp.AccessWrite != 0 {
+			return &os.PathError{Op: "access", Path: path, Err: os.ErrPermission}
+		}
+		return nil
+	}
+	return err
 }
 
 var defaultAccess = interp.DefaultAccessHandler()
@@ -468,6 +507,16 @@ func (s *Session) Expand(text string) (string, error) {
 		return "", err
 	}
 	return strings.Join(fields, " "), nil
+}
+
+// ExpandQuoted expands text as the inside of a double-quoted shell word:
+// variables, no word splitting or globbing, no command substitution.
+func (s *Session) ExpandQuoted(text string) (string, error) {
+	word, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Document(strings.NewReader(text))
+	if err != nil {
+		return "", err
+	}
+	return expand.Document(&expand.Config{Env: sessionEnv{s}}, word)
 }
 
 // sessionEnv is the session's variables as the last Run left them.
