@@ -9,12 +9,23 @@
 # TOP_DIR shadow files of it with the same relative path. Only what the
 # fixture scripts can observe is reproduced: hooks, libraries, the
 # hypervisor plugin and the service functions, in order, with their
-# arguments, in one shell. local.conf INI merges, logs and .stackenv are the
-# Go tests' business.
+# arguments, in one shell. local.conf INI merges, timestamps and .stackenv
+# are the Go tests' business.
 
 DEFAULT_TREE=$(cd "$1" && pwd)
 TOP_DIR=$(cd "$2" && pwd)
 COMMAND=$3
+
+# With TRACE_LOG set, the commands of the hooks are traced into it, file
+# and line first, as stack.sh traces into its LOGFILE and devstack into its
+# log.
+TRACE=""
+if [[ -n ${TRACE_LOG:-} ]]; then
+    exec {trace_fd}>>"$TRACE_LOG"
+    BASH_XTRACEFD=$trace_fd
+    PS4='+ ${BASH_SOURCE[0]#$TOP_DIR/}:${LINENO} '
+    TRACE=1
+fi
 
 # --- the functions every hook may call -------------------------------------
 
@@ -74,7 +85,9 @@ function merged {
 function run_hooks {
     local path
     for path in "${HOOK_PATHS[@]}"; do
+        [[ -n $TRACE ]] && set -o xtrace
         source "$path" "$@"
+        { set +o xtrace; } 2>/dev/null
     done
 }
 

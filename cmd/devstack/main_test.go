@@ -23,6 +23,7 @@ func TestMain(m *testing.M) {
 	}
 	binary = filepath.Join(dir, "devstack")
 	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building devstack:", err)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -111,7 +113,7 @@ func (r *Run) preflight() error {
 		}
 	}
 	if text, ok := r.localrcText(); ok {
-		if err := shell.Parse("local.conf", []byte(text)); err != nil {
+		if _, err := shell.Parse("local.conf", []byte(text)); err != nil {
 			return fatalError{err}
 		}
 	}
@@ -120,27 +122,49 @@ func (r *Run) preflight() error {
 		scripts = append(scripts, h.Rel)
 	}
 	scripts = append(scripts, r.libs...)
-	for _, rel := range scripts {
-		if err := r.parse(rel); err != nil {
-			return err
+	return r.parseAll(scripts)
+}
+
+// parseAll parses scripts into r.scripts, spread over the machine's cores;
+// the first error in scripts' order is returned.
+func (r *Run) parseAll(scripts []string) error {
+	parsed := make([]*shell.Script, len(scripts))
+	errs := make([]error, len(scripts))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(scripts))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(scripts); i += workers {
+				parsed[i], errs[i] = r.parse(scripts[i])
+			}
+		})
+	}
+	wg.Wait()
+	r.scripts = map[string]*shell.Script{}
+	for i, rel := range scripts {
+		if errs[i] != nil {
+			return errs[i]
 		}
+		r.scripts[rel] = parsed[i]
 	}
 	return nil
 }
 
-// parse checks that a tree-relative script, if present, is valid bash.
-func (r *Run) parse(rel string) error {
+// parse checks that a tree-relative script, if present, is valid bash,
+// and returns it parsed; nil if absent.
+func (r *Run) parse(rel string) (*shell.Script, error) {
 	if !r.Tree.Exists(rel) {
-		return nil
+		return nil, nil
 	}
 	data, err := r.Tree.ReadFile(rel)
 	if err != nil {
-		return fatalError{err}
+		return nil, fatalError{err}
 	}
-	if err := shell.Parse(rel, data); err != nil {
-		return fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
+	script, err := shell.Parse(rel, data)
+	if err != nil {
+		return nil, fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
 	}
-	return nil
+	return script, nil
 }
 
 // localrcText is local.conf's [[local|localrc]] sections as one script
@@ -243,7 +267,8 @@ func (r *Run) checkPlugin() error {
 	if rel == "" || err != nil {
 		return err
 	}
-	return r.parse(rel)
+	_, err = r.parse(rel)
+	return err
 }
 
 // sourceLibraries sources the service libraries, then the hypervisor plugin
@@ -259,7 +284,7 @@ func sourceLibraries(r *Run) error {
 		return err
 	}
 	// override_defaults may have changed VIRT_DRIVER since the check.
-	if err := r.parse(rel); err != nil {
+	if _, err := r.parse(rel); err != nil {
 		return err
 	}
 	if err := r.source(rel); err != nil {
@@ -272,12 +297,13 @@ func sourceLibraries(r *Run) error {
 	return nil
 }
 
-// hook sources every extras.d script with the phase's arguments.
+// hook sources every extras.d script with the phase's arguments, from
+// inside a function as DevStack's run_phase does.
 func hook(mode string, phase ...string) func(r *Run) error {
 	args := append([]string{mode}, phase...)
 	return func(r *Run) error {
 		for _, h := range r.hooks {
-			if err := r.session.Source(r.ctx, r.Tree.Path(h.Rel), args...); err != nil {
+			if err := r.session.SourceInFunction(r.ctx, r.scripts[h.Rel], args...); err != nil {
 				if err := r.fail(r.Tree.Origin(h.Rel), err); err != nil {
 					return err
 				}

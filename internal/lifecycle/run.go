@@ -38,6 +38,8 @@ type Run struct {
 	conf    *config.LocalConf
 	hooks   []tree.Hook
 	libs    []string
+	// scripts holds the hooks parsed before the run, by tree-relative path.
+	scripts map[string]*shell.Script
 	// plugin is the hypervisor plugin the session sourced, "" if none.
 	plugin string
 	// step is the step under way, for messages.

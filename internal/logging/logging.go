@@ -35,6 +35,7 @@ type Logger struct {
 	closer  io.Closer
 	path    string
 	pending bytes.Buffer // lines written before the LOGFILE is known
+	lineBuf []byte
 	tail    []string
 
 	outRead, outWrite *os.File
@@ -105,7 +106,7 @@ type traceWriter struct{ l *Logger }
 
 func (w traceWriter) Write(p []byte) (int, error) {
 	w.l.mu.Lock()
-	for _, line := range strings.Split(strings.TrimSuffix(string(p), "\n"), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSuffix(string(p), "\n"), "\n") {
 		w.l.writeLine(line)
 	}
 	w.l.mu.Unlock()
@@ -115,12 +116,17 @@ func (w traceWriter) Write(p []byte) (int, error) {
 // writeLine writes one timestamped line to the LOGFILE, or keeps it until
 // there is one. l.mu must be held.
 func (l *Logger) writeLine(line string) {
-	stamp := time.Now().Format(timeLayout)
+	// Every command the scripts run passes here: build the line in one
+	// reused buffer rather than through fmt.
+	l.lineBuf = time.Now().AppendFormat(l.lineBuf[:0], timeLayout)
+	l.lineBuf = append(l.lineBuf, " | "...)
+	l.lineBuf = append(l.lineBuf, line...)
+	l.lineBuf = append(l.lineBuf, '\n')
 	if l.file == nil {
-		fmt.Fprintf(&l.pending, "%s | %s\n", stamp, line)
+		l.pending.Write(l.lineBuf)
 		return
 	}
-	fmt.Fprintf(l.file, "%s | %s\n", stamp, line)
+	l.file.Write(l.lineBuf)
 }
 
 // OpenFile starts the LOGFILE as DevStack does: the log is written to

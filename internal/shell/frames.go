@@ -3,6 +3,8 @@ package shell
 import (
 	"context"
 
+	"mvdan.cc/sh/v3/syntax"
+
 	"mvdan.cc/sh/v3/interp"
 )
 
@@ -69,4 +71,36 @@ func (s *Session) callFunction(ctx context.Context, args []string) error {
 	s.mu.Unlock()
 	defer s.pop()
 	return hc.Builtin(ctx, []string{"eval", quoteArgs(args, 0)})
+}
+
+// hookFunction is the name a hook's body runs under, for the length of
+// one call.
+const hookFunction = "__devstack_hook"
+
+// SourceInFunction runs a parsed script with positional parameters as
+// DevStack's run_phase sources an extras.d script: from inside a function,
+// so `local` and `declare` in it are scoped to the call and `return` ends
+// it. The script was parsed once, before the run; it is not read again at
+// every phase.
+func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...string) error {
+	name := script.file.Name
+	body := &syntax.Stmt{Cmd: &syntax.Block{Stmts: script.file.Stmts}}
+	call := &syntax.CallExpr{Args: []*syntax.Word{lit(hookFunction)}}
+	for _, a := range args {
+		call.Args = append(call.Args, &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: a}}})
+	}
+	// Defining and calling in one statement list costs one Run, not two.
+	both := &syntax.Block{Stmts: []*syntax.Stmt{
+		{Cmd: &syntax.FuncDecl{RsrvWord: true, Name: &syntax.Lit{Value: hookFunction}, Body: body}},
+		{Cmd: call},
+	}}
+	s.mu.Lock()
+	s.funcFiles[body] = name
+	s.mu.Unlock()
+	s.push(frame{file: name})
+	defer s.pop()
+	defer delete(s.runner.Funcs, hookFunction)
+	err := s.result(name, s.runner.Run(ctx, both))
+	s.claimFunctions(name)
+	return err
 }

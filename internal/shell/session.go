@@ -81,6 +81,10 @@ type Session struct {
 	// words, rendered only when a failure is reported.
 	last     Position
 	lastArgs []string
+	// sourcing is the file the source builtin is about to open, which the
+	// open handler serves from scripts.
+	sourcing string
+	scripts  scriptCache
 }
 
 // Position is a place in a script.
@@ -147,13 +151,20 @@ func New(opts Options) (*Session, error) {
 	return s, nil
 }
 
-// Parse parses a script as bash, for checking before anything runs.
-func Parse(name string, src []byte) error {
-	_, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
+// Script is a parsed bash file.
+type Script struct {
+	file *syntax.File
+}
+
+// Parse parses a script as bash, for checking before anything runs; name
+// is how errors and traces refer to it.
+func Parse(name string, src []byte) (*Script, error) {
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return nil
+	literalTests(file)
+	return &Script{file: file}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
@@ -341,10 +352,18 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	s.last = Position{File: s.currentFile(), Line: hc.Pos.Line()}
 	s.lastArgs = args
-	at := s.last
+	at, traced := s.last, args
+	if args[0] == hookFunction {
+		// The hook's own frame is already pushed: trace the call as the
+		// source it stands for.
+		at, traced = Position{}, append([]string{"source", at.File}, args[1:]...)
+	}
 	s.mu.Unlock()
 	if s.opts.Trace != nil {
-		fmt.Fprintf(s.opts.Trace, "+ %s %s\n", at, quoteArgs(args, 0))
+		io.WriteString(s.opts.Trace, "+ "+at.String()+" "+quoteArgs(traced, 0)+"\n")
+	}
+	if args[0] == hookFunction {
+		return args, nil
 	}
 	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
 		return append([]string{functionCommand}, args...), nil
@@ -363,6 +382,10 @@ func quoteArgs(args []string, max int) string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
+		if isPlainWord(a) {
+			b.WriteString(a)
+			continue
+		}
 		q, err := syntax.Quote(a, syntax.LangBash)
 		if err != nil {
 			q = fmt.Sprintf("%q", a)
@@ -373,6 +396,23 @@ func quoteArgs(args []string, max int) string {
 		}
 	}
 	return b.String()
+}
+
+// isPlainWord reports whether a word needs no quoting, the common case,
+// which syntax.Quote would otherwise work out the slow way.
+func isPlainWord(word string) bool {
+	if word == "" {
+		return false
+	}
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_./,:+=@%", c) >= 0) {
+			return false
+		}
+	}
+	// A word that would read as an assignment or keyword is quoted as
+	// syntax.Quote decides.
+	return !strings.Contains(word, "=") && !syntax.IsKeyword(word)
 }
 
 // execMiddleware handles the commands the session provides itself before
@@ -402,6 +442,11 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	file := s.display(args[0])
 	s.push(frame{file: file, callLine: hc.Pos.Line()})
 	defer s.pop()
+	if strings.Contains(args[0], "/") {
+		s.mu.Lock()
+		s.sourcing = absolute(hc.Dir, args[0])
+		s.mu.Unlock()
+	}
 	err := hc.Builtin(ctx, append([]string{"source"}, args...))
 	s.claimFunctions(file)
 	return err
@@ -411,8 +456,20 @@ func (s *Session) source(ctx context.Context, args []string) error {
 // disk, serves the embedded copy. Disk comes first: most opens are of real
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
-	if path != "" && !filepath.IsAbs(path) {
-		path = filepath.Join(interp.HandlerCtx(ctx).Dir, path)
+	path = absolute(interp.HandlerCtx(ctx).Dir, path)
+	if flag == os.O_RDONLY {
+		s.mu.Lock()
+		sourcing := s.sourcing == path
+		s.sourcing = ""
+		if sourcing {
+			f, ok := s.scripts.open(path)
+			s.mu.Unlock()
+			if ok {
+				return f, nil
+			}
+		} else {
+			s.mu.Unlock()
+		}
 	}
 	f, err := openFile(path, flag, perm)
 	if err == nil {
@@ -429,6 +486,17 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 		return readOnly{strings.NewReader(string(data))}, nil
 	}
 	return nil, err
+}
+
+// absolute makes path absolute against dir, as the interpreter does.
+func absolute(dir, path string) string {
+	switch {
+	case path == "":
+		return ""
+	case filepath.IsAbs(path):
+		return filepath.Clean(path)
+	}
+	return filepath.Join(dir, path)
 }
 
 // openFile opens a file as os.OpenFile does, without registering it with

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // newTestSession starts a session whose output goes to the returned buffer.
@@ -138,11 +139,65 @@ func TestExpand(t *testing.T) {
 }
 
 func TestParseReportsFileAndLine(t *testing.T) {
-	err := Parse("extras.d/30-broken.sh", []byte("echo ok\nif [[ -n x ]]; then\n"))
+	_, err := Parse("extras.d/30-broken.sh", []byte("echo ok\nif [[ -n x ]]; then\n"))
 	if err == nil || !strings.HasPrefix(err.Error(), "extras.d/30-broken.sh:2") {
 		t.Errorf("Parse = %v", err)
 	}
-	if err := Parse("ok.sh", []byte("function f {\n    local a=1\n}\n")); err != nil {
+	if _, err := Parse("ok.sh", []byte("function f {\n    local a=1\n}\n")); err != nil {
 		t.Errorf("Parse of valid bash = %v", err)
+	}
+}
+
+func TestSourceSeesEditedScript(t *testing.T) {
+	s, out := newTestSession(t)
+	ctx := context.Background()
+	path := writeScript(t, "echo first\n")
+	for _, next := range []string{"echo second, longer\n", "echo third!\n", ""} {
+		if err := s.Source(ctx, path); err != nil {
+			t.Fatal(err)
+		}
+		if next == "" {
+			break
+		}
+		// Same size as before for the last edit: the modification time
+		// alone must tell.
+		time.Sleep(10 * time.Millisecond)
+		if err := os.WriteFile(path, []byte(next), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out.String() != "first\nsecond, longer\nthird!\n" {
+		t.Errorf("output %q", out.String())
+	}
+}
+
+func TestSourceInFunctionScopesLikeRunPhase(t *testing.T) {
+	s, out := newTestSession(t)
+	ctx := context.Background()
+	hook, err := Parse("extras.d/10-x.sh", []byte(`local scoped=inside
+declare also_scoped=inside
+GLOBAL=set-by-hook
+function from_hook { echo "from_hook $1"; }
+echo "$# $1 $2 $scoped"
+[[ $1 == early ]] && return 0
+echo late
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Eval(ctx, "caller", "set -- a b c"); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"stack", "install"}, {"early"}} {
+		if err := s.SourceInFunction(ctx, hook, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Eval(ctx, "after", `echo "$# ${scoped:-unset} ${also_scoped:-unset} $GLOBAL"; from_hook x; type __devstack_hook >/dev/null 2>&1 || echo gone`); err != nil {
+		t.Fatal(err)
+	}
+	want := "2 stack install inside\nlate\n1 early  inside\n3 unset unset set-by-hook\nfrom_hook x\ngone\n"
+	if out.String() != want {
+		t.Errorf("output %q, want %q", out.String(), want)
 	}
 }

@@ -1,0 +1,52 @@
+package shell
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// A run sources the same hooks at every phase. The interpreter re-reads a
+// file each time it is sourced; scriptCache keeps what was read and serves
+// it again while the file's identity, size and modification time are
+// unchanged, so an edited script is always read afresh.
+type scriptCache struct {
+	entries map[string]cachedScript
+}
+
+type cachedScript struct {
+	dev, ino uint64
+	size     int64
+	modTime  time.Time
+	data     string
+}
+
+// open returns the contents of the script at path, from the cache when it
+// is current. It reports false when path cannot be read as a regular file,
+// leaving the error to the ordinary open.
+func (c *scriptCache) open(path string) (io.ReadWriteCloser, bool) {
+	info, err := os.Stat(path)
+	if err != nil || !info.Mode().IsRegular() {
+		return nil, false
+	}
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil, false
+	}
+	key := filepath.Clean(path)
+	if e, hit := c.entries[key]; hit && e.dev == uint64(st.Dev) && e.ino == st.Ino && e.size == info.Size() && e.modTime.Equal(info.ModTime()) {
+		return readOnly{strings.NewReader(e.data)}, true
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || int64(len(data)) != info.Size() {
+		return nil, false
+	}
+	if c.entries == nil {
+		c.entries = map[string]cachedScript{}
+	}
+	c.entries[key] = cachedScript{dev: uint64(st.Dev), ino: st.Ino, size: info.Size(), modTime: info.ModTime(), data: string(data)}
+	return readOnly{strings.NewReader(string(data))}, true
+}
