@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestBadInput(t *testing.T) {
@@ -176,4 +180,46 @@ func TestRootIsRefusedWithoutAllowRoot(t *testing.T) {
 	}
 	res = runCmdEnv(t, dir, []string{"DEVSTACK_ALLOW_ROOT=true"}, binary, "--top-dir", dir, "unstack")
 	mustSucceed(t, res, "unstack with DEVSTACK_ALLOW_ROOT=true")
+}
+
+func TestInterruptStopsStackAndNamesWhere(t *testing.T) {
+	dir := copyTree(t, "basic")
+	writeFile(t, dir, "extras.d/15-sleep.sh", `if [[ $2 == install ]]; then
+    echo "15-sleep sleeping" >> "$RECORD"
+    sleep 60
+    echo "15-sleep woke" >> "$RECORD"
+fi
+`)
+	cmd := exec.Command(binary, "--top-dir", dir, "--allow-root", "stack")
+	cmd.Env = testEnv()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !slices.Contains(record(t, dir), "15-sleep sleeping") {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the hook never started; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 130 {
+		t.Errorf("exit: %v, want status 130", err)
+	}
+	res := result{stderr: stderr.String(), status: 130}
+	mustFail(t, res, "interrupted stack", "interrupted", `phase "stack install"`, "extras.d/15-sleep.sh:3", "sleep 60")
+	if slices.Contains(record(t, dir), "15-sleep woke") {
+		t.Error("the hook went on after the interrupt")
+	}
+	log, err := os.ReadFile(filepath.Join(dir, "opt", "logs", "stack.sh.log"))
+	if err != nil || !strings.Contains(string(log), "interrupted") {
+		t.Errorf("the log does not end with the interruption: %v", err)
+	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -89,7 +90,11 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 	if err := log.Close(); err != nil && runErr == nil {
 		return err
 	}
-	if runErr != nil {
+	switch {
+	case errors.Is(runErr, lifecycle.Interrupted):
+		// As a shell reports a run ended by SIGINT.
+		return &ExitError{Status: 130, Err: ErrReported}
+	case runErr != nil:
 		return &ExitError{Status: 1, Err: ErrReported}
 	}
 	return nil

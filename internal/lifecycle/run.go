@@ -134,7 +134,7 @@ func (r *Run) execute(steps []Step) error {
 			return err
 		}
 		if err := r.ctx.Err(); err != nil {
-			return r.interrupted()
+			return r.interrupted("")
 		}
 	}
 	if len(r.failures) > 0 {
@@ -150,15 +150,24 @@ func (r *Run) phaseName(step string) string {
 	return step
 }
 
-func (r *Run) interrupted() error {
-	return &StepError{Command: r.Command, Step: r.step, Err: fmt.Errorf("interrupted: %w", context.Cause(r.ctx))}
+// Interrupted is the cause of a run stopped by a signal.
+var Interrupted = errors.New("interrupted")
+
+func (r *Run) interrupted(what string) error {
+	err := fmt.Errorf("%w (%v)", Interrupted, context.Cause(r.ctx))
+	if r.session != nil {
+		if at := r.session.Last(); at.Line > 0 {
+			err = fmt.Errorf("%w at %s (%s)", err, at, at.Command)
+		}
+	}
+	return &StepError{Command: r.Command, Step: r.step, What: what, Err: err}
 }
 
 // fail handles a failed part of a step: a stack stops with a StepError, a
 // best-effort command records it and goes on. Interruption always stops.
 func (r *Run) fail(what string, err error) error {
 	if r.ctx.Err() != nil {
-		return r.interrupted()
+		return r.interrupted(what)
 	}
 	var scriptErr *shell.ScriptError
 	if r.bestEffort() && (errors.As(err, &scriptErr) || !isFatal(err)) {

@@ -260,13 +260,18 @@ func (s *Session) result(script string, err error) error {
 		return nil
 	}
 	if status, ok := interp.IsExitStatus(err); ok {
-		s.mu.Lock()
-		at := s.last
-		at.Command = quoteArgs(s.lastArgs, 120)
-		s.mu.Unlock()
-		return &ScriptError{Script: script, At: at, Status: status, Exited: s.runner.Exited()}
+		return &ScriptError{Script: script, At: s.Last(), Status: status, Exited: s.runner.Exited()}
 	}
 	return err
+}
+
+// Last is where the most recent simple command ran.
+func (s *Session) Last() Position {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := s.last
+	at.Command = quoteArgs(s.lastArgs, 120)
+	return at
 }
 
 // SetErrexit turns errexit on or off, as `set -e` / `set +e`.

@@ -1,0 +1,94 @@
+package logging
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestConsoleAndLogFile(t *testing.T) {
+	var console bytes.Buffer
+	l, err := New(&console, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Phase("configuration")
+	l.Trace().Write([]byte("+ stackrc:3 echo early\n"))
+	path := filepath.Join(t.TempDir(), "logs", "stack.sh.log")
+	if err := l.OpenFile(path); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(l.Output(), "script output line")
+	l.Summary("Installing demo")
+	l.Warning("careful")
+	l.Error("broken")
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	wantConsole := "==> configuration\nInstalling demo\nWARNING: careful\nERROR: broken\n"
+	if console.String() != wantConsole {
+		t.Errorf("console %q, want %q", console.String(), wantConsole)
+	}
+	target, err := os.Readlink(path)
+	if err != nil || !strings.HasPrefix(target, "stack.sh.log.") {
+		t.Fatalf("LOGFILE link: %q, %v", target, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamp := `\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| `
+	for _, want := range []string{
+		stamp + `==> configuration`,
+		stamp + `\+ stackrc:3 echo early`,
+		stamp + `script output line`,
+		stamp + `Installing demo`,
+		stamp + `\[WARNING\] careful`,
+		stamp + `\[ERROR\] broken`,
+	} {
+		if !regexp.MustCompile("(?m)^" + want + "$").Match(data) {
+			t.Errorf("log lacks a line matching %q:\n%s", want, data)
+		}
+	}
+	if tail := l.Tail(); len(tail) != 1 || tail[0] != "script output line" {
+		t.Errorf("Tail = %q", tail)
+	}
+}
+
+func TestVerboseShowsOutput(t *testing.T) {
+	var console bytes.Buffer
+	l, err := New(&console, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(l.Output(), "visible")
+	l.Debugf("detail %d", 1)
+	l.Close()
+	if !strings.Contains(console.String(), "visible\n") || !strings.Contains(console.String(), "detail 1\n") {
+		t.Errorf("console %q", console.String())
+	}
+}
+
+func TestOpenFileReplacesLink(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "stack.sh.log")
+	if err := os.WriteFile(path, []byte("old plain file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := New(&bytes.Buffer{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.OpenFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(path); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("stack.sh.log is not a link: %v", err)
+	}
+}
