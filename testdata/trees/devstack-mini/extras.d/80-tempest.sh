@@ -1,0 +1,1 @@
+echo "80-tempest $*" >> "$RECORD"
