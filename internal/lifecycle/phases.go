@@ -113,7 +113,7 @@ func (r *Run) preflight() error {
 		}
 	}
 	if text, ok := r.localrcText(); ok {
-		if _, err := shell.Parse("local.conf", []byte(text)); err != nil {
+		if _, err := shell.Parse(r.Tree.Path("local.conf"), "local.conf", []byte(text)); err != nil {
 			return fatalError{err}
 		}
 	}
@@ -160,7 +160,7 @@ func (r *Run) parse(rel string) (*shell.Script, error) {
 	if err != nil {
 		return nil, fatalError{err}
 	}
-	script, err := shell.Parse(rel, data)
+	script, err := shell.Parse(r.Tree.Path(rel), rel, data)
 	if err != nil {
 		return nil, fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
 	}

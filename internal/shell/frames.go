@@ -2,20 +2,34 @@ package shell
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
 
-	"mvdan.cc/sh/v3/syntax"
-
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
 )
 
-// frame is one level of the call stack: a sourced file, or a function
-// call with the file that defined the function.
+// frame is one level of the call stack, as bash keeps it for FUNCNAME,
+// BASH_SOURCE and BASH_LINENO: a sourced file, a function call, or the
+// script at the bottom.
 type frame struct {
-	file     string
+	// function is the function's name, "source" for a sourced file and
+	// "main" for the bottom frame.
 	function string
+	// source is the file, as bash names it in BASH_SOURCE: the path given
+	// to source, or the file that defined the function.
+	source string
+	// display is the file as messages name it, "" for none.
+	display string
 	// callLine is the line of the source command or function call in the
 	// frame below.
 	callLine uint
+}
+
+func (f frame) isFunction() bool {
+	return f.function != "source" && f.function != "main"
 }
 
 func (s *Session) push(f frame) {
@@ -32,20 +46,94 @@ func (s *Session) pop() {
 
 // currentFile is the file the running code comes from. s.mu must be held.
 func (s *Session) currentFile() string {
-	if n := len(s.frames); n > 0 {
-		return s.frames[n-1].file
+	return s.frames[len(s.frames)-1].display
+}
+
+// sourceFrame is the frame of a file being sourced.
+func (s *Session) sourceFrame(path string, callLine uint) frame {
+	return frame{function: "source", source: path, display: s.display(path), callLine: callLine}
+}
+
+// stackVar computes FUNCNAME, BASH_SOURCE or BASH_LINENO from the frames,
+// innermost first. FUNCNAME exists only while a function runs.
+func (s *Session) stackVar(name string) expand.Variable {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if name == "FUNCNAME" && !slices.ContainsFunc(s.frames, frame.isFunction) {
+		return expand.Variable{}
 	}
-	return ""
+	list := make([]string, 0, len(s.frames))
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		f := s.frames[i]
+		switch name {
+		case "FUNCNAME":
+			list = append(list, f.function)
+		case "BASH_SOURCE":
+			list = append(list, f.source)
+		default:
+			list = append(list, strconv.FormatUint(uint64(f.callLine), 10))
+		}
+	}
+	return expand.Variable{Set: true, Kind: expand.Indexed, List: list}
+}
+
+// stackEnviron answers the call stack variables from the frames and
+// everything else from the initial environment, under the interpreter's
+// own variables: a script that assigns one of these names shadows it, as
+// in bash.
+type stackEnviron struct {
+	s    *Session
+	base expand.Environ
+}
+
+func (e stackEnviron) Get(name string) expand.Variable {
+	switch name {
+	case "FUNCNAME", "BASH_SOURCE", "BASH_LINENO":
+		return e.s.stackVar(name)
+	}
+	return e.base.Get(name)
+}
+
+func (e stackEnviron) Each(f func(name string, vr expand.Variable) bool) {
+	e.base.Each(f)
+}
+
+// caller runs the caller builtin: "LINE FUNCTION FILE" of the frame N
+// below the current one (N defaults to 0, printed as "LINE FILE").
+func (s *Session) caller(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	n, withName := 0, len(args) > 0
+	if withName {
+		var err error
+		if n, err = strconv.Atoi(args[0]); err != nil || n < 0 {
+			fmt.Fprintf(hc.Stderr, "caller: %s: invalid number\n", args[0])
+			return interp.ExitStatus(2)
+		}
+	}
+	s.mu.Lock()
+	top := len(s.frames) - 1
+	if top-n-1 < 0 {
+		s.mu.Unlock()
+		return interp.ExitStatus(1)
+	}
+	this, below := s.frames[top-n], s.frames[top-n-1]
+	s.mu.Unlock()
+	if withName {
+		fmt.Fprintf(hc.Stdout, "%d %s %s\n", this.callLine, below.function, below.source)
+	} else {
+		fmt.Fprintf(hc.Stdout, "%d %s\n", this.callLine, below.source)
+	}
+	return nil
 }
 
 // claimFunctions attributes the functions defined since the last claim to
-// file, which has just been sourced or evaluated.
-func (s *Session) claimFunctions(file string) {
+// the file of f, which has just been sourced or evaluated.
+func (s *Session) claimFunctions(f frame) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, body := range s.runner.Funcs {
 		if _, ok := s.funcFiles[body]; !ok {
-			s.funcFiles[body] = file
+			s.funcFiles[body] = f
 		}
 	}
 }
@@ -57,16 +145,16 @@ func (s *Session) callFunction(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	name := args[0]
 	s.mu.Lock()
-	file := ""
+	var origin frame
 	if body, ok := s.runner.Funcs[name]; ok {
 		var known bool
-		if file, known = s.funcFiles[body]; !known {
+		if origin, known = s.funcFiles[body]; !known {
 			// Defined by the file still being sourced, and called there.
-			file = s.currentFile()
-			s.funcFiles[body] = file
+			origin = s.frames[len(s.frames)-1]
+			s.funcFiles[body] = origin
 		}
 	}
-	s.frames = append(s.frames, frame{file: file, function: name, callLine: hc.Pos.Line()})
+	s.frames = append(s.frames, frame{function: name, source: origin.source, display: origin.display, callLine: hc.Pos.Line()})
 	s.bypass = name
 	s.mu.Unlock()
 	defer s.pop()
@@ -94,13 +182,14 @@ func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...
 		{Cmd: &syntax.FuncDecl{RsrvWord: true, Name: &syntax.Lit{Value: hookFunction}, Body: body}},
 		{Cmd: call},
 	}}
+	f := frame{function: "source", source: script.path, display: name}
 	s.mu.Lock()
-	s.funcFiles[body] = name
+	s.funcFiles[body] = f
 	s.mu.Unlock()
-	s.push(frame{file: name})
+	s.push(f)
 	defer s.pop()
 	defer delete(s.runner.Funcs, hookFunction)
 	err := s.result(name, s.runner.Run(ctx, both))
-	s.claimFunctions(name)
+	s.claimFunctions(f)
 	return err
 }

@@ -47,7 +47,7 @@ done
 	if err != nil {
 		t.Fatal(err)
 	}
-	parsed, err := Parse("tests.sh", data)
+	parsed, err := Parse(path, "tests.sh", data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,6 +58,9 @@ type Options struct {
 	Reporter Reporter
 	// Params are the initial positional parameters.
 	Params []string
+	// Name is the script at the bottom of the call stack, as
+	// BASH_SOURCE names it; "" when the tool itself drives the session.
+	Name string
 }
 
 // Session is one interpreter state.
@@ -72,8 +75,9 @@ type Session struct {
 	// frames is the call stack: files being sourced and functions being
 	// called, innermost last.
 	frames []frame
-	// funcFiles maps a function body to the file that defined it.
-	funcFiles map[*syntax.Stmt]string
+	// funcFiles maps a function body to the frame of the file that
+	// defined it.
+	funcFiles map[*syntax.Stmt]frame
 	// bypass is the function call the session's own eval is about to make,
 	// which must reach the interpreter unchanged.
 	bypass string
@@ -112,6 +116,7 @@ func (p Position) String() string {
 const (
 	sourceCommand   = "__devstack_source"
 	functionCommand = "__devstack_function"
+	callerCommand   = "__devstack_caller"
 )
 
 // New starts a session.
@@ -129,10 +134,11 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
-	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]string{}}
+	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}}
+	s.frames = []frame{{function: "main", source: opts.Name, display: opts.Name}}
 	s.library = s.newLibrary()
 	runner, err := interp.New(
-		interp.Env(expand.ListEnviron(opts.Env...)),
+		interp.Env(stackEnviron{s: s, base: expand.ListEnviron(opts.Env...)}),
 		interp.Dir(opts.Dir),
 		interp.StdIO(os.Stdin, opts.Stdout, opts.Stderr),
 		interp.CallHandler(s.call),
@@ -154,17 +160,19 @@ func New(opts Options) (*Session, error) {
 // Script is a parsed bash file.
 type Script struct {
 	file *syntax.File
+	// path is the file's path, as BASH_SOURCE names it.
+	path string
 }
 
-// Parse parses a script as bash, for checking before anything runs; name
-// is how errors and traces refer to it.
-func Parse(name string, src []byte) (*Script, error) {
+// Parse parses the script at path as bash, for checking before anything
+// runs; name is how errors and traces refer to it.
+func Parse(path, name string, src []byte) (*Script, error) {
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file}, nil
+	return &Script{file: file, path: path}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
@@ -208,8 +216,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 	if err != nil {
 		return 2, err
 	}
-	s.push(frame{file: s.display(path)})
-	defer s.pop()
+	s.frames[0] = frame{function: "main", source: path, display: s.display(path)}
 	err = s.runner.Run(ctx, file)
 	if status, ok := interp.IsExitStatus(err); ok {
 		return status, nil
@@ -232,15 +239,16 @@ func (s *Session) Eval(ctx context.Context, name, script string) error {
 	if err != nil {
 		return err
 	}
-	s.push(frame{file: name})
+	f := frame{function: "source", source: name, display: name}
+	s.push(f)
 	defer s.pop()
 	for _, stmt := range file.Stmts {
 		if err := s.result(name, s.runner.Run(ctx, stmt)); err != nil {
-			s.claimFunctions(name)
+			s.claimFunctions(f)
 			return err
 		}
 	}
-	s.claimFunctions(name)
+	s.claimFunctions(f)
 	return nil
 }
 
@@ -373,8 +381,11 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
 		return append([]string{functionCommand}, args...), nil
 	}
-	if args[0] == "source" || args[0] == "." {
+	switch args[0] {
+	case "source", ".":
 		return append([]string{sourceCommand}, args[1:]...), nil
+	case "caller":
+		return append([]string{callerCommand}, args[1:]...), nil
 	}
 	return args, nil
 }
@@ -429,6 +440,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.source(ctx, args[1:])
 		case functionCommand:
 			return s.callFunction(ctx, args[1:])
+		case callerCommand:
+			return s.caller(ctx, args[1:])
 		}
 		if fn, ok := s.library[args[0]]; ok {
 			return fn(ctx, args[1:])
@@ -444,8 +457,8 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		fmt.Fprintln(hc.Stderr, "source: filename argument required")
 		return interp.ExitStatus(2)
 	}
-	file := s.display(args[0])
-	s.push(frame{file: file, callLine: hc.Pos.Line()})
+	f := s.sourceFrame(args[0], hc.Pos.Line())
+	s.push(f)
 	defer s.pop()
 	if strings.Contains(args[0], "/") {
 		s.mu.Lock()
@@ -453,7 +466,7 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		s.mu.Unlock()
 	}
 	err := hc.Builtin(ctx, append([]string{"source"}, args...))
-	s.claimFunctions(file)
+	s.claimFunctions(f)
 	return err
 }
 

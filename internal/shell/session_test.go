@@ -139,11 +139,11 @@ func TestExpand(t *testing.T) {
 }
 
 func TestParseReportsFileAndLine(t *testing.T) {
-	_, err := Parse("extras.d/30-broken.sh", []byte("echo ok\nif [[ -n x ]]; then\n"))
+	_, err := Parse("/t/extras.d/30-broken.sh", "extras.d/30-broken.sh", []byte("echo ok\nif [[ -n x ]]; then\n"))
 	if err == nil || !strings.HasPrefix(err.Error(), "extras.d/30-broken.sh:2") {
 		t.Errorf("Parse = %v", err)
 	}
-	if _, err := Parse("ok.sh", []byte("function f {\n    local a=1\n}\n")); err != nil {
+	if _, err := Parse("/t/ok.sh", "ok.sh", []byte("function f {\n    local a=1\n}\n")); err != nil {
 		t.Errorf("Parse of valid bash = %v", err)
 	}
 }
@@ -174,7 +174,7 @@ func TestSourceSeesEditedScript(t *testing.T) {
 func TestSourceInFunctionScopesLikeRunPhase(t *testing.T) {
 	s, out := newTestSession(t)
 	ctx := context.Background()
-	hook, err := Parse("extras.d/10-x.sh", []byte(`local scoped=inside
+	hook, err := Parse("/t/extras.d/10-x.sh", "extras.d/10-x.sh", []byte(`local scoped=inside
 declare also_scoped=inside
 GLOBAL=set-by-hook
 function from_hook { echo "from_hook $1"; }
