@@ -9,10 +9,11 @@ import (
 	"time"
 )
 
-// A run sources the same hooks at every phase. The interpreter re-reads a
-// file each time it is sourced; scriptCache keeps what was read and serves
-// it again while the file's identity, size and modification time are
-// unchanged, so an edited script is always read afresh.
+// A run sources the same files again and again. The interpreter re-reads
+// a file each time it is sourced; scriptCache keeps what was read, with
+// compatSource's rewriting done, and serves it again while the file's
+// identity, size and modification time are unchanged, so an edited script
+// is always read afresh.
 type scriptCache struct {
 	entries map[string]cachedScript
 }
@@ -47,6 +48,7 @@ func (c *scriptCache) open(path string) (io.ReadWriteCloser, bool) {
 	if c.entries == nil {
 		c.entries = map[string]cachedScript{}
 	}
-	c.entries[key] = cachedScript{dev: uint64(st.Dev), ino: st.Ino, size: info.Size(), modTime: info.ModTime(), data: string(data)}
-	return readOnly{strings.NewReader(string(data))}, true
+	text := string(compatSource(path, data))
+	c.entries[key] = cachedScript{dev: uint64(st.Dev), ino: st.Ino, size: info.Size(), modTime: info.ModTime(), data: text}
+	return readOnly{strings.NewReader(text)}, true
 }

@@ -167,6 +167,7 @@ type Script struct {
 // Parse parses the script at path as bash, for checking before anything
 // runs; name is how errors and traces refer to it.
 func Parse(path, name string, src []byte) (*Script, error) {
+	src = compatSource(name, src)
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
 		return nil, err
@@ -212,6 +213,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 	if err != nil {
 		return 127, err
 	}
+	data = compatSource(path, data)
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(data)), path)
 	if err != nil {
 		return 2, err
@@ -381,13 +383,10 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
 		return append([]string{functionCommand}, args...), nil
 	}
-	switch args[0] {
-	case "source", ".":
+	if args[0] == "source" || args[0] == "." {
 		return append([]string{sourceCommand}, args[1:]...), nil
-	case "caller":
-		return append([]string{callerCommand}, args[1:]...), nil
 	}
-	return args, nil
+	return compatCall(hc, args), nil
 }
 
 // quoteArgs renders a command line, shell-quoted where needed; max > 0
@@ -442,9 +441,22 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.callFunction(ctx, args[1:])
 		case callerCommand:
 			return s.caller(ctx, args[1:])
+		case declCommand:
+			return s.declare(ctx, args[1:])
 		}
 		if fn, ok := s.library[args[0]]; ok {
 			return fn(ctx, args[1:])
+		}
+		if !strings.Contains(args[0], "/") {
+			hc := interp.HandlerCtx(ctx)
+			if _, err := interp.LookPathDir(hc.Dir, hc.Env, args[0]); err != nil {
+				// As bash words it, where the command was.
+				s.mu.Lock()
+				where := s.frames[len(s.frames)-1].source
+				s.mu.Unlock()
+				fmt.Fprintf(hc.Stderr, "%s: line %d: %s: command not found\n", where, hc.Pos.Line(), args[0])
+				return interp.ExitStatus(127)
+			}
 		}
 		return next(ctx, args)
 	}
@@ -465,7 +477,14 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		s.sourcing = absolute(hc.Dir, args[0])
 		s.mu.Unlock()
 	}
-	err := hc.Builtin(ctx, append([]string{"source"}, args...))
+	// Through eval, not the source builtin directly: the interpreter keeps
+	// the state of a `return` in the sourced file when a handler runs a
+	// builtin that succeeds, and would end the caller too. eval's own call
+	// of source clears it.
+	s.mu.Lock()
+	s.bypass = "source"
+	s.mu.Unlock()
+	err := hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{"source"}, args...), 0)})
 	s.claimFunctions(f)
 	return err
 }
@@ -475,9 +494,10 @@ func (s *Session) source(ctx context.Context, args []string) error {
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	path = absolute(interp.HandlerCtx(ctx).Dir, path)
+	sourcing := false
 	if flag == os.O_RDONLY {
 		s.mu.Lock()
-		sourcing := s.sourcing == path
+		sourcing = s.sourcing == path
 		s.sourcing = ""
 		if sourcing {
 			f, ok := s.scripts.open(path)
@@ -500,6 +520,9 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 		data, err := fs.ReadFile(s.opts.Overlay.Base(), rel)
 		if err != nil {
 			return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		}
+		if sourcing {
+			data = compatSource(path, data)
 		}
 		return readOnly{strings.NewReader(string(data))}, nil
 	}

@@ -1,0 +1,260 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// compatCall adjusts a simple command where the interpreter's builtins
+// differ from bash's, before it runs.
+func compatCall(hc interp.HandlerContext, args []string) []string {
+	switch args[0] {
+	case "return":
+		// A bare return returns the status of the command before it; the
+		// interpreter would return 0.
+		if len(args) == 1 {
+			return []string{"return", strconv.Itoa(hc.LastExitStatus)}
+		}
+	case "echo":
+		return splitEchoFlags(args)
+	case "caller":
+		return append([]string{callerCommand}, args[1:]...)
+	}
+	return args
+}
+
+// splitEchoFlags turns echo's combined options (-ne, -en, -neE) into the
+// separate ones the interpreter's echo reads. As in bash, only a word made
+// of n, e and E after the dash is an option; the first other word ends
+// them.
+func splitEchoFlags(args []string) []string {
+	out := args[:1:1]
+	i := 1
+	for ; i < len(args); i++ {
+		a := args[i]
+		if len(a) < 2 || a[0] != '-' || !echoFlags(a[1:]) {
+			break
+		}
+		for _, c := range a[1:] {
+			out = append(out, "-"+string(c))
+		}
+	}
+	if len(out) == i {
+		return args
+	}
+	return append(out, args[i:]...)
+}
+
+func echoFlags(s string) bool {
+	for _, c := range s {
+		if c != 'n' && c != 'e' && c != 'E' {
+			return false
+		}
+	}
+	return true
+}
+
+// declCommand runs the declarations the interpreter lacks options for.
+const declCommand = "__devstack_declare"
+
+// supportedDeclFlags are the declare options the interpreter implements.
+const supportedDeclFlags = "xrnaAgfp"
+
+// compatSource rewrites the declarations of a script the interpreter would
+// run differently from bash, keeping every line where it is, so that
+// LINENO and error positions are unchanged:
+//
+//   - `declare -F`, `export -f`, `local -i` and other options the
+//     interpreter does not know become calls of declCommand;
+//   - a bare `local NAME` in a function gets an empty value (an empty list
+//     with -a or -A): bash starts the local variable empty, the
+//     interpreter would keep the value of the caller's variable.
+//
+// Source that does not parse is returned unchanged, for the interpreter to
+// report.
+func compatSource(name string, src []byte) []byte {
+	if !bytes.Contains(src, []byte("local")) && !bytes.Contains(src, []byte("declare")) &&
+		!bytes.Contains(src, []byte("typeset")) && !bytes.Contains(src, []byte("export -")) {
+		return src
+	}
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	if err != nil {
+		return src
+	}
+	var bodies [][2]uint
+	syntax.Walk(file, func(node syntax.Node) bool {
+		if fd, ok := node.(*syntax.FuncDecl); ok {
+			bodies = append(bodies, [2]uint{fd.Body.Pos().Offset(), fd.Body.End().Offset()})
+		}
+		return true
+	})
+	inFunction := func(offset uint) bool {
+		for _, b := range bodies {
+			if offset >= b[0] && offset < b[1] {
+				return true
+			}
+		}
+		return false
+	}
+	type edit struct {
+		offset uint
+		remove uint
+		text   string
+	}
+	var edits []edit
+	syntax.Walk(file, func(node syntax.Node) bool {
+		dc, ok := node.(*syntax.DeclClause)
+		if !ok {
+			return true
+		}
+		flags, unsupported, global := "", false, false
+		for _, as := range dc.Args {
+			if as.Naked && as.Name == nil && as.Value != nil {
+				if lit := as.Value.Lit(); strings.HasPrefix(lit, "-") || strings.HasPrefix(lit, "+") {
+					flags += lit[1:]
+					for _, c := range lit[1:] {
+						unsupported = unsupported || !strings.ContainsRune(supportedDeclFlags, c)
+					}
+					global = global || strings.ContainsRune(lit[1:], 'g')
+				}
+			}
+		}
+		// The interpreter takes export -f for declare -f and prints.
+		exportF := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsRune(flags, 'f')
+		if unsupported || exportF {
+			edits = append(edits, edit{offset: dc.Pos().Offset(), text: declCommand + " "})
+			return true
+		}
+		if dc.Variant.Value == "typeset" {
+			// The interpreter makes typeset global even in a function;
+			// bash treats it as declare.
+			edits = append(edits, edit{offset: dc.Variant.Pos().Offset(), remove: uint(len("typeset")), text: "declare"})
+		}
+		local := dc.Variant.Value == "local" || (dc.Variant.Value == "declare" || dc.Variant.Value == "typeset") && !global && inFunction(dc.Pos().Offset())
+		if !local {
+			return true
+		}
+		empty := "="
+		if strings.ContainsAny(flags, "aA") {
+			empty = "=()"
+		}
+		for _, as := range dc.Args {
+			if as.Naked && as.Name != nil {
+				edits = append(edits, edit{offset: as.Name.End().Offset(), text: empty})
+			}
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return src
+	}
+	slices.SortStableFunc(edits, func(a, b edit) int { return int(a.offset) - int(b.offset) })
+	out := append([]byte(nil), src...)
+	for i := len(edits) - 1; i >= 0; i-- {
+		e := edits[i]
+		out = append(out[:e.offset], append([]byte(e.text), out[e.offset+e.remove:]...)...)
+	}
+	return out
+}
+
+// declare runs a declaration rewritten by compatSource: args are the
+// keyword (declare, local, typeset, export, readonly), its options and its
+// names or assignments, already expanded.
+func (s *Session) declare(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	variant, args := args[0], args[1:]
+	var flags string
+	for len(args) > 0 && len(args[0]) > 1 && (args[0][0] == '-' || args[0][0] == '+') && args[0] != "--" {
+		if args[0][0] == '-' {
+			flags += args[0][1:]
+		}
+		args = args[1:]
+	}
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
+	switch {
+	case strings.ContainsRune(flags, 'F'):
+		return s.declareFunctionNames(hc, args)
+	case strings.ContainsRune(flags, 'f'):
+		// export -f and readonly -f: functions are shared by the whole
+		// session already; bash only checks that they exist.
+		for _, name := range args {
+			if _, ok := s.runner.Funcs[name]; !ok {
+				fmt.Fprintf(hc.Stderr, "%s: %s: not a function\n", variant, name)
+				return interp.ExitStatus(1)
+			}
+		}
+		return nil
+	}
+	// Keep the options the interpreter knows, and apply -i, -l and -u to
+	// the values here.
+	var kept strings.Builder
+	for _, c := range flags {
+		if strings.ContainsRune(supportedDeclFlags, c) {
+			kept.WriteRune(c)
+		}
+	}
+	words := []string{variant}
+	if kept.Len() > 0 {
+		words = append(words, "-"+kept.String())
+	}
+	for _, arg := range args {
+		name, value, assigned := strings.Cut(arg, "=")
+		if !assigned {
+			words = append(words, name)
+			continue
+		}
+		switch {
+		case strings.ContainsRune(flags, 'i'):
+			value = "$((" + value + "))"
+		case strings.ContainsRune(flags, 'l'):
+			value = quoteWord(strings.ToLower(value))
+		case strings.ContainsRune(flags, 'u'):
+			value = quoteWord(strings.ToUpper(value))
+		default:
+			value = quoteWord(value)
+		}
+		words = append(words, name+"="+value)
+	}
+	return hc.Builtin(ctx, []string{"eval", strings.Join(words, " ")})
+}
+
+// declareFunctionNames is declare -F: every function's name as bash lists
+// them, or, with names, those of them that are functions.
+func (s *Session) declareFunctionNames(hc interp.HandlerContext, names []string) error {
+	if len(names) == 0 {
+		all := slices.Sorted(maps.Keys(s.runner.Funcs))
+		for _, name := range all {
+			if !strings.HasPrefix(name, "__devstack_") {
+				fmt.Fprintf(hc.Stdout, "declare -f %s\n", name)
+			}
+		}
+		return nil
+	}
+	var status error
+	for _, name := range names {
+		if _, ok := s.runner.Funcs[name]; ok {
+			fmt.Fprintln(hc.Stdout, name)
+		} else {
+			status = interp.ExitStatus(1)
+		}
+	}
+	return status
+}
+
+func quoteWord(word string) string {
+	q, err := syntax.Quote(word, syntax.LangBash)
+	if err != nil {
+		return "''"
+	}
+	return q
+}
