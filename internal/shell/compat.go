@@ -27,6 +27,18 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		return splitEchoFlags(args)
 	case "caller":
 		return append([]string{callerCommand}, args[1:]...)
+	case "printf":
+		if len(args) > 2 && args[1] == "-v" {
+			return append([]string{printfCommand}, args[2:]...)
+		}
+	case "umask":
+		return append([]string{umaskCommand}, args[1:]...)
+	case "ulimit":
+		return append([]string{ulimitCommand}, args[1:]...)
+	case "kill":
+		return append([]string{killCommand}, args[1:]...)
+	case "trap":
+		return append([]string{trapCommand}, args[1:]...)
 	}
 	return args
 }
@@ -81,8 +93,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // Source that does not parse is returned unchanged, for the interpreter to
 // report.
 func compatSource(name string, src []byte) []byte {
-	if !bytes.Contains(src, []byte("local")) && !bytes.Contains(src, []byte("declare")) &&
-		!bytes.Contains(src, []byte("typeset")) && !bytes.Contains(src, []byte("export -")) {
+	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -110,7 +121,35 @@ func compatSource(name string, src []byte) []byte {
 		text   string
 	}
 	var edits []edit
+	text := func(node syntax.Node) string {
+		return string(src[node.Pos().Offset():node.End().Offset()])
+	}
 	syntax.Walk(file, func(node syntax.Node) bool {
+		switch n := node.(type) {
+		case *syntax.Stmt:
+			if call, ok := n.Cmd.(*syntax.CallExpr); ok && len(call.Assigns) == 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" && highFD(n.Redirs) {
+				var parts []string
+				for _, rd := range n.Redirs {
+					parts = append(parts, execRedirect(rd, text(rd.Word)))
+				}
+				edits = append(edits, edit{offset: n.Pos().Offset(), remove: n.End().Offset() - n.Pos().Offset(),
+					text: "{ " + strings.Join(parts, "; ") + "; }"})
+				return false
+			}
+			for _, rd := range n.Redirs {
+				if target, ok := dupTarget(rd); ok {
+					edits = append(edits, edit{offset: rd.OpPos.Offset(), remove: rd.Word.End().Offset() - rd.OpPos.Offset(),
+						text: dupOp(rd.Op) + fdPrefix + target})
+				}
+			}
+			return true
+		case *syntax.TimeClause:
+			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
+				// The interpreter reports times on standard output.
+				edits = append(edits, edit{offset: n.Time.Offset(), remove: uint(len("time")), text: timeCommand})
+			}
+			return true
+		}
 		dc, ok := node.(*syntax.DeclClause)
 		if !ok {
 			return true
@@ -257,4 +296,61 @@ func quoteWord(word string) string {
 		return "''"
 	}
 	return q
+}
+
+func containsAny(src []byte, words ...string) bool {
+	for _, w := range words {
+		if bytes.Contains(src, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// highFD reports whether any redirection names a descriptor above 2.
+func highFD(redirs []*syntax.Redirect) bool {
+	for _, rd := range redirs {
+		if rd.N != nil {
+			if n, err := strconv.Atoi(rd.N.Value); err == nil && n > 2 {
+				return true
+			}
+		}
+		if _, ok := dupTarget(rd); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// dupTarget is N of a >&N or <&N redirection with N above 2.
+func dupTarget(rd *syntax.Redirect) (string, bool) {
+	if rd.Op != syntax.DplOut && rd.Op != syntax.DplIn || rd.Word == nil {
+		return "", false
+	}
+	target := rd.Word.Lit()
+	n, err := strconv.Atoi(target)
+	return target, err == nil && n > 2
+}
+
+func dupOp(op syntax.RedirOperator) string {
+	if op == syntax.DplIn {
+		return "<"
+	}
+	return ">"
+}
+
+// execRedirect renders one redirection of an exec: fdCommand for a
+// descriptor above 2, an exec of its own for 0 to 2.
+func execRedirect(rd *syntax.Redirect, word string) string {
+	n := ""
+	if rd.N != nil {
+		n = rd.N.Value
+	}
+	if num, err := strconv.Atoi(n); err == nil && num > 2 {
+		return fmt.Sprintf("%s %d '%s' %s", fdCommand, num, rd.Op, word)
+	}
+	if target, ok := dupTarget(rd); ok {
+		return "exec " + n + dupOp(rd.Op) + fdPrefix + target
+	}
+	return "exec " + n + rd.Op.String() + word
 }

@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 
@@ -42,11 +43,6 @@ func (s *Session) pop() {
 	s.mu.Lock()
 	s.frames = s.frames[:len(s.frames)-1]
 	s.mu.Unlock()
-}
-
-// currentFile is the file the running code comes from. s.mu must be held.
-func (s *Session) currentFile() string {
-	return s.frames[len(s.frames)-1].display
 }
 
 // sourceFrame is the frame of a file being sourced.
@@ -90,6 +86,9 @@ func (e stackEnviron) Get(name string) expand.Variable {
 	switch name {
 	case "FUNCNAME", "BASH_SOURCE", "BASH_LINENO":
 		return e.s.stackVar(name)
+	case "BASHPID":
+		// Subshells run in this process too.
+		return expand.Variable{Set: true, Kind: expand.String, Str: strconv.Itoa(os.Getpid())}
 	}
 	return e.base.Get(name)
 }

@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +20,7 @@ import (
 type libraryFunc func(ctx context.Context, args []string) error
 
 func (s *Session) newLibrary() map[string]libraryFunc {
-	return map[string]libraryFunc{
+	library := map[string]libraryFunc{
 		"is_service_enabled": s.isServiceEnabled,
 		"enable_service":     s.enableService,
 		"disable_service":    s.disableService,
@@ -29,6 +30,8 @@ func (s *Session) newLibrary() map[string]libraryFunc {
 		"die":                s.die,
 		"trueorfalse":        s.trueOrFalse,
 	}
+	maps.Copy(library, s.builtins())
+	return library
 }
 
 // serviceGroups maps a group name to the prefixes of the services in it.

@@ -89,13 +89,25 @@ type Session struct {
 	// open handler serves from scripts.
 	sourcing string
 	scripts  scriptCache
+	// fds are the descriptors above 2 scripts opened with exec.
+	fds fdTable
+	// traps are the trap callbacks, by signal name.
+	traps map[string]string
+	// options mirrors the set -o options, for the ones the session handles.
+	options map[string]bool
+	// inPS4 is true while PS4 is expanded, whose commands are not traced.
+	inPS4 bool
+	// untraced is the command xtrace is about to run after tracing it.
+	untraced string
 }
 
 // Position is a place in a script.
 type Position struct {
-	File    string
-	Line    uint
-	Command string
+	File string
+	Line uint
+	// Function is the function running there, "" at a file's top level.
+	Function string
+	Command  string
 }
 
 func (p Position) String() string {
@@ -107,6 +119,8 @@ func (p Position) String() string {
 		return fmt.Sprintf("line %d", p.Line)
 	case p.Line == 0:
 		return p.File
+	case p.Function != "":
+		return fmt.Sprintf("%s:%d:%s", p.File, p.Line, p.Function)
 	}
 	return fmt.Sprintf("%s:%d", p.File, p.Line)
 }
@@ -134,7 +148,7 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
-	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}}
+	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{}}
 	s.frames = []frame{{function: "main", source: opts.Name, display: opts.Name}}
 	s.library = s.newLibrary()
 	runner, err := interp.New(
@@ -365,7 +379,22 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	s.last = Position{File: s.currentFile(), Line: hc.Pos.Line()}
+	if args[0] == errTrap {
+		// The ERR trap reports where the failure was: keep s.last.
+		s.mu.Unlock()
+		return args, nil
+	}
+	traceNow := false
+	if s.untraced != "" && args[0] == s.untraced {
+		s.untraced = ""
+	} else {
+		traceNow = s.emulateXtrace() && s.options["xtrace"] && !s.inPS4 && !strings.HasPrefix(args[0], "__devstack_")
+	}
+	top := s.frames[len(s.frames)-1]
+	s.last = Position{File: top.display, Line: hc.Pos.Line()}
+	if top.isFunction() {
+		s.last.Function = top.function
+	}
 	s.lastArgs = args
 	at, traced := s.last, args
 	if args[0] == hookFunction {
@@ -380,11 +409,17 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	if args[0] == hookFunction {
 		return args, nil
 	}
+	if traceNow {
+		return append([]string{xtraceCommand}, args...), nil
+	}
 	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
 		return append([]string{functionCommand}, args...), nil
 	}
 	if args[0] == "source" || args[0] == "." {
 		return append([]string{sourceCommand}, args[1:]...), nil
+	}
+	if args[0] == "set" {
+		return s.setCommand(args), nil
 	}
 	return compatCall(hc, args), nil
 }
@@ -439,10 +474,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.source(ctx, args[1:])
 		case functionCommand:
 			return s.callFunction(ctx, args[1:])
-		case callerCommand:
-			return s.caller(ctx, args[1:])
-		case declCommand:
-			return s.declare(ctx, args[1:])
+		case fdCommand:
+			return s.setFD(ctx, args[1:])
 		}
 		if fn, ok := s.library[args[0]]; ok {
 			return fn(ctx, args[1:])
@@ -494,6 +527,14 @@ func (s *Session) source(ctx context.Context, args []string) error {
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	path = absolute(interp.HandlerCtx(ctx).Dir, path)
+	if strings.HasPrefix(path, fdPrefix) {
+		if f, ok, err := s.openFD(path); ok {
+			if err != nil {
+				return nil, err
+			}
+			return f, nil
+		}
+	}
 	sourcing := false
 	if flag == os.O_RDONLY {
 		s.mu.Lock()

@@ -201,3 +201,23 @@ echo late
 		t.Errorf("output %q, want %q", out.String(), want)
 	}
 }
+
+func TestErrorNamesFunction(t *testing.T) {
+	s, _ := newTestSession(t)
+	ctx := context.Background()
+	if err := s.SetErrexit(true); err != nil {
+		t.Fatal(err)
+	}
+	lib := writeScript(t, "function install_demo {\n    echo installing\n    false\n}\n")
+	if err := s.Source(ctx, lib); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Call(ctx, "install_demo")
+	var se *ScriptError
+	if !errors.As(err, &se) {
+		t.Fatalf("Call = %v", err)
+	}
+	if got, want := se.At.String(), lib+":3:install_demo"; got != want {
+		t.Errorf("At = %q, want %q", got, want)
+	}
+}
