@@ -134,7 +134,7 @@ func TestStackLeavesStateAndCleanRemovesIt(t *testing.T) {
 	}
 	for _, want := range []string{
 		"+ extras.d/10-alpha.sh:3 echo '10-alpha 2 stack install'",
-		"+ lib/demo:8 echo 'lib/demo install_demo 0'",
+		"+ lib/demo:8:install_demo echo 'lib/demo install_demo 0'",
 		"==> stack post-config",
 	} {
 		if !strings.Contains(string(log), want) {
