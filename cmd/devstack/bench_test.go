@@ -50,12 +50,11 @@ ENABLED_SERVICES=demo,n-cpu
 // timeRun times one run of a program whose output goes to /dev/null, as
 // capturing it through pipes would load the machine's other core with the
 // copying; a failure is run again with its output captured, to show it.
-func timeRun(b *testing.B, dir, name string, args ...string) time.Duration {
+func timeRun(b *testing.B, dir string, env []string, name string, args ...string) time.Duration {
 	b.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	// The bash driver traces every command into a log, as devstack does.
-	cmd.Env = append(testEnv(), "TRACE_LOG="+filepath.Join(dir, "trace.log"))
+	cmd.Env = append(testEnv(), env...)
 	start := time.Now()
 	err := cmd.Run()
 	took := time.Since(start)
@@ -77,8 +76,10 @@ func BenchmarkHookDispatch(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		resetRecord(b, ours)
 		resetRecord(b, theirs)
-		oursTime += timeRun(b, ours, binary, "--top-dir", ours, "--allow-root", "stack")
-		bashTime += timeRun(b, theirs, "bash", driver, repoRoot(b), theirs, "stack")
+		oursTime += timeRun(b, ours, nil, binary, "--top-dir", ours, "--allow-root", "stack")
+		// The bash driver traces every command of the hooks into a log,
+		// as devstack does.
+		bashTime += timeRun(b, theirs, []string{"TRACE_LOG=" + filepath.Join(theirs, "trace.log")}, "bash", driver, repoRoot(b), theirs, "stack")
 		if err := os.Remove(filepath.Join(theirs, "trace.log")); err != nil {
 			b.Fatal(err)
 		}
@@ -92,4 +93,25 @@ func BenchmarkHookDispatch(b *testing.B) {
 	b.ReportMetric(float64(bashTime.Microseconds())/float64(b.N)/1000, "ms-bash/op")
 	b.ReportMetric(float64(oursTime)/float64(bashTime), "ratio")
 	b.Logf("devstack/bash time ratio over %d runs: %.2f", b.N, float64(oursTime)/float64(bashTime))
+}
+
+// BenchmarkSourceDevStack times testdata/source-devstack.sh, which sources
+// a DevStack checkout's functions, stackrc and libraries as stack.sh does,
+// under `devstack sh` against bash, alternating the two, and reports the
+// ratio. It needs DEVSTACK_DIR, a DevStack checkout, and is skipped
+// without one.
+func BenchmarkSourceDevStack(b *testing.B) {
+	dir := os.Getenv("DEVSTACK_DIR")
+	if dir == "" {
+		b.Skip("set DEVSTACK_DIR to a DevStack checkout")
+	}
+	script := filepath.Join(repoRoot(b), "testdata", "source-devstack.sh")
+	var oursTime, bashTime time.Duration
+	for i := 0; i < b.N; i++ {
+		oursTime += timeRun(b, dir, nil, binary, "sh", script)
+		bashTime += timeRun(b, dir, nil, "bash", script)
+	}
+	b.ReportMetric(float64(oursTime.Microseconds())/float64(b.N)/1000, "ms-devstack/op")
+	b.ReportMetric(float64(bashTime.Microseconds())/float64(b.N)/1000, "ms-bash/op")
+	b.ReportMetric(float64(oursTime)/float64(bashTime), "ratio")
 }
