@@ -238,3 +238,29 @@ func TestDevStackTreeIsUsedAsItIs(t *testing.T) {
 		t.Errorf("record: %s", d)
 	}
 }
+
+func TestXtraceInTheLogHonoursPS4(t *testing.T) {
+	dir := copyTree(t, "basic")
+	writeFile(t, dir, "extras.d/30-xt.sh", `function where_am_i {
+    echo -n "${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]}"
+}
+if [[ $1 == stack && $2 == install ]]; then
+    PS4='+ $(where_am_i): '
+    set -o xtrace
+    echo "traced with PS4"
+    set +o xtrace
+    echo "not traced"
+fi
+`)
+	mustSucceed(t, runDevstack(t, dir, "stack"), "stack")
+	log, err := os.ReadFile(filepath.Join(dir, "opt", "logs", "stack.sh.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(log), "| + 30-xt.sh:7: echo 'traced with PS4'\n") {
+		t.Errorf("no PS4 trace line in the log:\n%s", log)
+	}
+	if strings.Contains(string(log), "where_am_i echo") || strings.Contains(string(log), "30-xt.sh:9: echo") {
+		t.Errorf("PS4's own commands, or commands after set +x, traced with PS4:\n%s", log)
+	}
+}

@@ -384,11 +384,13 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	traceNow := false
+	// Commands run while PS4 is expanded, and the command xtrace runs
+	// after tracing it, are not traced again.
+	traceNow, quiet := false, s.inPS4
 	if s.untraced != "" && args[0] == s.untraced {
-		s.untraced = ""
+		s.untraced, quiet = "", true
 	} else {
-		traceNow = s.emulateXtrace() && s.options["xtrace"] && !s.inPS4 && !strings.HasPrefix(args[0], "__devstack_")
+		traceNow = s.options["xtrace"] && !s.inPS4 && !strings.HasPrefix(args[0], "__devstack_")
 	}
 	top := s.frames[len(s.frames)-1]
 	s.last = Position{File: top.display, Line: hc.Pos.Line()}
@@ -403,7 +405,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		at, traced = Position{}, append([]string{"source", at.File}, args[1:]...)
 	}
 	s.mu.Unlock()
-	if s.opts.Trace != nil {
+	// The log gets a line for every command; one traced with set -x gets
+	// its PS4 line from xtrace instead.
+	if s.opts.Trace != nil && !traceNow && !quiet {
 		io.WriteString(s.opts.Trace, "+ "+at.String()+" "+quoteArgs(traced, 0)+"\n")
 	}
 	if args[0] == hookFunction {

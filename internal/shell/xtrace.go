@@ -10,12 +10,12 @@ import (
 	"mvdan.cc/sh/v3/interp"
 )
 
-// The interpreter's own xtrace ignores PS4. When the session has no Trace
-// of its own (devstack sh), `set -x` is kept out of the interpreter and
-// traced here instead: each simple command is rewritten to xtraceCommand,
-// which expands PS4 in the running shell (so a PS4 calling a function, as
-// DevStack's does, works), writes the line to standard error or
-// BASH_XTRACEFD, then runs the command.
+// The interpreter's own xtrace ignores PS4, so `set -x` is kept out of the
+// interpreter and traced here instead: each simple command is rewritten to
+// xtraceCommand, which expands PS4 in the running shell (so a PS4 calling a
+// function, as DevStack's does, works), writes the line to BASH_XTRACEFD,
+// the session's Trace (the log of a run) or standard error, then runs the
+// command.
 const (
 	xtraceCommand  = "__devstack_xtrace"
 	setListCommand = "__devstack_setlist"
@@ -41,7 +41,7 @@ func (s *Session) setCommand(args []string) []string {
 		return []string{setListCommand, args[1]}
 	}
 	keep := func(name string) bool {
-		return name != "errtrace" && name != "functrace" && !(name == "xtrace" && s.emulateXtrace())
+		return name != "errtrace" && name != "functrace" && name != "xtrace"
 	}
 	out := args[:1:1]
 	for i := 1; i < len(args); i++ {
@@ -97,18 +97,6 @@ func (s *Session) setOption(name string, on bool) {
 	s.mu.Lock()
 	s.options[name] = on
 	s.mu.Unlock()
-}
-
-// emulateXtrace is true when `set -x` is traced by the session.
-func (s *Session) emulateXtrace() bool {
-	return s.opts.Trace == nil
-}
-
-// tracing reports whether the next command is to be traced.
-func (s *Session) tracing() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.emulateXtrace() && s.options["xtrace"] && !s.inPS4
 }
 
 // setList prints the options as set -o (a table) or set +o (commands)
@@ -177,7 +165,7 @@ func (s *Session) xtrace(ctx context.Context, args []string) error {
 }
 
 // traceTo is where trace lines go: BASH_XTRACEFD if it names an open
-// descriptor, else standard error.
+// descriptor, else the session's Trace, else standard error.
 func (s *Session) traceTo(hc interp.HandlerContext) io.Writer {
 	if fd, err := strconv.Atoi(hc.Env.Get("BASH_XTRACEFD").String()); err == nil {
 		switch fd {
@@ -192,6 +180,9 @@ func (s *Session) traceTo(hc interp.HandlerContext) io.Writer {
 		if f != nil {
 			return f
 		}
+	}
+	if s.opts.Trace != nil {
+		return s.opts.Trace
 	}
 	return hc.Stderr
 }
