@@ -41,6 +41,7 @@ func (s *Session) builtins() map[string]libraryFunc {
 		declCommand:    s.declare,
 		xtraceCommand:  s.xtrace,
 		setListCommand: s.setList,
+		grepCommand:    s.grep,
 	}
 }
 

@@ -39,6 +39,10 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		return append([]string{killCommand}, args[1:]...)
 	case "trap":
 		return append([]string{trapCommand}, args[1:]...)
+	case "grep":
+		if plainGrep(args) {
+			return append([]string{grepCommand}, args[1:]...)
+		}
 	}
 	return args
 }

@@ -14,3 +14,7 @@ echo "back after return in sourced file"
 nosuchcommand_xyz 2>&1 | sed 's#^.*/##'
 nosuchcommand_xyz 2>/dev/null
 echo "status $?"
+printf 'set -o xtrace\nset +o errexit\nno newline at end' | grep xtrace
+printf 'a\nb\n' | grep -q b && echo "grep -q found"
+printf 'a\nb\n' | grep c; echo "grep none: $?"
+printf 'one\nno-newline' | grep newline
