@@ -91,7 +91,7 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 		return err
 	}
 	switch {
-	case errors.Is(runErr, lifecycle.Interrupted):
+	case errors.Is(runErr, lifecycle.ErrInterrupted):
 		// As a shell reports a run ended by SIGINT.
 		return &ExitError{Status: 130, Err: ErrReported}
 	case runErr != nil:

@@ -150,11 +150,11 @@ func (r *Run) phaseName(step string) string {
 	return step
 }
 
-// Interrupted is the cause of a run stopped by a signal.
-var Interrupted = errors.New("interrupted")
+// ErrInterrupted is the cause of a run stopped by a signal.
+var ErrInterrupted = errors.New("interrupted")
 
 func (r *Run) interrupted(what string) error {
-	err := fmt.Errorf("%w (%v)", Interrupted, context.Cause(r.ctx))
+	err := fmt.Errorf("%w (%v)", ErrInterrupted, context.Cause(r.ctx))
 	if r.session != nil {
 		if at := r.session.Last(); at.Line > 0 {
 			err = fmt.Errorf("%w at %s (%s)", err, at, at.Command)

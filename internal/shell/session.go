@@ -234,8 +234,9 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 	}
 	s.frames[0] = frame{function: "main", source: path, display: s.display(path)}
 	err = s.runner.Run(ctx, file)
-	if status, ok := interp.IsExitStatus(err); ok {
-		return status, nil
+	var status interp.ExitStatus
+	if errors.As(err, &status) {
+		return uint8(status), nil
 	}
 	if err != nil {
 		return 1, err
@@ -283,8 +284,9 @@ func (s *Session) result(script string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if status, ok := interp.IsExitStatus(err); ok {
-		return &ScriptError{Script: script, At: s.Last(), Status: status, Exited: s.runner.Exited()}
+	var status interp.ExitStatus
+	if errors.As(err, &status) {
+		return &ScriptError{Script: script, At: s.Last(), Status: uint8(status), Exited: s.runner.Exited()}
 	}
 	return err
 }
