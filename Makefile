@@ -17,7 +17,10 @@ test:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
-	bash -n testdata/driver.sh
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	for f in testdata/driver.sh testdata/source-devstack.sh scripts/*.sh stackrc lib/* lib/nova_plugins/* extras.d/*.sh; do \
+		[ ! -f "$$f" ] || bash -n "$$f" || exit 1; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./...
