@@ -31,6 +31,7 @@ func (s *Session) newLibrary() map[string]libraryFunc {
 		"trueorfalse":        s.trueOrFalse,
 	}
 	maps.Copy(library, s.builtins())
+	maps.Copy(library, s.devstackFunctions())
 	return library
 }
 
@@ -278,6 +279,13 @@ func (s *Session) die(ctx context.Context, args []string) error {
 	}
 	s.err(ctx, args)
 	return hc.Builtin(ctx, []string{"exit", strconv.Itoa(status)})
+}
+
+// dieHere is die for a library function's own failure, at the line of the
+// command that called it.
+func (s *Session) dieHere(ctx context.Context, msg string) error {
+	line := strconv.Itoa(int(interp.HandlerCtx(ctx).Pos.Line()))
+	return s.die(ctx, []string{line, msg})
 }
 
 // trueOrFalse prints True or False for the value of the variable named by

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -99,6 +100,11 @@ type Session struct {
 	inPS4 bool
 	// untraced is the command xtrace is about to run after tracing it.
 	untraced string
+	// packagesUpdated is set once install_package has updated the lists.
+	packagesUpdated bool
+	// timerStarts and timerTotals are time_start's and time_stop's.
+	timerStarts map[string]time.Time
+	timerTotals map[string]time.Duration
 }
 
 // Position is a place in a script.
@@ -148,7 +154,8 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
-	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{}}
+	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{},
+		timerStarts: map[string]time.Time{}, timerTotals: map[string]time.Duration{}}
 	s.frames = []frame{{function: "main", source: opts.Name, display: opts.Name}}
 	s.library = s.newLibrary()
 	runner, err := interp.New(
