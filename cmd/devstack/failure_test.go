@@ -59,7 +59,7 @@ fi
 			name:   "missing plugin",
 			files:  map[string]string{"local.conf": strings.Replace(readFixture(t, "local.conf"), "VIRT_DRIVER=record", "VIRT_DRIVER=nosuch", 1)},
 			args:   []string{"stack"},
-			stderr: []string{"VIRT_DRIVER=nosuch", "lib/nova_plugins/hypervisor-nosuch", "fake, record"},
+			stderr: []string{"VIRT_DRIVER=nosuch", "lib/nova_plugins/hypervisor-nosuch", "set VIRT_DRIVER to one of: fake, ", "record"},
 		},
 		{
 			name: "incomplete plugin",
