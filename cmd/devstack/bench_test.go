@@ -39,7 +39,7 @@ func generatedTree(b *testing.B, n int) string {
 	writeFile(b, dir, "local.conf", `[[local|localrc]]
 DEST=$TOP_DIR/opt
 RECORD=$TOP_DIR/record.txt
-ENABLED_SERVICES=demo,n-cpu
+ENABLED_SERVICES=demo
 `)
 	for i := 10; i < 10+n; i++ {
 		writeFile(b, dir, fmt.Sprintf("extras.d/%02d-plugin.sh", i), fmt.Sprintf(pluginScript, i))
