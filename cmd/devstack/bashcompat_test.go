@@ -5,7 +5,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestBashCompat runs each snippet of testdata/bashcompat under bash and
@@ -55,4 +57,39 @@ func runSnippet(t *testing.T, name string, args ...string) (string, int) {
 		t.Fatal(err)
 	}
 	return string(data), status
+}
+
+// TestTrapOnSignalFromOutside sends TERM to a script that traps it, under
+// bash and under devstack sh: both run the trap once the command under way
+// ends, and exit as it says.
+func TestTrapOnSignalFromOutside(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "trap.sh")
+	marker := filepath.Join(dir, "waiting")
+	writeFile(t, dir, "trap.sh", `trap 'echo "TERM trapped"; exit 7' TERM
+touch "$1"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.2; done
+echo "not reached"
+`)
+	for _, shell := range [][]string{{"bash"}, {binary, "sh"}} {
+		os.Remove(marker)
+		cmd := exec.Command(shell[0], append(shell[1:], script, marker)...)
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 500; i++ {
+			if _, err := os.Stat(marker); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		err := cmd.Wait()
+		exitErr, ok := err.(*exec.ExitError)
+		if !ok || exitErr.ExitCode() != 7 || out.String() != "TERM trapped\n" {
+			t.Errorf("%s: %v, output %q; want status 7 and the trap's line", shell[0], err, out.String())
+		}
+	}
 }

@@ -22,8 +22,21 @@ func main() {
 }
 
 func run() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// INT and TERM stop the run, unless the command takes them itself (a
+	// script's trap, under devstack sh).
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	var handler cli.SignalHandler
+	go func() {
+		for sig := range signals {
+			if h := handler.Load(); h != nil && (*h)(sig) {
+				continue
+			}
+			cancel(fmt.Errorf("%v signal received", sig))
+		}
+	}()
 	// A console that goes away (a closed pipe) must not kill the run half
 	// way and lose its log: with SIGPIPE handled, writes to it fail
 	// instead. Handled, not ignored, so the programs scripts run get the
@@ -37,6 +50,7 @@ func run() int {
 		Geteuid:     os.Geteuid,
 		DefaultTree: devstack.DefaultTree(),
 		Version:     version,
+		Signals:     &handler,
 	})
 	err := root.ExecuteContext(ctx)
 	if err == nil {

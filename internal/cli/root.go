@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -27,7 +29,13 @@ type Deps struct {
 	DefaultTree fs.FS
 	// Version is the build's version.
 	Version string
+	// Signals, if set, takes a handler for INT and TERM: one that returns
+	// true has dealt with the signal, which then does not stop the run.
+	Signals *SignalHandler
 }
+
+// SignalHandler holds the function a command installs to take signals.
+type SignalHandler = atomic.Pointer[func(os.Signal) bool]
 
 // ExitError carries an exit status for a failure already reported to the
 // user.

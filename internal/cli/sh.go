@@ -47,6 +47,12 @@ func shRun(ctx context.Context, opts *ShOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Deps.Signals != nil {
+		// A signal the script traps runs its trap, as in bash.
+		take := session.Signal
+		opts.Deps.Signals.Store(&take)
+		defer opts.Deps.Signals.Store(nil)
+	}
 	status, err := session.RunScript(ctx, opts.Script)
 	if err != nil {
 		return &ExitError{Status: int(status), Err: err}

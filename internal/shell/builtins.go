@@ -30,18 +30,19 @@ const (
 // builtins maps the commands above to their implementations.
 func (s *Session) builtins() map[string]libraryFunc {
 	return map[string]libraryFunc{
-		printfCommand:  s.printfV,
-		umaskCommand:   s.umask,
-		ulimitCommand:  s.ulimit,
-		killCommand:    s.kill,
-		trapCommand:    s.trap,
-		errTrap:        s.runErrTrap,
-		timeCommand:    s.timeCommand,
-		callerCommand:  s.caller,
-		declCommand:    s.declare,
-		xtraceCommand:  s.xtrace,
-		setListCommand: s.setList,
-		grepCommand:    s.grep,
+		printfCommand:      s.printfV,
+		umaskCommand:       s.umask,
+		ulimitCommand:      s.ulimit,
+		killCommand:        s.kill,
+		trapCommand:        s.trap,
+		errTrap:            s.runErrTrap,
+		timeCommand:        s.timeCommand,
+		callerCommand:      s.caller,
+		declCommand:        s.declare,
+		xtraceCommand:      s.xtrace,
+		setListCommand:     s.setList,
+		grepCommand:        s.grep,
+		pendingTrapCommand: s.runPendingTraps,
 	}
 }
 
@@ -417,3 +418,44 @@ func bashDuration(d time.Duration) string {
 
 // rlimInfinity is RLIM_INFINITY as the kernel reports it.
 const rlimInfinity = ^uint64(0)
+
+// pendingTrapCommand runs the traps of signals received from outside, at
+// the next command, then that command, as bash runs a trap once the
+// command under way has finished.
+const pendingTrapCommand = "__devstack_pending_traps"
+
+// Signal takes a signal sent to the process: if the script traps it, the
+// trap is run before its next command and Signal returns true; otherwise
+// the caller deals with it.
+func (s *Session) Signal(sig os.Signal) bool {
+	sysSig, ok := sig.(syscall.Signal)
+	if !ok {
+		return false
+	}
+	for name, n := range signalNumbers {
+		if n != sysSig {
+			continue
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if _, trapped := s.traps[name]; !trapped {
+			return false
+		}
+		s.pendingSignals = append(s.pendingSignals, name)
+		return true
+	}
+	return false
+}
+
+func (s *Session) runPendingTraps(ctx context.Context, args []string) error {
+	s.mu.Lock()
+	pending := s.pendingSignals
+	s.pendingSignals = nil
+	s.mu.Unlock()
+	for _, name := range pending {
+		if err := s.deliver(ctx, name); err != nil {
+			return err
+		}
+	}
+	return interp.HandlerCtx(ctx).Builtin(ctx, []string{"eval", quoteArgs(args, 0)})
+}

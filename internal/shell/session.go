@@ -100,6 +100,8 @@ type Session struct {
 	inPS4 bool
 	// untraced is the command xtrace is about to run after tracing it.
 	untraced string
+	// pendingSignals are trapped signals whose traps are still to run.
+	pendingSignals []string
 	// packagesUpdated is set once install_package has updated the lists.
 	packagesUpdated bool
 	// timerStarts and timerTotals are time_start's and time_stop's.
@@ -392,6 +394,10 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		// The ERR trap reports where the failure was: keep s.last.
 		s.mu.Unlock()
 		return args, nil
+	}
+	if len(s.pendingSignals) > 0 && !strings.HasPrefix(args[0], "__devstack_") {
+		s.mu.Unlock()
+		return append([]string{pendingTrapCommand}, args...), nil
 	}
 	// Commands run while PS4 is expanded, and the command xtrace runs
 	// after tracing it, are not traced again.
