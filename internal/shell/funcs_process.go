@@ -253,10 +253,7 @@ func (s *Session) runUnderSystemd(ctx context.Context, name, execStart, group, u
 		fmt.Fprintf(&b, "Group = %s\n", group)
 	}
 	b.WriteString("\n[Install]\nWantedBy = multi-user.target\n")
-	if err := os.MkdirAll(systemdDir, 0o755); err != nil {
-		return s.dieHere(ctx, fmt.Sprintf("run_process %s: %v", name, err))
-	}
-	if err := os.WriteFile(filepath.Join(systemdDir, unit), []byte(b.String()), 0o644); err != nil {
+	if err := writeAsRoot(ctx, filepath.Join(systemdDir, unit), b.String()); err != nil {
 		return s.dieHere(ctx, fmt.Sprintf("run_process %s: %v", name, err))
 	}
 	for _, step := range [][]string{{"daemon-reload"}, {"enable", unit}, {"start", unit}} {
@@ -264,6 +261,33 @@ func (s *Session) runUnderSystemd(ctx context.Context, name, execStart, group, u
 		if err := run(ctx, cmd, err); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// writeAsRoot writes a system file: directly as root, through sudo
+// otherwise.
+func writeAsRoot(ctx context.Context, path, content string) error {
+	if os.Geteuid() == 0 {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(path, []byte(content), 0o644)
+	}
+	mkdir, err := command(ctx, true, "mkdir", "-p", filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	if err := mkdir.Run(); err != nil {
+		return fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
+	}
+	tee, err := command(ctx, true, "tee", path)
+	if err != nil {
+		return err
+	}
+	tee.Stdin, tee.Stdout = strings.NewReader(content), nil
+	if err := tee.Run(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }
