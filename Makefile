@@ -6,13 +6,18 @@ export CGO_ENABLED ?= 0
 BIN ?= bin/devstack
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test lint bench clean
+.PHONY: build test race lint bench clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/devstack
 
 test:
 	$(GO) test -count=1 ./...
+
+# The packages that run scripts concurrently, under the race detector
+# (which needs cgo).
+race:
+	CGO_ENABLED=1 $(GO) test -race -count=1 ./internal/...
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

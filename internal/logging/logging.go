@@ -47,7 +47,8 @@ type Logger struct {
 func New(console io.Writer, verbose bool) (*Logger, error) {
 	l := &Logger{verbose: verbose, outDone: make(chan struct{})}
 	l.console = &logrus.Logger{
-		Out:       console,
+		// Scripts' output reaches the console from another goroutine.
+		Out:       &lockedWriter{w: console},
 		Formatter: consoleFormatter{},
 		Hooks:     logrus.LevelHooks{},
 		Level:     logrus.InfoLevel,
@@ -88,6 +89,18 @@ func (l *Logger) copyOutput() {
 			fmt.Fprintln(l.console.Out, line)
 		}
 	}
+}
+
+// lockedWriter serializes writes to the console.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (lw *lockedWriter) Write(p []byte) (int, error) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.w.Write(p)
 }
 
 // Tail returns the last lines the scripts wrote.

@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -17,8 +16,8 @@ import (
 // its output and error.
 func script(t *testing.T, dir string, env []string, text string) (string, error) {
 	t.Helper()
-	var out bytes.Buffer
-	s, err := New(Options{Dir: dir, Env: append([]string{"PATH=" + os.Getenv("PATH")}, env...), Stdout: &out, Stderr: &out})
+	out := &syncBuffer{}
+	s, err := New(Options{Dir: dir, Env: append([]string{"PATH=" + os.Getenv("PATH")}, env...), Stdout: out, Stderr: out})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,19 +7,45 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
+// syncBuffer is a buffer programs' output can be copied into from several
+// goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *syncBuffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Reset()
+}
+
 // newTestSession starts a session whose output goes to the returned buffer.
-func newTestSession(t *testing.T, env ...string) (*Session, *bytes.Buffer) {
+func newTestSession(t *testing.T, env ...string) (*Session, *syncBuffer) {
 	t.Helper()
-	var out bytes.Buffer
-	s, err := New(Options{Dir: t.TempDir(), Env: env, Stdout: &out, Stderr: &out})
+	out := &syncBuffer{}
+	s, err := New(Options{Dir: t.TempDir(), Env: env, Stdout: out, Stderr: out})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, &out
+	return s, out
 }
 
 func writeScript(t *testing.T, content string) string {
