@@ -5,22 +5,39 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"mvdan.cc/sh/v3/interp"
 )
 
-// isPackageInstalled is is_package_installed: dpkg -s or rpm -q of every
-// package named, quietly.
+// aptUpdateTimeout and aptUpdateRetry bound the retries of apt-get update:
+// mirrors fail transiently, and DevStack keeps trying for five minutes.
+var (
+	aptUpdateTimeout = 300 * time.Second
+	aptUpdateRetry   = 30 * time.Second
+)
+
+// isPackageInstalled is is_package_installed: whether every package named
+// is installed, by dpkg -s or rpm -q as os_PACKAGE says.
 func (s *Session) isPackageInstalled(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return interp.ExitStatus(1)
 	}
-	_, _, _, packaging := osVersion()
-	name, query := "rpm", append([]string{"--quiet", "-q"}, args...)
-	if packaging == "deb" {
-		name, query = "dpkg", append([]string{"-s"}, args...)
+	v, err := s.osFacts(ctx, "os_PACKAGE")
+	if err != nil {
+		return err
 	}
-	cmd, err := command(ctx, false, name, query...)
+	var name string
+	var query []string
+	switch v.packaging {
+	case "deb":
+		name, query = "dpkg", append([]string{"-s"}, args...)
+	case "rpm":
+		name, query = "rpm", append([]string{"--quiet", "-q"}, args...)
+	default:
+		return s.distroNotSupported(ctx, "finding if a package is installed")
+	}
+	cmd, err := command(ctx, name, query...)
 	if err != nil {
 		return interp.ExitStatus(1)
 	}
@@ -28,60 +45,112 @@ func (s *Session) isPackageInstalled(ctx context.Context, args []string) error {
 	return run(ctx, cmd, nil)
 }
 
-// installPackage is install_package: apt-get on Debian and Ubuntu, dnf
-// elsewhere, without questions. The package lists are updated once per
-// session (not with NO_UPDATE_REPOS=True), and again if an install fails.
-// With OFFLINE=True nothing is fetched: the packages must be installed
-// already.
+// installPackage is install_package: apt-get on Debian and Ubuntu, dnf on
+// Fedora and RHEL, as root and without questions. apt-get's package lists
+// are updated once per session (never with NO_UPDATE_REPOS=True or
+// REPOS_UPDATED=True), and an install that fails is tried once more after
+// a fresh update.
+//
+// OFFLINE=True never touches the network: the packages must be installed
+// already, or the run stops saying which are missing (DevStack skips the
+// install and lets whatever needs the package fail later).
 func (s *Session) installPackage(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	if len(args) == 0 {
-		return nil
-	}
 	if hc.Env.Get("OFFLINE").String() == "True" {
 		var missing []string
 		for _, pkg := range args {
-			if s.isPackageInstalled(ctx, []string{pkg}) != nil {
+			if s.isPackageInstalled(ctx, []string{packageName(pkg)}) != nil {
 				missing = append(missing, pkg)
 			}
 		}
 		if len(missing) > 0 {
-			return s.dieHere(ctx, fmt.Sprintf("OFFLINE=True, and %s not installed: install it first, or set OFFLINE=False", strings.Join(missing, ", ")))
+			return s.dieHere(ctx, fmt.Sprintf("install_package: OFFLINE=True and %s not installed: install %s first, or set OFFLINE=False",
+				strings.Join(missing, ", "), strings.Join(missing, " ")))
 		}
 		return nil
 	}
-	_, _, _, packaging := osVersion()
-	if packaging != "deb" {
-		cmd, err := command(ctx, true, "dnf", append([]string{"install", "-y"}, args...)...)
-		return run(ctx, cmd, err)
-	}
-	if err := s.updatePackageLists(ctx, false); err != nil {
+	v, err := s.osFacts(ctx, "os_PACKAGE")
+	if err != nil {
 		return err
 	}
-	if err := s.aptGet(ctx, append([]string{"install"}, args...)...); err == nil {
+	ubuntu := v.packaging == "deb"
+	if !ubuntu && s.isFedora(ctx, nil) != nil {
+		return s.distroNotSupported(ctx, "installing packages")
+	}
+	install := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		if ubuntu {
+			return s.aptGet(ctx, []string{"install"}, args)
+		}
+		return s.timed("yum_install", func() error {
+			cmd, err := asRoot(ctx, proxies(hc.Env), "dnf", append([]string{"install", "-y"}, args...)...)
+			return run(ctx, cmd, err)
+		})
+	}
+	if ubuntu {
+		if err := s.updatePackageLists(ctx, false); err != nil {
+			return err
+		}
+	}
+	if install() == nil {
 		return nil
 	}
-	// The lists may be stale: update them and try once more.
-	if err := s.updatePackageLists(ctx, true); err != nil {
-		return err
+	// The lists may be stale, or a mirror was having a bad moment.
+	if ubuntu {
+		if err := s.updatePackageLists(ctx, true); err != nil {
+			return err
+		}
 	}
-	return s.aptGet(ctx, append([]string{"install"}, args...)...)
+	return install()
 }
 
-// updatePackageLists runs apt-get update, once per session unless again.
+// packageName drops the version or release an apt-get argument may carry
+// (pkg=1.0, pkg/bookworm-backports), which dpkg -s does not take.
+func packageName(arg string) string {
+	if i := strings.IndexAny(arg, "=/"); i > 0 {
+		return arg[:i]
+	}
+	return arg
+}
+
+// updatePackageLists runs apt-get update, once per session unless again,
+// retrying for a while before it gives up and stops the run.
 func (s *Session) updatePackageLists(ctx context.Context, again bool) error {
-	hc := interp.HandlerCtx(ctx)
-	if hc.Env.Get("NO_UPDATE_REPOS").String() == "True" {
+	env := interp.HandlerCtx(ctx).Env
+	if env.Get("NO_UPDATE_REPOS").String() == "True" || env.Get("OFFLINE").String() == "True" {
 		return nil
 	}
 	s.mu.Lock()
-	done := s.packagesUpdated
+	done := s.packagesUpdated || env.Get("REPOS_UPDATED").String() == "True"
 	s.mu.Unlock()
 	if done && !again {
 		return nil
 	}
-	if err := s.aptGet(ctx, "update"); err != nil {
-		return err
+	err := s.timed("apt-get-update", func() error {
+		updateCtx, cancel := context.WithTimeout(ctx, aptUpdateTimeout)
+		defer cancel()
+		for {
+			cmd, err := asRoot(updateCtx, proxies(env), "apt-get", "update")
+			if err != nil {
+				return run(ctx, nil, err)
+			}
+			if err = run(updateCtx, cmd, nil); err == nil {
+				return nil
+			}
+			select {
+			case <-updateCtx.Done():
+				return err
+			case <-time.After(aptUpdateRetry):
+			}
+		}
+	})
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		return s.dieHere(ctx, fmt.Sprintf("apt-get update kept failing for %s; check the package sources in /etc/apt and the network (or set OFFLINE=True with every package installed)", aptUpdateTimeout))
 	}
 	s.mu.Lock()
 	s.packagesUpdated = true
@@ -89,36 +158,45 @@ func (s *Session) updatePackageLists(ctx context.Context, again bool) error {
 	return nil
 }
 
-// aptGet runs apt-get as DevStack's apt_get does: non-interactive, keeping
-// changed configuration files, standard input closed.
-func (s *Session) aptGet(ctx context.Context, args ...string) error {
-	words := append([]string{"apt-get", "--option", "Dpkg::Options::=--force-confold", "--assume-yes"}, args...)
-	if os.Geteuid() != 0 {
-		// sudo resets the environment: pass the setting on its command line.
-		words = append([]string{"sudo", "DEBIAN_FRONTEND=noninteractive"}, words...)
+// aptGet runs apt-get OPERATION PACKAGES as root, without questions and
+// keeping changed configuration files, standard input closed. Nothing
+// happens with OFFLINE=True or without packages.
+func (s *Session) aptGet(ctx context.Context, operation, packages []string) error {
+	env := interp.HandlerCtx(ctx).Env
+	if env.Get("OFFLINE").String() == "True" || len(packages) == 0 {
+		return nil
 	}
-	cmd, err := command(ctx, false, words[0], words[1:]...)
-	if err != nil {
-		return run(ctx, cmd, err)
-	}
-	cmd.Env = append(cmd.Env, "DEBIAN_FRONTEND=noninteractive")
-	if devNull, err := os.Open(os.DevNull); err == nil {
+	args := append(append([]string{"--option", "Dpkg::Options::=--force-confold", "--assume-yes"}, operation...), packages...)
+	return s.timed("apt-get", func() error {
+		vars := append([]string{"DEBIAN_FRONTEND=noninteractive"}, proxies(env)...)
+		cmd, err := asRoot(ctx, vars, "apt-get", args...)
+		if err != nil {
+			return run(ctx, nil, err)
+		}
+		devNull, err := os.Open(os.DevNull)
+		if err != nil {
+			return run(ctx, nil, err)
+		}
 		defer devNull.Close()
 		cmd.Stdin = devNull
-	}
-	return run(ctx, cmd, nil)
+		return run(ctx, cmd, nil)
+	})
 }
 
-// uninstallPackage is uninstall_package: apt-get purge, or dnf remove.
+// uninstallPackage is uninstall_package: apt-get purge, or dnf remove,
+// whose failure (a package not installed) is ignored.
 func (s *Session) uninstallPackage(ctx context.Context, args []string) error {
-	if len(args) == 0 || interp.HandlerCtx(ctx).Env.Get("OFFLINE").String() == "True" {
-		return nil
+	v, err := s.osFacts(ctx, "os_PACKAGE")
+	if err != nil {
+		return err
 	}
-	_, _, _, packaging := osVersion()
-	if packaging != "deb" {
-		cmd, err := command(ctx, true, "dnf", append([]string{"remove", "-y"}, args...)...)
-		run(ctx, cmd, err)
-		return nil
+	if v.packaging == "deb" {
+		return s.aptGet(ctx, []string{"purge"}, args)
 	}
-	return s.aptGet(ctx, append([]string{"purge"}, args...)...)
+	if s.isFedora(ctx, nil) != nil {
+		return s.distroNotSupported(ctx, "uninstalling packages")
+	}
+	cmd, err := asRoot(ctx, nil, "dnf", append([]string{"remove", "-y"}, args...)...)
+	run(ctx, cmd, err)
+	return nil
 }

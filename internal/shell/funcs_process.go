@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/user"
@@ -13,78 +14,100 @@ import (
 	"syscall"
 	"time"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
+
+	"devstack/internal/ini"
 )
 
-// Services run with run_process live as systemd units devstack@NAME where
-// systemd runs the machine, as DevStack's do. Elsewhere (containers, CI
-// machines without systemd) the session supervises them itself: each in a
-// process group of its own, detached from the run's output, its output in
+// Services started with run_process run as systemd units devstack@NAME
+// where systemd runs the machine and USE_SYSTEMD is not False, as
+// DevStack's do. Elsewhere (containers, CI machines without systemd) the
+// session supervises them itself: each in a process group of its own,
+// detached from the run's terminal and output, its output appended to
 // $LOGDIR/NAME.log and its process group id in $SERVICE_DIR/NAME.pid
-// (SERVICE_DIR defaults to $DEST/status), so that stop_process, even in a
-// later run, stops the whole group.
+// (SERVICE_DIR defaults to $DEST/status, where DevStack kept pid files
+// before systemd), so that stop_process, in this run or a later one, stops
+// the whole group.
 
-// useSystemd reports whether services run as systemd units.
-func useSystemd(hc interp.HandlerContext) bool {
-	if hc.Env.Get("USE_SYSTEMD").String() == "False" {
+// pid1Comm names the machine's init process; tests point it elsewhere.
+var pid1Comm = "/proc/1/comm"
+
+// stopGrace is how long a supervised service has to end after SIGTERM
+// before its process group is killed.
+const stopGrace = 5 * time.Second
+
+// pidFileSlack is how much later than its pid file a process may have
+// started and still be the one the file was written for: the file is
+// written right after the start, and boot time is known to the second.
+const pidFileSlack = 5 * time.Second
+
+func useSystemd(env expand.Environ) bool {
+	if env.Get("USE_SYSTEMD").String() == "False" {
 		return false
 	}
-	comm, err := os.ReadFile("/proc/1/comm")
+	comm, err := os.ReadFile(pid1Comm)
 	return err == nil && strings.TrimSpace(string(comm)) == "systemd"
 }
 
-func serviceDir(hc interp.HandlerContext) string {
-	if dir := hc.Env.Get("SERVICE_DIR").String(); dir != "" {
+func serviceDir(env expand.Environ) string {
+	if dir := env.Get("SERVICE_DIR").String(); dir != "" {
 		return dir
 	}
-	return filepath.Join(hc.Env.Get("DEST").String(), "status")
+	return filepath.Join(env.Get("DEST").String(), "status")
 }
 
-func pidFile(hc interp.HandlerContext, name string) string {
-	return filepath.Join(serviceDir(hc), name+".pid")
+func pidFile(env expand.Environ, name string) string {
+	return filepath.Join(serviceDir(env), name+".pid")
 }
 
-// runProcess is run_process NAME COMMAND [GROUP] [USER]: start a
-// long-running service if it is enabled, and return at once.
+// runProcess is run_process NAME COMMAND [GROUP] [USER] [ENV_VARS]: start a
+// long-running service, if it is enabled, and return at once. ENV_VARS
+// (and SYSTEMD_ENV_VARS[NAME]) are KEY=VALUE words set for the service.
 func (s *Session) runProcess(ctx context.Context, args []string) error {
-	hc := interp.HandlerCtx(ctx)
 	if len(args) < 2 {
-		return s.dieHere(ctx, "run_process needs a service name and a command")
+		return s.dieHere(ctx, "run_process: usage: run_process NAME COMMAND [GROUP] [USER] [ENV_VARS]")
 	}
-	name, command := args[0], args[1]
-	group, userName := "", ""
-	if len(args) > 2 {
-		group = args[2]
+	for len(args) < 5 {
+		args = append(args, "")
 	}
-	if len(args) > 3 {
-		userName = args[3]
+	name, command, group, userName := args[0], args[1], args[2], args[3]
+	env := interp.HandlerCtx(ctx).Env
+	envVars := args[4]
+	if vr := env.Get("SYSTEMD_ENV_VARS"); vr.Kind == expand.Associative {
+		if extra, ok := vr.Map[name]; ok {
+			envVars = extra + " " + envVars
+		}
 	}
-	if s.isServiceEnabled(ctx, []string{name}) != nil {
-		return nil
-	}
-	if useSystemd(hc) {
-		return s.runUnderSystemd(ctx, name, command, group, userName)
-	}
-	return s.supervise(ctx, name, command, group, userName)
+	return s.timed("run_process", func() error {
+		if s.isServiceEnabled(ctx, []string{name}) != nil {
+			return nil
+		}
+		if useSystemd(env) {
+			return s.runUnderSystemd(ctx, name, command, group, userName, envVars)
+		}
+		return s.supervise(ctx, name, command, group, userName, strings.Fields(envVars))
+	})
 }
 
-// supervise starts command in a process group of its own.
-func (s *Session) supervise(ctx context.Context, name, command, group, userName string) error {
+// supervise starts command with sh -c in a process group of its own.
+func (s *Session) supervise(ctx context.Context, name, command, group, userName string, envVars []string) error {
 	hc := interp.HandlerCtx(ctx)
 	fail := func(err error) error {
 		return s.dieHere(ctx, fmt.Sprintf("run_process %s: %v", name, err))
 	}
+	pidPath := pidFile(hc.Env, name)
 	// A service already running is left as it is: stack twice starts it
 	// once.
-	if pgid, alive := runningGroup(pidFile(hc, name)); alive {
-		fmt.Fprintf(hc.Stdout, "%s is already running (process group %d)\n", name, pgid)
+	if pgid, alive := liveGroup(pidPath); alive {
+		fmt.Fprintf(hc.Stdout, "%s is running already (process group %d)\n", name, pgid)
 		return nil
 	}
 	logdir := hc.Env.Get("LOGDIR").String()
 	if logdir == "" {
-		logdir = serviceDir(hc)
+		logdir = serviceDir(hc.Env)
 	}
-	for _, dir := range []string{logdir, serviceDir(hc)} {
+	for _, dir := range []string{logdir, serviceDir(hc.Env)} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fail(err)
 		}
@@ -99,143 +122,228 @@ func (s *Session) supervise(ctx context.Context, name, command, group, userName 
 		return fail(err)
 	}
 	defer devNull.Close()
-	cmd := exec.Command("/bin/sh", "-c", "exec "+command)
-	cmd.Env = environ(hc.Env)
+	cred, err := credential(userName, group)
+	if err != nil {
+		return fail(err)
+	}
+	// Not bound to ctx: the service outlives the run that started it.
+	cmd := exec.Command("/bin/sh", "-c", command)
+	cmd.Env = append(environ(hc.Env), envVars...)
 	cmd.Dir = hc.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = devNull, logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if cred, err := credential(userName, group); err != nil {
-		return fail(err)
-	} else if cred != nil {
-		cmd.SysProcAttr.Credential = cred
-	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred}
 	if err := cmd.Start(); err != nil {
 		return fail(err)
 	}
 	pid := cmd.Process.Pid
-	// Reap it if it ends while the run goes on; it outlives the run
-	// otherwise.
+	// Reap it should it end while the run goes on.
 	go cmd.Wait()
-	if err := os.WriteFile(pidFile(hc, name), []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(pidPath, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
+		syscall.Kill(-pid, syscall.SIGKILL)
 		return fail(err)
 	}
-	fmt.Fprintf(hc.Stdout, "started %s (process group %d), log %s\n", name, pid, logFile.Name())
+	fmt.Fprintf(hc.Stdout, "%s started (process group %d), output in %s\n", name, pid, logFile.Name())
 	return nil
 }
 
-// credential is the user and group a service runs as, nil for the
-// tool's own.
+// credential is the user and group a service runs as, with the user's
+// groups as systemd would give them; nil for the tool's own.
 func credential(userName, group string) (*syscall.Credential, error) {
 	if userName == "" && group == "" {
 		return nil, nil
 	}
-	current, err := user.Current()
+	u, err := user.Current()
+	if userName != "" {
+		u, err = user.Lookup(userName)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if userName == "" {
-		userName = current.Username
-	}
-	u, err := user.Lookup(userName)
-	if err != nil {
-		return nil, err
-	}
-	if u.Uid == current.Uid && group == "" {
+	if u.Uid == strconv.Itoa(geteuid()) && group == "" {
 		return nil, nil
 	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
+	uid, err := strconv.ParseUint(u.Uid, 10, 32)
+	if err != nil {
+		return nil, err
+	}
+	gid, err := strconv.ParseUint(u.Gid, 10, 32)
+	if err != nil {
+		return nil, err
+	}
 	if group != "" {
 		g, err := user.LookupGroup(group)
 		if err != nil {
 			return nil, err
 		}
-		gid, _ = strconv.Atoi(g.Gid)
+		if gid, err = strconv.ParseUint(g.Gid, 10, 32); err != nil {
+			return nil, err
+		}
 	}
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+	cred := &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	ids, err := u.GroupIds()
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if n, err := strconv.ParseUint(id, 10, 32); err == nil {
+			cred.Groups = append(cred.Groups, uint32(n))
+		}
+	}
+	return cred, nil
 }
 
-// runningGroup reads a pid file and reports whether its process group is
-// alive.
-func runningGroup(path string) (int, bool) {
+// liveGroup reads a pid file and reports whether the process group it
+// names still runs the service it was written for. After a reboot, or
+// once the service has died, the number may have gone to an unrelated
+// process, which must not be signalled: the group's leader, while it
+// lives, must have started before the file was written.
+func liveGroup(path string) (int, bool) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0, false
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, false
 	}
 	pgid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pgid <= 1 {
+	if err != nil || pgid <= 1 || !groupRunning(pgid) {
 		return 0, false
 	}
-	return pgid, syscall.Kill(-pgid, 0) == nil
+	if started, ok := processStart(pgid); ok && started.After(info.ModTime().Add(pidFileSlack)) {
+		return 0, false
+	}
+	return pgid, true
 }
 
-// stopProcess is stop_process NAME: stop the service's unit, or its whole
-// process group (TERM, then KILL after a grace period). A service that is
-// not running is already stopped.
+// groupRunning reports whether a process of the group is alive; zombies,
+// which a signal no longer ends, do not count.
+func groupRunning(pgid int) bool {
+	for _, pid := range pids() {
+		if st, ok := readProcStat(pid); ok && st.pgrp == pgid && st.state != 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// stopProcess is stop_process NAME: stop an enabled service, whether the
+// session's supervisor or systemd runs it. A service that is not running
+// is stopped already.
 func (s *Session) stopProcess(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	if len(args) < 1 {
-		return s.dieHere(ctx, "stop_process needs a service name")
+		return s.dieHere(ctx, "stop_process: usage: stop_process NAME")
 	}
 	name := args[0]
 	if s.isServiceEnabled(ctx, []string{name}) != nil {
 		return nil
 	}
-	if useSystemd(hc) {
-		unit := "devstack@" + name + ".service"
-		cmd, err := command(ctx, true, "systemctl", "is-enabled", "--quiet", unit)
-		if err == nil && cmd.Run() == nil {
-			for _, action := range []string{"stop", "disable"} {
-				cmd, err := command(ctx, true, "systemctl", action, unit)
-				if err := run(ctx, cmd, err); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	path := pidFile(hc, name)
-	pgid, alive := runningGroup(path)
-	if alive {
-		if err := stopGroup(pgid, 10*time.Second); err != nil {
+	path := pidFile(hc.Env, name)
+	if pgid, alive := liveGroup(path); alive {
+		if err := stopGroup(pgid); err != nil {
 			return s.dieHere(ctx, fmt.Sprintf("stop_process %s: %v", name, err))
 		}
-		fmt.Fprintf(hc.Stdout, "stopped %s (process group %d)\n", name, pgid)
+		fmt.Fprintf(hc.Stdout, "%s stopped (process group %d)\n", name, pgid)
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return s.dieHere(ctx, fmt.Sprintf("stop_process %s: %v", name, err))
+	}
+	if !useSystemd(hc.Env) {
+		return nil
+	}
+	unit := "devstack@" + name + ".service"
+	// Only units that are enabled: a service may have no unit at all.
+	check, err := s.systemctl(ctx, "is-enabled", "--quiet", unit)
+	if err != nil || check.Run() != nil {
+		return nil
+	}
+	for _, action := range []string{"stop", "disable"} {
+		cmd, err := s.systemctl(ctx, action, unit)
+		if err := run(ctx, cmd, err); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// stopGroup sends TERM to a process group and KILL once grace has passed.
-func stopGroup(pgid int, grace time.Duration) error {
+// stopGroup sends SIGTERM to a process group, and SIGKILL once stopGrace
+// has passed.
+func stopGroup(pgid int) error {
 	if err := syscall.Kill(-pgid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
 		return err
 	}
-	deadline := time.Now().Add(grace)
-	for time.Now().Before(deadline) {
-		if syscall.Kill(-pgid, 0) != nil {
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
+	if waitGroup(pgid, stopGrace) {
+		return nil
 	}
 	if err := syscall.Kill(-pgid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
 		return err
 	}
-	for i := 0; i < 100 && syscall.Kill(-pgid, 0) == nil; i++ {
-		time.Sleep(20 * time.Millisecond)
+	if !waitGroup(pgid, 5*time.Second) {
+		return fmt.Errorf("process group %d is still running after SIGKILL", pgid)
 	}
 	return nil
 }
 
-// runUnderSystemd writes the unit as DevStack does and starts it.
-func (s *Session) runUnderSystemd(ctx context.Context, name, execStart, group, userName string) error {
-	hc := interp.HandlerCtx(ctx)
-	systemdDir := hc.Env.Get("SYSTEMD_DIR").String()
-	if systemdDir == "" {
-		systemdDir = "/etc/systemd/system"
+// waitGroup waits up to limit for a process group to end.
+func waitGroup(pgid int, limit time.Duration) bool {
+	for deadline := time.Now().Add(limit); groupRunning(pgid); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
 	}
+	return true
+}
+
+// isRunning is is_running NAME: whether the supervisor runs the service
+// NAME or, as DevStack asks ps, any process's command line holds NAME.
+func (s *Session) isRunning(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "" {
+		return interp.ExitStatus(1)
+	}
+	name := args[0]
+	if _, alive := liveGroup(pidFile(interp.HandlerCtx(ctx).Env, name)); alive {
+		return nil
+	}
+	self := os.Getpid()
+	for _, pid := range pids() {
+		if pid == self {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
+		if err == nil && strings.Contains(strings.ReplaceAll(string(cmdline), "\x00", " "), name) {
+			return nil
+		}
+	}
+	return interp.ExitStatus(1)
+}
+
+// systemctl builds a systemctl command: $SYSTEMCTL when the scripts set it
+// (as DevStack's stackrc does, "sudo systemctl" or "systemctl --user"),
+// else systemctl as root.
+func (s *Session) systemctl(ctx context.Context, args ...string) (*exec.Cmd, error) {
+	if words := strings.Fields(interp.HandlerCtx(ctx).Env.Get("SYSTEMCTL").String()); len(words) > 0 {
+		return command(ctx, words[0], append(words[1:], args...)...)
+	}
+	return asRoot(ctx, nil, "systemctl", args...)
+}
+
+// unitSetting is one line DevStack's iniset writes into a unit file.
+type unitSetting struct{ section, option, value string }
+
+// runUnderSystemd writes the unit devstack@NAME as DevStack does, setting
+// its lines one by one with iniset's rules (so that a unit left by an
+// earlier run is updated, not replaced, and the file is byte for byte
+// DevStack's), and enables and starts it.
+func (s *Session) runUnderSystemd(ctx context.Context, name, command, group, userName, envVars string) error {
+	hc := interp.HandlerCtx(ctx)
+	if strings.Contains(command, "sudo") {
+		return s.dieHere(ctx, fmt.Sprintf("run_process %s: the command uses sudo, which does not work under systemd; pass the user to run it as instead: run_process NAME COMMAND GROUP USER", name))
+	}
+	if !strings.HasPrefix(command, "/") {
+		return s.dieHere(ctx, fmt.Sprintf("run_process %s: systemd needs the command's absolute path: %q", name, command))
+	}
+	unit := "devstack@" + name + ".service"
 	if userName == "" {
 		userName = hc.Env.Get("STACK_USER").String()
 	}
@@ -244,50 +352,80 @@ func (s *Session) runUnderSystemd(ctx context.Context, name, execStart, group, u
 			userName = u.Username
 		}
 	}
-	unit := "devstack@" + name + ".service"
-	var b strings.Builder
-	fmt.Fprintf(&b, "[Unit]\nDescription = Devstack %s\n\n[Service]\n", unit)
-	fmt.Fprintf(&b, "Environment = \"PATH=%s\"\nUser = %s\nExecStart = %s\nKillMode = process\nTimeoutStopSec = 300\nExecReload = /bin/kill -HUP $MAINPID\n",
-		hc.Env.Get("PATH").String(), userName, execStart)
-	if group != "" {
-		fmt.Fprintf(&b, "Group = %s\n", group)
+	killPath, err := interp.LookPathDir(hc.Dir, hc.Env, "kill")
+	if err != nil {
+		killPath = "/bin/kill"
 	}
-	b.WriteString("\n[Install]\nWantedBy = multi-user.target\n")
-	if err := writeAsRoot(ctx, filepath.Join(systemdDir, unit), b.String()); err != nil {
-		return s.dieHere(ctx, fmt.Sprintf("run_process %s: %v", name, err))
+	settings := []unitSetting{
+		{"Unit", "Description", "Devstack " + unit},
+		{"Service", "Environment", `"PATH=` + hc.Env.Get("PATH").String() + `"`},
+	}
+	// uWSGI tells systemd when it is ready, and exits with 100 to be
+	// restarted.
+	if strings.Contains(command, "uwsgi") {
+		if hc.Env.Get("GLOBAL_VENV").String() == "True" {
+			command += " --venv " + hc.Env.Get("DEVSTACK_VENV").String()
+		}
+		settings = append(settings,
+			unitSetting{"Service", "SyslogIdentifier", unit},
+			unitSetting{"Service", "User", userName},
+			unitSetting{"Service", "ExecStart", command},
+			unitSetting{"Service", "ExecReload", killPath + " -HUP $MAINPID"},
+			unitSetting{"Service", "Type", "notify"},
+			unitSetting{"Service", "KillMode", "process"},
+			unitSetting{"Service", "Restart", "always"},
+			unitSetting{"Service", "NotifyAccess", "all"},
+			unitSetting{"Service", "RestartForceExitStatus", "100"})
+	} else {
+		settings = append(settings,
+			unitSetting{"Service", "User", userName},
+			unitSetting{"Service", "ExecStart", command},
+			unitSetting{"Service", "KillMode", "process"},
+			unitSetting{"Service", "TimeoutStopSec", "300"},
+			unitSetting{"Service", "ExecReload", killPath + " -HUP $MAINPID"})
+	}
+	// As in DevStack, ENV_VARS take the place of the PATH line: iniset
+	// sets the one Environment line there is.
+	if strings.TrimSpace(envVars) != "" {
+		settings = append(settings, unitSetting{"Service", "Environment", envVars})
+	}
+	if group != "" {
+		settings = append(settings, unitSetting{"Service", "Group", group})
+	}
+	settings = append(settings, unitSetting{"Install", "WantedBy", "multi-user.target"})
+
+	systemdDir := hc.Env.Get("SYSTEMD_DIR").String()
+	if systemdDir == "" {
+		systemdDir = "/etc/systemd/system"
+	}
+	if err := os.MkdirAll(systemdDir, 0o755); err != nil {
+		mkdir, err := asRoot(ctx, nil, "mkdir", "-p", systemdDir)
+		if err := run(ctx, mkdir, err); err != nil {
+			return err
+		}
+	}
+	file := filepath.Join(systemdDir, unit)
+	write := func(path string) error {
+		for _, setting := range settings {
+			if err := ini.Set(path, setting.section, setting.option, setting.value); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if needsSudo(file, true) {
+		err = editAsRoot(ctx, file, true, write)
+	} else {
+		err = write(file)
+	}
+	if err != nil {
+		return s.dieHere(ctx, fmt.Sprintf("run_process %s: writing %s: %v", name, file, err))
 	}
 	for _, step := range [][]string{{"daemon-reload"}, {"enable", unit}, {"start", unit}} {
-		cmd, err := command(ctx, true, "systemctl", step...)
+		cmd, err := s.systemctl(ctx, step...)
 		if err := run(ctx, cmd, err); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writeAsRoot writes a system file: directly as root, through sudo
-// otherwise.
-func writeAsRoot(ctx context.Context, path, content string) error {
-	if os.Geteuid() == 0 {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(path, []byte(content), 0o644)
-	}
-	mkdir, err := command(ctx, true, "mkdir", "-p", filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	if err := mkdir.Run(); err != nil {
-		return fmt.Errorf("creating %s: %w", filepath.Dir(path), err)
-	}
-	tee, err := command(ctx, true, "tee", path)
-	if err != nil {
-		return err
-	}
-	tee.Stdin, tee.Stdout = strings.NewReader(content), nil
-	if err := tee.Run(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }

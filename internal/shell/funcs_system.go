@@ -2,43 +2,49 @@ package shell
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 )
 
-// devstackFunctions are DevStack's functions-common that scripts rely on,
-// run in Go.
+// devstackFunctions are the functions of DevStack's functions-common and
+// inc/ini-config that scripts rely on, run in Go.
 func (s *Session) devstackFunctions() map[string]libraryFunc {
 	return map[string]libraryFunc{
-		"iniset":               iniFunc(iniSet),
-		"iniget":               iniFunc(iniGet),
-		"iniget_multiline":     iniFunc(iniGetMultiline),
-		"ini_has_option":       iniFunc(iniHasOption),
-		"inicomment":           iniFunc(iniComment),
-		"iniuncomment":         iniFunc(iniUncomment),
-		"iniadd":               iniFunc(iniAdd),
-		"iniadd_literal":       iniFunc(iniAddLiteral),
-		"inidelete":            iniFunc(iniDelete),
-		"iniset_multiline":     iniFunc(iniSetMultiline),
+		"iniset":               iniFunc("iniset", iniSet),
+		"iniget":               iniFunc("iniget", iniGet),
+		"iniget_multiline":     iniFunc("iniget_multiline", iniGetMultiline),
+		"ini_has_option":       iniFunc("ini_has_option", iniHasOption),
+		"inicomment":           iniFunc("inicomment", iniComment),
+		"iniuncomment":         iniFunc("iniuncomment", iniUncomment),
+		"iniadd":               iniFunc("iniadd", iniAdd),
+		"iniadd_literal":       iniFunc("iniadd_literal", iniAddLiteral),
+		"inidelete":            iniFunc("inidelete", iniDelete),
+		"iniset_multiline":     iniFunc("iniset_multiline", iniSetMultiline),
 		"install_package":      s.installPackage,
 		"is_package_installed": s.isPackageInstalled,
 		"uninstall_package":    s.uninstallPackage,
 		"git_clone":            s.gitClone,
 		"run_process":          s.runProcess,
 		"stop_process":         s.stopProcess,
+		"is_running":           s.isRunning,
 		"is_ubuntu":            s.isUbuntu,
 		"is_fedora":            s.isFedora,
+		"is_openeuler":         s.isOpenEuler,
 		"GetOSVersion":         s.getOSVersion,
 		"GetDistro":            s.getDistro,
 		"get_field":            getField,
@@ -48,6 +54,10 @@ func (s *Session) devstackFunctions() map[string]libraryFunc {
 		"time_stop":            s.timeStop,
 	}
 }
+
+// geteuid is os.Geteuid; tests replace it to take the paths a user
+// without root takes.
+var geteuid = os.Geteuid
 
 // environ is what a program started by a library function gets: the
 // shell's exported variables.
@@ -63,14 +73,9 @@ func environ(env expand.Environ) []string {
 }
 
 // command builds a program run from a library function: found on the
-// shell's PATH, with its environment, directory and streams. Root needs
-// no sudo; anyone else gets it when asSudo.
-func command(ctx context.Context, asSudo bool, name string, args ...string) (*exec.Cmd, error) {
+// shell's PATH, with its environment, directory and streams.
+func command(ctx context.Context, name string, args ...string) (*exec.Cmd, error) {
 	hc := interp.HandlerCtx(ctx)
-	if asSudo && os.Geteuid() != 0 {
-		args = append([]string{name}, args...)
-		name = "sudo"
-	}
 	path, err := interp.LookPathDir(hc.Dir, hc.Env, name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: command not found", name)
@@ -82,6 +87,32 @@ func command(ctx context.Context, asSudo bool, name string, args ...string) (*ex
 	return cmd, nil
 }
 
+// asRoot builds a program run that needs root: as it is when the tool is
+// root, through sudo otherwise. vars (KEY=VALUE) are set for the program;
+// sudo would drop them from its environment, so they go on its command
+// line.
+func asRoot(ctx context.Context, vars []string, name string, args ...string) (*exec.Cmd, error) {
+	if geteuid() != 0 {
+		return command(ctx, "sudo", append(append(append([]string{}, vars...), name), args...)...)
+	}
+	cmd, err := command(ctx, name, args...)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Env = append(cmd.Env, vars...)
+	return cmd, nil
+}
+
+// proxies are the proxy settings DevStack hands to the programs it runs
+// as root, whether or not the shell exports them.
+func proxies(env expand.Environ) []string {
+	var vars []string
+	for _, name := range []string{"http_proxy", "https_proxy", "no_proxy"} {
+		vars = append(vars, name+"="+env.Get(name).String())
+	}
+	return vars
+}
+
 // run runs a program as command builds it and turns its end into a shell
 // status.
 func run(ctx context.Context, cmd *exec.Cmd, err error) error {
@@ -91,83 +122,13 @@ func run(ctx context.Context, cmd *exec.Cmd, err error) error {
 	}
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) {
+		if errors.As(err, &exitErr) && exitErr.ExitCode() >= 0 {
 			return interp.ExitStatus(uint8(exitErr.ExitCode()))
 		}
 		fmt.Fprintln(interp.HandlerCtx(ctx).Stderr, err)
 		return interp.ExitStatus(1)
 	}
 	return nil
-}
-
-// osRelease reads /etc/os-release.
-func osRelease() map[string]string {
-	values := map[string]string{}
-	f, err := os.Open("/etc/os-release")
-	if err != nil {
-		return values
-	}
-	defer f.Close()
-	scanner := bufio.NewScanner(f)
-	for scanner.Scan() {
-		key, value, ok := strings.Cut(scanner.Text(), "=")
-		if ok {
-			values[key] = strings.Trim(value, `"'`)
-		}
-	}
-	return values
-}
-
-// osVersion is GetOSVersion's answer: the vendor as lsb_release -i names
-// it, the release, the codename and the package format.
-func osVersion() (vendor, release, codename, packaging string) {
-	rel := osRelease()
-	switch rel["ID"] {
-	case "debian":
-		vendor = "Debian"
-	case "ubuntu":
-		vendor = "Ubuntu"
-	case "fedora":
-		vendor = "Fedora"
-	default:
-		vendor = strings.Join(strings.Fields(rel["NAME"]), "")
-	}
-	release, codename = rel["VERSION_ID"], rel["VERSION_CODENAME"]
-	if codename == "" {
-		codename = "n/a"
-	}
-	packaging = "rpm"
-	if vendor == "Debian" || vendor == "Ubuntu" || strings.Contains(" "+rel["ID_LIKE"]+" ", " debian ") {
-		packaging = "deb"
-	}
-	return vendor, release, codename, packaging
-}
-
-func (s *Session) getOSVersion(ctx context.Context, args []string) error {
-	vendor, release, codename, packaging := osVersion()
-	return assign(ctx, "os_VENDOR", vendor, "os_RELEASE", release, "os_CODENAME", codename, "os_PACKAGE", packaging)
-}
-
-func (s *Session) getDistro(ctx context.Context, args []string) error {
-	vendor, release, codename, _ := osVersion()
-	var distro string
-	switch {
-	case vendor == "Debian" || vendor == "Ubuntu":
-		distro = codename
-	case vendor == "Fedora":
-		distro = "f" + release
-	case regexp.MustCompile(`Red.*Hat|CentOS|AlmaLinux|Scientific|OracleServer|RockyLinux|Virtuozzo`).MatchString(vendor):
-		major, _, _ := strings.Cut(release, ".")
-		distro = "rhel" + major
-	case strings.Contains(vendor, "openEuler"):
-		distro = "openEuler-" + release
-	default:
-		return s.dieHere(ctx, "Unable to determine DISTRO, can not continue.")
-	}
-	if err := s.getOSVersion(ctx, nil); err != nil {
-		return err
-	}
-	return assign(ctx, "DISTRO", distro)
 }
 
 func status(ok bool) error {
@@ -177,113 +138,450 @@ func status(ok bool) error {
 	return interp.ExitStatus(1)
 }
 
+// osReleaseFiles are where os-release(5) may be, in the order it is read.
+var osReleaseFiles = []string{"/etc/os-release", "/usr/lib/os-release"}
+
+// readOSRelease reads the system's os-release file.
+func readOSRelease() map[string]string {
+	for _, path := range osReleaseFiles {
+		if data, err := os.ReadFile(path); err == nil {
+			return parseOSRelease(data)
+		}
+	}
+	return map[string]string{}
+}
+
+// parseOSRelease reads os-release's shell-style assignments, which DevStack
+// sources.
+func parseOSRelease(data []byte) map[string]string {
+	values := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		key, value, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if !ok || strings.HasPrefix(key, "#") {
+			continue
+		}
+		switch {
+		case len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"':
+			var b strings.Builder
+			inner := value[1 : len(value)-1]
+			for i := 0; i < len(inner); i++ {
+				if inner[i] == '\\' && i+1 < len(inner) && strings.IndexByte("\"\\$`", inner[i+1]) >= 0 {
+					i++
+				}
+				b.WriteByte(inner[i])
+			}
+			value = b.String()
+		case len(value) >= 2 && value[0] == '\'' && value[len(value)-1] == '\'':
+			value = value[1 : len(value)-1]
+		}
+		values[key] = value
+	}
+	return values
+}
+
+// osVersion holds GetOSVersion's os_* variables.
+type osVersion struct {
+	vendor, release, codename, packaging string
+}
+
+var (
+	rhelFamily   = regexp.MustCompile(`almalinux|centos|rocky|rhel`)
+	parenthesed  = regexp.MustCompile(`\(([^)]*)\)`)
+	debianVendor = regexp.MustCompile(`Debian|Ubuntu`)
+)
+
+// osVersionFrom is GetOSVersion's answer for an os-release file. RHEL and
+// its rebuilds ship no lsb_release, and DevStack reads os-release for them;
+// for the others the values are lsb_release's, which Debian's lsb_release
+// derives from os-release as lsbRelease does.
+func osVersionFrom(rel map[string]string) osVersion {
+	var v osVersion
+	if rhelFamily.MatchString(rel["ID"]) {
+		v.release = rel["VERSION_ID"]
+		v.codename = "n/a"
+		if m := parenthesed.FindStringSubmatch(rel["VERSION"]); m != nil {
+			v.codename = m[1]
+		}
+		v.vendor = strings.Join(strings.Fields(rel["NAME"]), "")
+	} else {
+		v.vendor, v.release, v.codename = lsbRelease(rel)
+	}
+	v.packaging = "rpm"
+	if debianVendor.MatchString(v.vendor) {
+		v.packaging = "deb"
+	}
+	return v
+}
+
+// lsbRelease is what lsb_release -i, -r and -c print: the ID capitalized
+// (or NAME, when it is the ID in other case), VERSION_ID and
+// VERSION_CODENAME, "n/a" for what is missing.
+func lsbRelease(rel map[string]string) (id, release, codename string) {
+	id = rel["ID"]
+	if id != "" {
+		id = strings.ToUpper(id[:1]) + id[1:]
+	}
+	if name, ok := rel["NAME"]; ok && strings.EqualFold(name, id) {
+		id = name
+	}
+	orNA := func(s string) string {
+		if s == "" {
+			return "n/a"
+		}
+		return s
+	}
+	return orNA(id), orNA(rel["VERSION_ID"]), orNA(rel["VERSION_CODENAME"])
+}
+
+// setOSVersion sets the os_* variables in the shell, as plain globals:
+// DevStack's typeset -xr applies to a local copy and vanishes with it.
+func setOSVersion(ctx context.Context, v osVersion) error {
+	return assign(ctx, "os_VENDOR", v.vendor, "os_RELEASE", v.release, "os_CODENAME", v.codename, "os_PACKAGE", v.packaging)
+}
+
+// osFacts returns the os_* variables, detecting them first (as DevStack's
+// is_* functions call GetOSVersion) when the one asked about is empty. A
+// script may set them itself, and the shell's values win.
+func (s *Session) osFacts(ctx context.Context, asked string) (osVersion, error) {
+	env := interp.HandlerCtx(ctx).Env
+	if env.Get(asked).String() == "" {
+		v := osVersionFrom(readOSRelease())
+		return v, setOSVersion(ctx, v)
+	}
+	return osVersion{
+		vendor:    env.Get("os_VENDOR").String(),
+		release:   env.Get("os_RELEASE").String(),
+		codename:  env.Get("os_CODENAME").String(),
+		packaging: env.Get("os_PACKAGE").String(),
+	}, nil
+}
+
+func (s *Session) getOSVersion(ctx context.Context, args []string) error {
+	return setOSVersion(ctx, osVersionFrom(readOSRelease()))
+}
+
+var (
+	redHatVendors   = regexp.MustCompile(`Red.*Hat|CentOS|AlmaLinux|Scientific|OracleServer|RockyLinux|Virtuozzo`)
+	errUnknownDistr = errors.New("unknown distribution")
+)
+
+// distro is GetDistro's DISTRO for a system: the codename for Debian and
+// Ubuntu, fNN for Fedora, rhelN for RHEL and its rebuilds.
+func distro(v osVersion) (string, error) {
+	switch {
+	case strings.Contains(v.vendor, "Ubuntu") || strings.Contains(v.vendor, "Debian"):
+		return v.codename, nil
+	case strings.Contains(v.vendor, "Fedora"):
+		return "f" + v.release, nil
+	case redHatVendors.MatchString(v.vendor):
+		major, _, _ := strings.Cut(v.release, ".")
+		return "rhel" + major, nil
+	case strings.Contains(v.vendor, "openEuler"):
+		return "openEuler-" + v.release, nil
+	}
+	return "", errUnknownDistr
+}
+
+func (s *Session) getDistro(ctx context.Context, args []string) error {
+	v := osVersionFrom(readOSRelease())
+	if err := setOSVersion(ctx, v); err != nil {
+		return err
+	}
+	name, err := distro(v)
+	if err != nil {
+		return s.dieHere(ctx, fmt.Sprintf("GetDistro: %s %s is not a distribution DevStack knows (Debian, Ubuntu, Fedora, RHEL and its rebuilds, openEuler)", v.vendor, v.release))
+	}
+	return assign(ctx, "DISTRO", name)
+}
+
+// distroNotSupported is exit_distro_not_supported: what is missing, for
+// the system at hand.
+func (s *Session) distroNotSupported(ctx context.Context, what string) error {
+	v, err := s.osFacts(ctx, "os_VENDOR")
+	if err != nil {
+		return err
+	}
+	name := interp.HandlerCtx(ctx).Env.Get("DISTRO").String()
+	if name == "" {
+		name = strings.TrimSpace(v.vendor + " " + v.release)
+	}
+	return s.dieHere(ctx, fmt.Sprintf("Support for %s is incomplete: no support for %s", name, what))
+}
+
 func (s *Session) isUbuntu(ctx context.Context, args []string) error {
-	_, _, _, packaging := osVersion()
-	return status(packaging == "deb")
+	v, err := s.osFacts(ctx, "os_PACKAGE")
+	if err != nil {
+		return err
+	}
+	return status(v.packaging == "deb")
 }
 
 var fedoraVendors = []string{"Fedora", "Red Hat", "openEuler", "RedHatEnterpriseServer", "RedHatEnterprise",
 	"RedHatEnterpriseLinux", "RockyLinux", "CentOS", "CentOSStream", "AlmaLinux", "OracleServer", "Virtuozzo"}
 
 func (s *Session) isFedora(ctx context.Context, args []string) error {
-	vendor, _, _, _ := osVersion()
-	for _, v := range fedoraVendors {
-		if vendor == v {
+	v, err := s.osFacts(ctx, "os_VENDOR")
+	if err != nil {
+		return err
+	}
+	for _, vendor := range fedoraVendors {
+		if v.vendor == vendor {
 			return nil
 		}
 	}
 	return interp.ExitStatus(1)
 }
 
-// getField prints field N of each line of standard input, the fields
-// separated by "|" and the blanks around it, as OpenStack clients' tables
-// are; a negative N counts from the end.
+func (s *Session) isOpenEuler(ctx context.Context, args []string) error {
+	v, err := s.osFacts(ctx, "os_PACKAGE")
+	if err != nil {
+		return err
+	}
+	return status(v.vendor == "openEuler")
+}
+
+// tableSeparator is how OpenStack clients' tables separate their columns.
+var tableSeparator = regexp.MustCompile(`[ \t]*\|[ \t]*`)
+
+// getField is get_field N: field N of every line of standard input, counted
+// from 1 after the table's left border, or from the end when negative
+// (-1 is the last field before the right border).
+//
+// Lines are read as `read` without -r reads them: backslashes escape the
+// next character, a backslash-newline joins two lines, blanks around the
+// line are dropped, and a last line without a newline is not read at all.
 func getField(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	if len(args) != 1 {
+	if len(args) == 0 {
 		fmt.Fprintln(hc.Stderr, "get_field: usage: get_field N")
 		return interp.ExitStatus(2)
 	}
 	n, err := strconv.Atoi(args[0])
 	if err != nil {
-		fmt.Fprintf(hc.Stderr, "get_field: %s: not a number\n", args[0])
+		fmt.Fprintf(hc.Stderr, "get_field: %s: integer expression expected\n", args[0])
 		return interp.ExitStatus(2)
 	}
-	separator := regexp.MustCompile(`[ \t]*\|[ \t]*`)
+	if hc.Stdin == nil {
+		return nil
+	}
 	in := bufio.NewReader(hc.Stdin)
+	// As for DevStack's loop, the status is that of the last line: 2 when
+	// it had no such field.
+	var last error
 	for {
-		line, err := in.ReadString('\n')
-		if line = strings.TrimSuffix(line, "\n"); line != "" || err == nil {
-			fields := separator.Split(line, -1)
-			i := n
-			if n < 0 {
-				i = len(fields) + n - 1
-			}
-			if i >= 0 && i < len(fields) {
-				fmt.Fprintln(hc.Stdout, fields[i])
-			} else {
-				fmt.Fprintln(hc.Stdout)
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
+		line, ok, err := readLine(in)
+		if err != nil && !errors.Is(err, io.EOF) {
 			return interp.ExitStatus(1)
+		}
+		if !ok {
+			return last
+		}
+		last = nil
+		var fields []string
+		if line != "" {
+			fields = tableSeparator.Split(line, -1)
+		}
+		// awk's numbering: $0 is the line, $1 the first field.
+		k := n + 1
+		if n < 0 {
+			k = len(fields) + n
+		}
+		switch {
+		case k == 0:
+			fmt.Fprintln(hc.Stdout, line)
+		case k < 0:
+			fmt.Fprintf(hc.Stderr, "get_field: no field %d in %q\n", n, line)
+			last = interp.ExitStatus(2)
+		case k > len(fields):
+			fmt.Fprintln(hc.Stdout)
+		default:
+			fmt.Fprintln(hc.Stdout, fields[k-1])
 		}
 	}
 }
 
-// safePermission is safe_chown and safe_chmod: the change, through sudo
-// when not root.
+// readLine reads one line as bash's `read` without -r and the default IFS
+// does; ok is false when no complete line was left.
+func readLine(in *bufio.Reader) (line string, ok bool, err error) {
+	var b strings.Builder
+	for {
+		c, err := in.ReadByte()
+		if err != nil {
+			return "", false, err
+		}
+		switch c {
+		case '\n':
+			return strings.Trim(b.String(), " \t\n"), true, nil
+		case '\\':
+			next, err := in.ReadByte()
+			if err != nil {
+				return "", false, err
+			}
+			if next != '\n' {
+				b.WriteByte(next)
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+}
+
+// nfsSuperMagic is statfs(2)'s f_type of an NFS file system.
+const nfsSuperMagic = 0x6969
+
+// onNFS reports whether dir is on NFS, where root squashing makes a
+// change of ownership or mode by root fail.
+func onNFS(dir string) bool {
+	var st syscall.Statfs_t
+	return syscall.Statfs(dir, &st) == nil && st.Type == nfsSuperMagic
+}
+
+// safePermission is safe_chown and safe_chmod: the change, as root, unless
+// the target (the last argument, or the directory holding it when it is
+// not a directory itself) is on NFS.
 func (s *Session) safePermission(program string) libraryFunc {
 	return func(ctx context.Context, args []string) error {
-		cmd, err := command(ctx, true, program, args...)
+		hc := interp.HandlerCtx(ctx)
+		if len(args) > 0 {
+			target := absolute(hc.Dir, args[len(args)-1])
+			if info, err := os.Stat(target); err != nil || !info.IsDir() {
+				target = filepath.Dir(target)
+			}
+			if onNFS(target) {
+				return nil
+			}
+		}
+		cmd, err := asRoot(ctx, nil, program, args...)
 		return run(ctx, cmd, err)
 	}
 }
 
-// timeStart and timeStop keep DevStack's per-name timers.
+// timeStart and timeStop are DevStack's per-name timers: a timer runs
+// once at a time, and every stop adds to its name's total.
 func (s *Session) timeStart(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return s.dieHere(ctx, "time_start needs a name")
+	name := ""
+	if len(args) > 0 {
+		name = args[0]
 	}
 	s.mu.Lock()
-	_, running := s.timerStarts[args[0]]
+	_, running := s.timerStarts[name]
 	if !running {
-		s.timerStarts[args[0]] = time.Now()
+		s.timerStarts[name] = time.Now()
 	}
 	s.mu.Unlock()
 	if running {
-		return s.dieHere(ctx, fmt.Sprintf("Trying to start the clock on %s, but it's already been started", args[0]))
+		return s.dieHere(ctx, fmt.Sprintf("time_start %s: the timer is running already; time_stop %s first", name, name))
 	}
 	return nil
 }
 
 func (s *Session) timeStop(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return s.dieHere(ctx, "time_stop needs a name")
+	name := ""
+	if len(args) > 0 {
+		name = args[0]
 	}
 	s.mu.Lock()
-	start, running := s.timerStarts[args[0]]
+	start, running := s.timerStarts[name]
 	if running {
-		delete(s.timerStarts, args[0])
-		s.timerTotals[args[0]] += time.Since(start)
+		delete(s.timerStarts, name)
+		s.timerTotals[name] += time.Since(start)
 	}
 	s.mu.Unlock()
 	if !running {
-		return s.dieHere(ctx, fmt.Sprintf("Trying to stop the clock on %s, but it was never started", args[0]))
+		return s.dieHere(ctx, fmt.Sprintf("time_stop %s: the timer was not started; time_start %s first", name, name))
 	}
 	return nil
 }
 
-// Timers returns the totals time_start and time_stop measured, by name.
-func (s *Session) Timers() map[string]time.Duration {
+// timed runs f and adds its duration to the total of name, as DevStack
+// times the package manager, git and run_process.
+func (s *Session) timed(name string, f func() error) error {
+	start := time.Now()
+	err := f()
+	s.mu.Lock()
+	s.timerTotals[name] += time.Since(start)
+	s.mu.Unlock()
+	return err
+}
+
+// Timings returns the totals of the session's timers by name: those of
+// time_start and time_stop, and those the library functions keep (apt-get,
+// apt-get-update, yum_install, git_timed, run_process), as DevStack's
+// time_totals reports them.
+func Timings(s *Session) map[string]time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	totals := make(map[string]time.Duration, len(s.timerTotals))
-	for name, d := range s.timerTotals {
-		totals[name] = d
+	return maps.Clone(s.timerTotals)
+}
+
+// procStat is what /proc/PID/stat tells about a process.
+type procStat struct {
+	state byte
+	pgrp  int
+	// started is in clock ticks after boot.
+	started uint64
+}
+
+func readProcStat(pid int) (procStat, bool) {
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return procStat{}, false
 	}
-	return totals
+	// The command name may hold blanks and parentheses: the fields start
+	// after the last ")".
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return procStat{}, false
+	}
+	fields := strings.Fields(string(data[i+1:]))
+	if len(fields) < 20 {
+		return procStat{}, false
+	}
+	pgrp, err1 := strconv.Atoi(fields[2])
+	started, err2 := strconv.ParseUint(fields[19], 10, 64)
+	if err1 != nil || err2 != nil {
+		return procStat{}, false
+	}
+	return procStat{state: fields[0][0], pgrp: pgrp, started: started}, true
+}
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc/PID/stat's times;
+// it is 100 on every Linux architecture.
+const clockTicks = 100
+
+// processStart returns when a process started.
+func processStart(pid int) (time.Time, bool) {
+	st, ok := readProcStat(pid)
+	if !ok {
+		return time.Time{}, false
+	}
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return time.Time{}, false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "btime "); ok {
+			boot, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+			if err != nil {
+				return time.Time{}, false
+			}
+			return time.Unix(boot, 0).Add(time.Duration(st.started) * time.Second / clockTicks), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// pids lists the processes in /proc.
+func pids() []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var list []int
+	for _, e := range entries {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			list = append(list, pid)
+		}
+	}
+	return list
 }
