@@ -248,11 +248,8 @@ func markSafe(ctx context.Context, dest string) error {
 	return run(ctx, add, err)
 }
 
-// isTrue reads a setting as trueorfalse does.
+// isTrue reads a setting as trueorfalse does, false by default.
 func isTrue(value string) bool {
-	switch value {
-	case "1", "yes", "Yes", "YES", "true", "True", "TRUE":
-		return true
-	}
-	return false
+	v, _ := truth(value)
+	return v
 }

@@ -296,12 +296,24 @@ func (s *Session) trueOrFalse(ctx context.Context, args []string) error {
 		return s.die(ctx, []string{"", "variable to normalize required"})
 	}
 	out := args[0]
-	switch hc.Env.Get(args[1]).String() {
-	case "1", "yes", "Yes", "YES", "true", "True", "TRUE":
-		out = "True"
-	case "0", "no", "No", "NO", "false", "False", "FALSE":
+	if value, known := truth(hc.Env.Get(args[1]).String()); known {
 		out = "False"
+		if value {
+			out = "True"
+		}
 	}
 	fmt.Fprintln(hc.Stdout, out)
 	return nil
+}
+
+// truth reads a setting as trueorfalse does; known is false for a value
+// that is neither true nor false, which takes the default.
+func truth(value string) (v, known bool) {
+	switch value {
+	case "1", "yes", "Yes", "YES", "true", "True", "TRUE":
+		return true, true
+	case "0", "no", "No", "NO", "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
 }
