@@ -212,33 +212,6 @@ func TestHooksOnlyShSourcedInByteOrder(t *testing.T) {
 	}
 }
 
-func TestDevStackTreeIsUsedAsItIs(t *testing.T) {
-	dir := copyTree(t, "devstack-mini")
-	res := runDevstack(t, dir, "stack")
-	mustSucceed(t, res, "stack")
-	if !strings.Contains(res.stderr, "DevStack tree") {
-		t.Errorf("the tree was not taken for a DevStack tree:\n%s", res.stderr)
-	}
-	want := []string{
-		"stackrc sourced, from functions: devstack-mini",
-		"80-tempest override_defaults",
-		"lib/keystone sourced",
-		"lib/nova sourced",
-		"checkout hypervisor-fake sourced",
-		"80-tempest source",
-		"80-tempest stack pre-install",
-		"tree echo_summary: Installing keystone",
-		"checkout install_nova_hypervisor",
-		"80-tempest stack install",
-		"80-tempest stack post-config",
-		"80-tempest stack extra",
-		"80-tempest stack test-config",
-	}
-	if d := diffLines(want, record(t, dir)); d != "" {
-		t.Errorf("record: %s", d)
-	}
-}
-
 func TestXtraceInTheLogHonoursPS4(t *testing.T) {
 	dir := copyTree(t, "basic")
 	writeFile(t, dir, "extras.d/30-xt.sh", `function where_am_i {

@@ -62,7 +62,12 @@ func copyTree(t testing.TB, name string) string {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, data, 0o644)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		// Executable bits kept: a DevStack tree's clean.sh runs unstack.sh.
+		return os.WriteFile(target, data, info.Mode().Perm()|0o644)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -79,12 +79,13 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 	start := time.Now()
 	log.Infof("devstack %s: %s (%s)", opts.Command, t.Top, t.Kind())
 	result, runErr := lifecycle.Execute(ctx, lifecycle.Options{
-		Tree:    t,
-		Command: opts.Command,
-		All:     opts.All,
-		Strict:  opts.Settings.Strict,
-		Log:     log,
-		Env:     opts.Deps.Environ,
+		Tree:      t,
+		Command:   opts.Command,
+		All:       opts.All,
+		Strict:    opts.Settings.Strict,
+		AllowRoot: opts.Settings.AllowRoot,
+		Log:       log,
+		Env:       opts.Deps.Environ,
 	})
 	report(log, opts, result, time.Since(start), runErr)
 	if err := log.Close(); err != nil && runErr == nil {
@@ -95,7 +96,7 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 		// As a shell reports a run ended by SIGINT.
 		return &ExitError{Status: 130, Err: ErrReported}
 	case runErr != nil:
-		return &ExitError{Status: 1, Err: ErrReported}
+		return &ExitError{Status: lifecycle.ExitStatus(runErr), Err: ErrReported}
 	}
 	return nil
 }
@@ -106,7 +107,7 @@ func report(log *logging.Logger, opts *LifecycleOptions, result *lifecycle.Resul
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s timings (total %s):", opts.Command, took.Round(time.Millisecond))
 	for _, t := range result.Timings {
-		fmt.Fprintf(&b, "\n  %-22s %8s", t.Step, t.Duration.Round(time.Millisecond))
+		fmt.Fprintf(&b, "\n  %-30s %8s", t.Step, t.Duration.Round(time.Millisecond))
 	}
 	log.Infof("%s", b.String())
 	if path := log.Path(); path != "" {

@@ -22,6 +22,8 @@ type Options struct {
 	All bool
 	// Strict refuses a user's scripts in reserved ranges.
 	Strict bool
+	// AllowRoot passes over a DevStack tree's own refusal of root.
+	AllowRoot bool
 	// Log is where the run reports.
 	Log *logging.Logger
 	// Env is the environment the scripts start with.
@@ -46,6 +48,8 @@ type Run struct {
 	step     string
 	failures []Failure
 	timings  []Timing
+	// tree is the state of a run of a DevStack tree's own script.
+	tree treeRun
 }
 
 // Timing is how long a step took.
@@ -113,7 +117,12 @@ func Execute(ctx context.Context, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("unknown command %q", opts.Command)
 	}
 	r := &Run{Options: opts, ctx: ctx}
-	err := r.execute(steps)
+	var err error
+	if opts.Tree.DevStack {
+		err = r.executeTree()
+	} else {
+		err = r.execute(steps)
+	}
 	return &Result{Timings: r.timings, Failures: r.failures}, err
 }
 
@@ -187,4 +196,14 @@ func (e fatalError) Unwrap() error { return e.error }
 func isFatal(err error) bool {
 	var f fatalError
 	return errors.As(err, &f)
+}
+
+// ExitStatus is the status a command ends with after err: a script's own
+// status where a script failed, as bash would end, else 1.
+func ExitStatus(err error) int {
+	var scriptErr *shell.ScriptError
+	if errors.As(err, &scriptErr) && scriptErr.Status != 0 {
+		return int(scriptErr.Status)
+	}
+	return 1
 }

@@ -20,6 +20,9 @@ import (
 type libraryFunc func(ctx context.Context, args []string) error
 
 func (s *Session) newLibrary() map[string]libraryFunc {
+	if s.opts.NoFunctions {
+		return s.builtins()
+	}
 	library := map[string]libraryFunc{
 		"is_service_enabled": s.isServiceEnabled,
 		"enable_service":     s.enableService,

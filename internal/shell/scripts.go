@@ -11,7 +11,7 @@ import (
 
 // A run sources the same files again and again. The interpreter re-reads
 // a file each time it is sourced; scriptCache keeps what was read, with
-// compatSource's rewriting done, and serves it again while the file's
+// the session's rewriting done, and serves it again while the file's
 // identity, size and modification time are unchanged, so an edited script
 // is always read afresh.
 type scriptCache struct {
@@ -28,7 +28,7 @@ type cachedScript struct {
 // open returns the contents of the script at path, from the cache when it
 // is current. It reports false when path cannot be read as a regular file,
 // leaving the error to the ordinary open.
-func (c *scriptCache) open(path string) (io.ReadWriteCloser, bool) {
+func (c *scriptCache) open(path string, prepare func(string, []byte) []byte) (io.ReadWriteCloser, bool) {
 	info, err := os.Stat(path)
 	if err != nil || !info.Mode().IsRegular() {
 		return nil, false
@@ -48,7 +48,7 @@ func (c *scriptCache) open(path string) (io.ReadWriteCloser, bool) {
 	if c.entries == nil {
 		c.entries = map[string]cachedScript{}
 	}
-	text := string(compatSource(path, data))
+	text := string(prepare(path, data))
 	c.entries[key] = cachedScript{dev: uint64(st.Dev), ino: st.Ino, size: info.Size(), modTime: info.ModTime(), data: text}
 	return readOnly{strings.NewReader(text)}, true
 }

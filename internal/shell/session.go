@@ -62,6 +62,23 @@ type Options struct {
 	// Name is the script at the bottom of the call stack, as
 	// BASH_SOURCE names it; "" when the tool itself drives the session.
 	Name string
+	// NoFunctions leaves DevStack's function library out (the builtins the
+	// interpreter lacks stay): a DevStack tree defines its own, and a name
+	// it does not define must fail as it does under bash.
+	NoFunctions bool
+	// Rewrite, if set, rewrites every script the session runs or sources,
+	// after the session's own rewrites. It must keep every line where it
+	// was, so that LINENO and messages still point at the file on disk.
+	Rewrite func(path string, src []byte) []byte
+	// Intercept, if set, may run a command itself, before the session's
+	// functions and programs are looked up; it reports whether it did.
+	Intercept func(ctx context.Context, args []string) (bool, error)
+	// Observe, if set, is told of every call of a shell function before
+	// the function runs.
+	Observe func(args []string)
+	// Sourced, if set, is told of every file once it has been sourced
+	// successfully; an error it returns is the source command's.
+	Sourced func(ctx context.Context, path string) error
 }
 
 // Session is one interpreter state.
@@ -232,11 +249,11 @@ func (s *Session) Source(ctx context.Context, path string, args ...string) error
 // RunScript runs a file as a script of its own, as `bash FILE` would but in
 // this session, and returns its exit status.
 func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(absolute(s.opts.Dir, path))
 	if err != nil {
 		return 127, err
 	}
-	data = compatSource(path, data)
+	data = s.prepare(path, data)
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(data)), path)
 	if err != nil {
 		return 2, err
@@ -251,6 +268,11 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 		return 1, err
 	}
 	return 0, nil
+}
+
+// Exited reports whether the script ended the shell: exit, or errexit.
+func (s *Session) Exited() bool {
+	return s.runner.Exited()
 }
 
 // Call runs a shell function (or any command) in the session.
@@ -432,6 +454,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		return append([]string{xtraceCommand}, args...), nil
 	}
 	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
+		if s.opts.Observe != nil {
+			s.opts.Observe(args)
+		}
 		return append([]string{functionCommand}, args...), nil
 	}
 	if args[0] == "source" || args[0] == "." {
@@ -496,6 +521,11 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 		case fdCommand:
 			return s.setFD(ctx, args[1:])
 		}
+		if s.opts.Intercept != nil {
+			if done, err := s.opts.Intercept(ctx, args); done {
+				return err
+			}
+		}
 		if fn, ok := s.library[args[0]]; ok {
 			return fn(ctx, args[1:])
 		}
@@ -538,7 +568,28 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	s.mu.Unlock()
 	err := hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{"source"}, args...), 0)})
 	s.claimFunctions(f)
+	if err == nil && s.opts.Sourced != nil {
+		err = s.opts.Sourced(ctx, absolute(hc.Dir, args[0]))
+	}
 	return err
+}
+
+// SourceHere sources a file with positional parameters from inside a
+// command the session's Intercept runs, in the shell that ran it: the
+// file's definitions and variables land in the caller's scope, as a
+// `source` typed there would leave them.
+func (s *Session) SourceHere(ctx context.Context, path string, args ...string) error {
+	return s.source(ctx, append([]string{path}, args...))
+}
+
+// prepare is what a script's text goes through before the interpreter
+// parses it: the session's own rewrites, then the caller's.
+func (s *Session) prepare(path string, src []byte) []byte {
+	src = compatSource(path, src)
+	if s.opts.Rewrite != nil {
+		src = s.opts.Rewrite(path, src)
+	}
+	return src
 }
 
 // open opens files as the interpreter would and, for a file missing on
@@ -560,7 +611,7 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 		sourcing = s.sourcing == path
 		s.sourcing = ""
 		if sourcing {
-			f, ok := s.scripts.open(path)
+			f, ok := s.scripts.open(path, s.prepare)
 			s.mu.Unlock()
 			if ok {
 				return f, nil
@@ -582,7 +633,7 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 			return nil, &os.PathError{Op: "open", Path: path, Err: err}
 		}
 		if sourcing {
-			data = compatSource(path, data)
+			data = s.prepare(path, data)
 		}
 		return readOnly{strings.NewReader(string(data))}, nil
 	}

@@ -1,1 +1,2 @@
-echo "80-tempest $*" >> "$RECORD"
+# The one extras.d script later DevStack trees still source.
+record "80-tempest $*"

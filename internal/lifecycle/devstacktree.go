@@ -1,0 +1,401 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+
+	"devstack/internal/config"
+	"devstack/internal/hypervisor"
+	"devstack/internal/shell"
+	"devstack/internal/tree"
+)
+
+// A DevStack tree is its own program: stack, unstack and clean run the
+// tree's stack.sh, unstack.sh and clean.sh in a session, with the same
+// effects as under bash. The tool adds what CONTRACT.md marks: every
+// script parsed before anything runs, its own extras.d dispatcher, the
+// hypervisor plugin's check, --allow-root, and phases and timings on the
+// console.
+
+// treeScripts are the scripts a DevStack tree runs for each command.
+var treeScripts = map[string]string{"stack": "stack.sh", "unstack": "unstack.sh", "clean": "clean.sh"}
+
+// treeRun is what a run on a DevStack tree keeps beside Run.
+type treeRun struct {
+	mu sync.Mutex
+	// phase is the phase under way and phaseStart when it began; prefix
+	// names the nested script (clean.sh's unstack.sh) running it.
+	phase      string
+	phaseStart time.Time
+	prefix     string
+	// failedHook is the last hook that ended with a non-zero status.
+	failedHook string
+	// refusal is why the tool stopped the script, if it did.
+	refusal error
+}
+
+// executeTree runs the tree's own script for the command.
+func (r *Run) executeTree() error {
+	script := treeScripts[r.Command]
+	if script == "" || !r.Tree.Exists(script) {
+		return fmt.Errorf("%s has no %s", r.Tree.Top, script)
+	}
+	r.step = "parse"
+	if err := r.preflightTree(); err != nil {
+		return &StepError{Command: r.Command, Step: "parse", Err: err}
+	}
+	var params []string
+	if r.Command == "unstack" && r.All {
+		params = []string{"--all"}
+	}
+	r.startPhase("configuration")
+	status, session, err := r.runTreeScript(r.ctx, script, params, r.Env, r.Tree.Top, r.Log.Output(), r.Log.Output())
+	r.startPhase("")
+	if session != nil {
+		if logfile := session.Var("LOGFILE"); logfile != "" {
+			r.Log.Infof("%s's log: %s", script, logfile)
+		}
+	}
+	if r.ctx.Err() != nil {
+		r.session = session
+		return r.interrupted(script)
+	}
+	if err == nil && status != 0 {
+		err = &shell.ScriptError{Script: script, At: session.Last(), Status: status, Exited: true}
+	}
+	if err != nil {
+		if r.tree.refusal != nil {
+			err = fmt.Errorf("%w (%v)", r.tree.refusal, err)
+		}
+		what := script
+		if r.tree.failedHook != "" {
+			what = r.tree.failedHook + ", sourced by " + script
+		}
+		if !r.bestEffort() {
+			return &StepError{Command: r.Command, Step: r.step, What: what, Err: err}
+		}
+		r.failures = append(r.failures, Failure{Step: r.step, What: what, Err: err})
+	}
+	if len(r.failures) > 0 {
+		return &FailuresError{Command: r.Command, Failures: r.failures}
+	}
+	return nil
+}
+
+// preflightTree parses local.conf and every script the run can source, and
+// warns of (or under --strict refuses) user scripts in reserved ranges.
+func (r *Run) preflightTree() error {
+	if err := r.readLocalConf(); err != nil {
+		return err
+	}
+	if err := r.checkHooks(); err != nil {
+		return err
+	}
+	scripts, err := r.Tree.Scripts()
+	if err != nil {
+		return fatalError{err}
+	}
+	if err := r.parseAll(scripts); err != nil {
+		return err
+	}
+	return r.parsePlugins()
+}
+
+// runTreeScript runs one of the tree's scripts in a session of its own, as
+// bash runs it: in dir, with env, and params as its arguments.
+func (r *Run) runTreeScript(ctx context.Context, script string, params, env []string, dir string, stdout, stderr io.Writer) (uint8, *shell.Session, error) {
+	var session *shell.Session
+	session, err := shell.New(shell.Options{
+		Dir:         dir,
+		Env:         env,
+		Stdout:      stdout,
+		Stderr:      stderr,
+		Params:      params,
+		NoFunctions: true,
+		Rewrite:     r.rewrite,
+		Intercept: func(ctx context.Context, args []string) (bool, error) {
+			return r.intercept(ctx, session, args)
+		},
+		Observe: r.observe,
+		Sourced: func(ctx context.Context, path string) error {
+			return r.sourced(session, path)
+		},
+	})
+	if err != nil {
+		return 1, nil, err
+	}
+	if r.session == nil {
+		r.session = session
+	}
+	status, err := session.RunScript(ctx, r.Tree.Path(script))
+	return status, session, err
+}
+
+// rewrite applies the tree rewrites to the tree's own files.
+func (r *Run) rewrite(abs string, src []byte) []byte {
+	rel, inside := r.Tree.Rel(abs)
+	if !inside {
+		return src
+	}
+	src = rewriteExtrasLoops(rel, src)
+	if r.AllowRoot && (rel == "stack.sh" || rel == "unstack.sh") {
+		src = rewriteRootRefusal(rel, src)
+	}
+	return src
+}
+
+// intercept runs the tool's extras.d dispatcher, and the tree's own
+// scripts when one runs another (clean.sh runs unstack.sh), in a session
+// of their own as bash would run them in a process of their own.
+func (r *Run) intercept(ctx context.Context, session *shell.Session, args []string) (bool, error) {
+	if args[0] == extrasCommand {
+		return true, r.dispatchExtras(ctx, session, args[1:])
+	}
+	if !strings.Contains(args[0], "/") {
+		return false, nil
+	}
+	hc := interp.HandlerCtx(ctx)
+	abs := args[0]
+	if !path.IsAbs(abs) {
+		abs = path.Join(hc.Dir, abs)
+	}
+	rel, inside := r.Tree.Rel(abs)
+	if !inside || !slices.Contains([]string{"stack.sh", "unstack.sh", "clean.sh"}, rel) || unix.Access(abs, unix.X_OK) != nil {
+		// A script that cannot be run fails as bash reports it.
+		return false, nil
+	}
+	r.tree.mu.Lock()
+	outer, outerPrefix := r.tree.phase, r.tree.prefix
+	r.tree.prefix = outerPrefix + rel + ": "
+	r.tree.mu.Unlock()
+	r.startPhase("configuration")
+	status, _, err := r.runTreeScript(ctx, rel, args[1:], exported(hc.Env), hc.Dir, hc.Stdout, hc.Stderr)
+	r.resumePhase(outer, outerPrefix)
+	if err != nil {
+		return true, err
+	}
+	if status != 0 {
+		return true, interp.ExitStatus(status)
+	}
+	return true, nil
+}
+
+// exported is the environment a program started from env gets.
+func exported(env expand.Environ) []string {
+	var list []string
+	env.Each(func(name string, vr expand.Variable) bool {
+		if vr.Exported && vr.IsSet() {
+			list = append(list, name+"="+vr.String())
+		}
+		return true
+	})
+	return list
+}
+
+// dispatchExtras is run_phase's loop over extras.d, the tool's way: every
+// extras.d/*.sh in byte order of names, each sourced with the phase's
+// arguments where the loop stood, timed, and named when it fails. Like
+// the loop, its status is the last script's, and a script that ends the
+// shell (exit, errexit) ends it here too.
+func (r *Run) dispatchExtras(ctx context.Context, session *shell.Session, args []string) error {
+	r.startPhase(strings.Join(args, " "))
+	var status uint8
+	for _, h := range r.hooks {
+		file := r.Tree.Path(h.Rel)
+		if unix.Access(file, unix.R_OK) != nil {
+			status = 1
+			continue
+		}
+		start := time.Now()
+		err := session.SourceHere(ctx, file, args...)
+		r.Log.Debugf("%s %s: %s", h.Rel, strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
+		status = 0
+		if err != nil {
+			var exit interp.ExitStatus
+			if !errors.As(err, &exit) {
+				return err
+			}
+			status = uint8(exit)
+			r.tree.mu.Lock()
+			r.tree.failedHook = h.Rel
+			r.tree.mu.Unlock()
+			if r.bestEffort() && !session.Exited() {
+				r.failures = append(r.failures, Failure{Step: r.currentPhase(), What: h.Rel,
+					Err: fmt.Errorf("status %d at %s", status, session.Last())})
+			}
+		}
+		if session.Exited() {
+			return err
+		}
+	}
+	if status != 0 {
+		return interp.ExitStatus(status)
+	}
+	return nil
+}
+
+// observe follows the tree's phases and summaries on the console.
+func (r *Run) observe(args []string) {
+	switch args[0] {
+	case "run_phase":
+		r.startPhase(strings.Join(args[1:], " "))
+	case "echo_summary":
+		r.Log.Summary(strings.Join(args[1:], " "))
+	}
+}
+
+// sourced checks the hypervisor plugin as soon as lib/nova has sourced it.
+// A stack stops there; unstack and clean go on with what they can do.
+func (r *Run) sourced(session *shell.Session, abs string) error {
+	rel, inside := r.Tree.Rel(abs)
+	if !inside || !strings.HasPrefix(rel, "lib/nova_plugins/hypervisor-") {
+		return nil
+	}
+	err := hypervisor.Check(rel, session.HasFunc)
+	if err == nil {
+		return nil
+	}
+	if r.bestEffort() {
+		r.failures = append(r.failures, Failure{Step: r.currentPhase(), What: rel, Err: err})
+		r.Log.Error(fmt.Sprintf("%s (going on)", err))
+		return nil
+	}
+	r.tree.mu.Lock()
+	r.tree.refusal = err
+	r.tree.mu.Unlock()
+	return interp.ExitStatus(1)
+}
+
+// startPhase ends the phase under way, recording its time, and starts
+// name; "" only ends it. A phase already under way goes on.
+func (r *Run) startPhase(name string) {
+	r.tree.mu.Lock()
+	defer r.tree.mu.Unlock()
+	if name != "" {
+		name = r.tree.prefix + name
+	}
+	if name == r.tree.phase {
+		return
+	}
+	r.endPhaseLocked()
+	r.tree.phase, r.tree.phaseStart = name, time.Now()
+	if name != "" {
+		r.step = name
+		r.Log.Phase(name)
+	}
+}
+
+// resumePhase goes back to the phase a nested script interrupted; its
+// time adds to the same row.
+func (r *Run) resumePhase(name, prefix string) {
+	r.tree.mu.Lock()
+	defer r.tree.mu.Unlock()
+	r.endPhaseLocked()
+	r.tree.prefix = prefix
+	r.tree.phase, r.tree.phaseStart = name, time.Now()
+	r.step = name
+}
+
+// endPhaseLocked records the time of the phase under way.
+func (r *Run) endPhaseLocked() {
+	if r.tree.phase == "" {
+		return
+	}
+	took := time.Since(r.tree.phaseStart)
+	for i := range r.timings {
+		if r.timings[i].Step == r.tree.phase {
+			r.timings[i].Duration += took
+			return
+		}
+	}
+	r.timings = append(r.timings, Timing{Step: r.tree.phase, Duration: took})
+}
+
+func (r *Run) currentPhase() string {
+	r.tree.mu.Lock()
+	defer r.tree.mu.Unlock()
+	return r.tree.phase
+}
+
+// readLocalConf parses local.conf, refusing a malformed one before
+// anything runs.
+func (r *Run) readLocalConf() error {
+	conf, err := config.ParseLocalConf(r.Tree.Path("local.conf"))
+	if err != nil {
+		return fatalError{err}
+	}
+	if err := conf.Validate(); err != nil {
+		return fatalError{err}
+	}
+	r.conf = conf
+	return nil
+}
+
+// checkHooks lists the extras.d scripts and warns of a user's script in a
+// range reserved for the tool's own, or refuses it under --strict.
+func (r *Run) checkHooks() error {
+	hooks, err := r.Tree.Hooks()
+	if err != nil {
+		return fatalError{err}
+	}
+	r.hooks = hooks
+	var reserved []tree.Hook
+	for _, h := range hooks {
+		if h.Reserved() {
+			reserved = append(reserved, h)
+		}
+	}
+	if len(reserved) == 0 || r.nested {
+		return nil
+	}
+	if r.Strict {
+		return fatalError{&tree.ReservedError{Hooks: reserved}}
+	}
+	for _, h := range reserved {
+		r.Log.Warning(fmt.Sprintf("%s uses sequence number %02d, reserved (%s) for the tool's own scripts; it runs, but rename it into 10-89 (--strict refuses it)",
+			h.Rel, h.Seq, tree.ReservedRange(h.Seq)))
+	}
+	return nil
+}
+
+// pluginFiles are the files of an enable_plugin plugin a run sources.
+var pluginFiles = []string{"devstack/override-defaults", "devstack/settings", "devstack/plugin.sh"}
+
+// parsePlugins parses the devstack/ files of the plugins local.conf
+// enables that are already on disk, in $DEST/NAME as DevStack clones them.
+func (r *Run) parsePlugins() error {
+	text, ok := r.localrcText()
+	if !ok {
+		return nil
+	}
+	dest, names := config.EnabledPlugins(text)
+	if dest == "" {
+		dest = "/opt/stack"
+	}
+	for _, name := range names {
+		for _, rel := range pluginFiles {
+			file := filepath.Join(dest, name, rel)
+			data, err := os.ReadFile(file)
+			if err != nil {
+				continue
+			}
+			if _, err := shell.Parse(file, file, data); err != nil {
+				return fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
+			}
+		}
+	}
+	return nil
+}

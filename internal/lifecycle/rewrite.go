@@ -1,0 +1,148 @@
+package lifecycle
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// A DevStack tree's own scripts run unchanged but for two rewrites of their
+// text, each keeping every line where it was, so that LINENO, xtrace and
+// messages still point at the file on disk:
+//
+//   - every loop over extras.d/*.sh that sources each file (stack.sh,
+//     unstack.sh and clean.sh of 2014's trees, run_phase in later ones)
+//     becomes one call of the tool's dispatcher with the loop's arguments;
+//   - with --allow-root, the root refusal of stack.sh and unstack.sh,
+//     `if [[ $EUID -eq 0 ]]; then ... exit 1; fi`, has its test replaced
+//     by `false`, which bash harnesses do by hand.
+
+// extrasCommand is the dispatcher an extras.d loop becomes.
+const extrasCommand = "__devstack_extras"
+
+// textEdit replaces src[from:to] with text.
+type textEdit struct {
+	from, to uint
+	text     string
+}
+
+// applyEdits applies non-overlapping edits to src.
+func applyEdits(src []byte, edits []textEdit) []byte {
+	slices.SortFunc(edits, func(a, b textEdit) int { return int(a.from) - int(b.from) })
+	var out bytes.Buffer
+	last := uint(0)
+	for _, e := range edits {
+		if e.from < last {
+			continue
+		}
+		out.Write(src[last:e.from])
+		out.WriteString(e.text)
+		last = e.to
+	}
+	out.Write(src[last:])
+	return out.Bytes()
+}
+
+// rewriteExtrasLoops turns each `for VAR in .../extras.d/*.sh; do ...
+// source $VAR ARGS...; done` into `{ __devstack_extras ARGS...; }`,
+// padded with the newlines the loop spanned.
+func rewriteExtrasLoops(name string, src []byte) []byte {
+	if !bytes.Contains(src, []byte("extras.d/")) {
+		return src
+	}
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	if err != nil {
+		return src
+	}
+	text := func(n syntax.Node) string { return string(src[n.Pos().Offset():n.End().Offset()]) }
+	var edits []textEdit
+	syntax.Walk(file, func(node syntax.Node) bool {
+		stmt, ok := node.(*syntax.Stmt)
+		if !ok {
+			return true
+		}
+		loop, ok := stmt.Cmd.(*syntax.ForClause)
+		if !ok {
+			return true
+		}
+		iter, ok := loop.Loop.(*syntax.WordIter)
+		if !ok || !slices.ContainsFunc(iter.Items, func(w *syntax.Word) bool { return strings.HasSuffix(text(w), "extras.d/*.sh") }) {
+			return true
+		}
+		args, found := sourcedArgs(loop.Do, iter.Name.Value, text)
+		if !found {
+			return true
+		}
+		// The statement's End includes a trailing `;`; keep it.
+		end := loop.End().Offset()
+		body := src[stmt.Pos().Offset():end]
+		replacement := "{ " + strings.Join(append([]string{extrasCommand}, args...), " ") + ";" +
+			strings.Repeat("\n", bytes.Count(body, []byte("\n"))) + " }"
+		edits = append(edits, textEdit{from: stmt.Pos().Offset(), to: end, text: replacement})
+		return false
+	})
+	if len(edits) == 0 {
+		return src
+	}
+	return applyEdits(src, edits)
+}
+
+// sourcedArgs finds `source $VAR ARGS...` (or `.`) in a loop body and
+// returns the text of ARGS.
+func sourcedArgs(body []*syntax.Stmt, variable string, text func(syntax.Node) string) ([]string, bool) {
+	var args []string
+	found := false
+	for _, stmt := range body {
+		syntax.Walk(stmt, func(node syntax.Node) bool {
+			call, ok := node.(*syntax.CallExpr)
+			if found || !ok || len(call.Args) < 2 {
+				return !found
+			}
+			if cmd := call.Args[0].Lit(); cmd != "source" && cmd != "." {
+				return true
+			}
+			if v := text(call.Args[1]); v != "$"+variable && v != "${"+variable+"}" && v != `"$`+variable+`"` {
+				return true
+			}
+			for _, w := range call.Args[2:] {
+				args = append(args, text(w))
+			}
+			found = true
+			return false
+		})
+	}
+	return args, found
+}
+
+// rewriteRootRefusal replaces the test of each top-level
+// `if [[ $EUID -eq 0 ]]` with `false`.
+func rewriteRootRefusal(name string, src []byte) []byte {
+	if !bytes.Contains(src, []byte("EUID")) {
+		return src
+	}
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	if err != nil {
+		return src
+	}
+	var edits []textEdit
+	for _, stmt := range file.Stmts {
+		clause, ok := stmt.Cmd.(*syntax.IfClause)
+		if !ok || len(clause.Cond) != 1 {
+			continue
+		}
+		test, ok := clause.Cond[0].Cmd.(*syntax.TestClause)
+		if !ok {
+			continue
+		}
+		words := strings.Fields(string(src[test.Pos().Offset():test.End().Offset()]))
+		if slices.Equal(words, []string{"[[", "$EUID", "-eq", "0", "]]"}) {
+			edits = append(edits, textEdit{from: test.Pos().Offset(), to: test.End().Offset(), text: "false"})
+		}
+	}
+	if len(edits) == 0 {
+		return src
+	}
+	return applyEdits(src, edits)
+}
