@@ -1,0 +1,97 @@
+package lifecycle
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+func TestRewriteExtrasLoops(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{
+			name: "inline loop of 2014's stack.sh",
+			src: "if [[ -d $TOP_DIR/extras.d ]]; then\n    for i in $TOP_DIR/extras.d/*.sh; do\n        [[ -r $i ]] && source $i stack install\n    done\nfi\n",
+			want: "if [[ -d $TOP_DIR/extras.d ]]; then\n    { __devstack_extras stack install;\n\n }\nfi\n",
+		},
+		{
+			name: "run_phase skipping all but one script",
+			src: "function run_phase {\n    local mode=$1\n    local phase=$2\n    for f in $TOP_DIR/extras.d/*.sh; do\n        if [[ $(basename $f) != 80-tempest.sh ]]; then\n            warn skipped\n        else\n            [[ -r $f ]] && source $f $mode $phase\n        fi\n    done\n    run_plugins $mode $phase\n}\n",
+			want: "function run_phase {\n    local mode=$1\n    local phase=$2\n    { __devstack_extras $mode $phase;\n\n\n\n\n\n }\n    run_plugins $mode $phase\n}\n",
+		},
+		{
+			name: "dot and a loop on one line before a semicolon",
+			src:  "for x in ${TOP_DIR}/extras.d/*.sh; do . \"$x\" unstack; done; echo after\n",
+			want: "{ __devstack_extras unstack; }; echo after\n",
+		},
+		{
+			name: "a loop over other files is left alone",
+			src:  "for i in $TOP_DIR/lib/*; do source $i; done\n",
+			want: "for i in $TOP_DIR/lib/*; do source $i; done\n",
+		},
+		{
+			name: "a loop over extras.d that sources something else is left alone",
+			src:  "for i in $TOP_DIR/extras.d/*.sh; do echo $i; source other.sh; done\n",
+			want: "for i in $TOP_DIR/extras.d/*.sh; do echo $i; source other.sh; done\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := string(rewriteExtrasLoops("test.sh", []byte(tt.src)))
+			if got != tt.want {
+				t.Errorf("rewrite:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if strings.Count(got, "\n") != strings.Count(tt.src, "\n") {
+				t.Errorf("the rewrite moved lines: %d lines, was %d", strings.Count(got, "\n"), strings.Count(tt.src, "\n"))
+			}
+			if _, err := syntax.NewParser().Parse(strings.NewReader(got), "test.sh"); err != nil {
+				t.Errorf("the rewrite does not parse: %v", err)
+			}
+		})
+	}
+}
+
+func TestRewriteRootRefusal(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{
+			name: "top-level refusal",
+			src:  "if [[ $EUID -eq 0 ]]; then\n    echo root\n    exit 1\nfi\n",
+			want: "if false; then\n    echo root\n    exit 1\nfi\n",
+		},
+		{
+			name: "other spacing",
+			src:  "if [[  $EUID -eq 0  ]]; then exit 1; fi\n",
+			want: "if false; then exit 1; fi\n",
+		},
+		{
+			name: "inside a function it is not the refusal",
+			src:  "function f {\n    if [[ $EUID -eq 0 ]]; then\n        SUDO=\n    fi\n}\n",
+			want: "function f {\n    if [[ $EUID -eq 0 ]]; then\n        SUDO=\n    fi\n}\n",
+		},
+		{
+			name: "another test is left alone",
+			src:  "if [[ $EUID -ne 0 ]]; then\n    SUDO=sudo\nfi\n",
+			want: "if [[ $EUID -ne 0 ]]; then\n    SUDO=sudo\nfi\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(rewriteRootRefusal("stack.sh", []byte(tt.src))); got != tt.want {
+				t.Errorf("rewrite:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestApplyEditsKeepsUntouchedText(t *testing.T) {
+	src := []byte("aaa bbb ccc")
+	got := applyEdits(src, []textEdit{{from: 8, to: 11, text: "Z"}, {from: 0, to: 3, text: "X"}})
+	if !bytes.Equal(got, []byte("X bbb Z")) {
+		t.Errorf("got %q", got)
+	}
+}
