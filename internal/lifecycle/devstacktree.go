@@ -74,15 +74,21 @@ func (r *Run) executeTree() error {
 		return r.interrupted(script)
 	}
 	if err == nil && status != 0 {
-		err = &shell.ScriptError{Script: script, At: session.Last(), Status: status, Exited: true}
+		err = &shell.ScriptError{Script: script, At: session.EndedAt(), Status: status, Exited: true}
 	}
 	if err != nil {
 		if r.tree.refusal != nil {
 			err = fmt.Errorf("%w (%v)", r.tree.refusal, err)
 		}
 		what := script
-		if r.tree.failedHook != "" {
-			what = r.tree.failedHook + ", sourced by " + script
+		hook := r.tree.failedHook
+		if session != nil && hook == "" {
+			if at := session.EndedAt(); strings.HasPrefix(at.File, "extras.d/") {
+				hook = at.File
+			}
+		}
+		if hook != "" {
+			what = hook + ", sourced by " + script
 		}
 		if !r.bestEffort() {
 			return &StepError{Command: r.Command, Step: r.step, What: what, Err: err}
@@ -130,6 +136,7 @@ func (r *Run) runTreeScript(ctx context.Context, script string, params, env []st
 			return r.intercept(ctx, session, args)
 		},
 		Observe: r.observe,
+		Overlay: r.Tree,
 		Sourced: func(ctx context.Context, path string) error {
 			return r.sourced(session, path)
 		},
@@ -238,6 +245,11 @@ func (r *Run) dispatchExtras(ctx context.Context, session *shell.Session, args [
 			}
 		}
 		if session.Exited() {
+			// The script ended the shell (exit, errexit): it is where the
+			// run stopped.
+			r.tree.mu.Lock()
+			r.tree.failedHook = h.Rel
+			r.tree.mu.Unlock()
 			return err
 		}
 	}

@@ -103,6 +103,9 @@ type Session struct {
 	// words, rendered only when a failure is reported.
 	last     Position
 	lastArgs []string
+	// exitAt is where the script was when its EXIT trap began.
+	exitAt       Position
+	exitTrapSeen bool
 	// sourcing is the file the source builtin is about to open, which the
 	// open handler serves from scripts.
 	sourcing string
@@ -331,6 +334,18 @@ func (s *Session) Last() Position {
 	return at
 }
 
+// EndedAt is where a script that has ended was when it did: the last
+// command before its EXIT trap ran, or the last command.
+func (s *Session) EndedAt() Position {
+	s.mu.Lock()
+	seen, at := s.exitTrapSeen, s.exitAt
+	s.mu.Unlock()
+	if seen {
+		return at
+	}
+	return s.Last()
+}
+
 // SetErrexit turns errexit on or off, as `set -e` / `set +e`.
 func (s *Session) SetErrexit(on bool) error {
 	flag := "+e"
@@ -428,6 +443,14 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.untraced, quiet = "", true
 	} else {
 		traceNow = s.options["xtrace"] && !s.inPS4 && !strings.HasPrefix(args[0], "__devstack_")
+	}
+	if !s.exitTrapSeen && s.lastArgs != nil {
+		if callback := strings.Fields(s.traps["EXIT"]); len(callback) > 0 && args[0] == callback[0] {
+			// The EXIT trap starts: what ran before it is where the
+			// script ended, whatever the trap runs after.
+			s.exitTrapSeen, s.exitAt = true, s.last
+			s.exitAt.Command = quoteArgs(s.lastArgs, 120)
+		}
 	}
 	top := s.frames[len(s.frames)-1]
 	s.last = Position{File: top.display, Line: hc.Pos.Line()}
