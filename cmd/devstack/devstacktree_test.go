@@ -124,12 +124,29 @@ func TestDevStackTreeDispatchesEveryExtrasScript(t *testing.T) {
 
 func TestDevStackTreeSyntaxErrorRunsNothing(t *testing.T) {
 	dir := miniTree(t)
-	writeFile(t, dir, "lib/nova_plugins/hypervisor-broken", "function install_nova_hypervisor {\n    if true; then\n}\n")
+	writeFile(t, dir, "lib/glance", "function install_glance {\n    if true; then\n}\n")
 	res := runDevstack(t, dir, "stack")
-	mustFail(t, res, "stack", "lib/nova_plugins/hypervisor-broken:3", "nothing was run")
+	mustFail(t, res, "stack", "lib/glance:3", "nothing was run")
 	if got := record(t, dir); got != nil {
 		t.Errorf("scripts ran before the syntax error was reported: %q", got)
 	}
+}
+
+func TestDevStackTreeBrokenAlternativeOnlyWarns(t *testing.T) {
+	// As juno's own lib/neutron_plugins/cisco: bash fails only a run that
+	// sources it.
+	dir := miniTree(t)
+	writeFile(t, dir, "lib/nova_plugins/hypervisor-broken", "function install_nova_hypervisor {\n}\n")
+	res := runDevstack(t, dir, "stack")
+	mustSucceed(t, res, "stack")
+	if !strings.Contains(res.stderr, "WARNING: lib/nova_plugins/hypervisor-broken:1:") {
+		t.Errorf("no warning naming the broken plugin:\n%s", res.stderr)
+	}
+
+	resetRecord(t, dir)
+	writeFile(t, dir, "local.conf", "[[local|localrc]]\nVIRT_DRIVER=broken\n")
+	res = runDevstack(t, dir, "stack")
+	mustFail(t, res, "stack", "hypervisor-broken")
 }
 
 func TestDevStackTreeRefusesAnIncompleteHypervisorPlugin(t *testing.T) {

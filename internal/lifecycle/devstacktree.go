@@ -114,8 +114,29 @@ func (r *Run) preflightTree() error {
 	if err != nil {
 		return fatalError{err}
 	}
-	if err := r.parseAll(scripts); err != nil {
+	var required, alternatives []string
+	for _, rel := range scripts {
+		if strings.HasPrefix(rel, "lib/") && strings.Count(rel, "/") > 1 {
+			alternatives = append(alternatives, rel)
+		} else {
+			required = append(required, rel)
+		}
+	}
+	if err := r.parseAll(required); err != nil {
 		return err
+	}
+	// The files in lib/'s subdirectories are alternatives (drivers,
+	// backends, plugins) a setting chooses among: one that does not parse
+	// stops only a run that sources it, as under bash. Juno's own
+	// lib/neutron_plugins/cisco is one.
+	for _, rel := range alternatives {
+		data, err := r.Tree.ReadFile(rel)
+		if err == nil {
+			_, err = shell.Parse(r.Tree.Path(rel), rel, data)
+		}
+		if err != nil {
+			r.Log.Warning(fmt.Sprintf("%v; a run that sources it will fail there", err))
+		}
 	}
 	return r.parsePlugins()
 }
