@@ -79,6 +79,12 @@ function start_nova_hypervisor { :; }
 			stderr: []string{"local.conf:" + fmt.Sprint(strings.Count(readFixture(t, "local.conf"), "\n")+2), "not closed"},
 		},
 		{
+			name:   "failing line in [[local|localrc]]",
+			files:  map[string]string{"local.conf": readFixture(t, "local.conf") + "\n[[local|localrc]]\nfalse\n"},
+			args:   []string{"stack"},
+			stderr: []string{`phase "configuration"`, "local.conf:" + fmt.Sprint(strings.Count(readFixture(t, "local.conf"), "\n")+3) + " (false)"},
+		},
+		{
 			name:   "content before any header",
 			files:  map[string]string{"local.conf": "DEST=/tmp/x\n" + readFixture(t, "local.conf")},
 			args:   []string{"unstack"},

@@ -256,3 +256,28 @@ func TestEnablePluginRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnStackrcWithoutLoadLocalrc: a tree's own stackrc that never calls
+// load_localrc still gets the user's settings, after its defaults, with a
+// warning.
+func TestOwnStackrcWithoutLoadLocalrc(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "stackrc", `DEST=${DEST:-$TOP_DIR/default}
+ENABLED_SERVICES=own
+RECORD=$TOP_DIR/record.txt
+`)
+	writeFile(t, dir, "local.conf", "[[local|localrc]]\nDEST=$TOP_DIR/mine\nenable_service extra\n")
+	writeFile(t, dir, "extras.d/30-show.sh", `if [[ $1 == source ]]; then
+    is_service_enabled own extra
+    echo "DEST=${DEST#$TOP_DIR/} ENABLED_SERVICES=$ENABLED_SERVICES" >> "$RECORD"
+fi
+`)
+	res := runDevstack(t, dir, "unstack")
+	mustSucceed(t, res, "unstack")
+	if !strings.Contains(res.stderr, "stackrc does not call load_localrc") {
+		t.Errorf("no warning about the stackrc:\n%s", res.stderr)
+	}
+	if d := diffLines([]string{"DEST=mine ENABLED_SERVICES=own,extra"}, record(t, dir)); d != "" {
+		t.Errorf("record: %s", d)
+	}
+}

@@ -69,7 +69,7 @@ func readConfiguration(r *Run) error {
 	if !session.LocalSettingsLoaded() {
 		// A tree's own stackrc that never calls load_localrc: the user's
 		// settings still count, after its defaults.
-		if !r.nested {
+		if !r.nested && !r.Tree.DevStack {
 			r.Log.Warning(r.Tree.Origin("stackrc") + " does not call load_localrc; local.conf's [[local|localrc]] is evaluated after it")
 		}
 		if err := session.Call(r.ctx, "load_localrc"); err != nil {
