@@ -7,9 +7,9 @@
 #
 # DEFAULT_TREE is the repository's root (the tree devstack embeds); files of
 # TOP_DIR shadow files of it with the same relative path. Only what the
-# fixture scripts can observe is reproduced: hooks, libraries, the
-# hypervisor plugin and the service functions, in order, with their
-# arguments, in one shell. local.conf INI merges, timestamps and .stackenv
+# fixture scripts can observe is reproduced: hooks, libraries and the
+# hypervisor plugin, in order, with their arguments, in one shell. As
+# stack.sh, the driver calls no service's functions: the hooks do. local.conf INI merges, timestamps and .stackenv
 # are the Go tests' business.
 
 DEFAULT_TREE=$(cd "$1" && pwd)
@@ -91,37 +91,19 @@ function run_hooks {
     done
 }
 
-function for_services {
-    local action=$1 name fn
-    shift
-    for name in $LIBS; do
-        is_service_enabled "$name" || continue
-        for fn in "$@"; do
-            fn=${fn}_$name
-            if declare -F "$fn" >/dev/null; then
-                $fn
-            fi
-        done
-    done
-}
-
-function reversed {
-    local item out=""
-    for item in $1; do
-        out="$item $out"
-    done
-    echo "$out"
-}
-
 # --- configuration, libraries, plugin: the first steps of every command ----
 
-function read_configuration {
+# load_localrc: stackrc calls it where DevStack's stackrc sources localrc.
+function load_localrc {
     local localrc
     localrc=$(awk '
         /^\[\[.*\]\]/ { in_localrc = ($0 ~ /^\[\[ *local *\| *localrc *\]\]/); next }
         in_localrc { print }
     ' "$TOP_DIR/local.conf")
     eval "$localrc"
+}
+
+function read_configuration {
     resolve stackrc
     source "$RESOLVED"
     if [[ $COMMAND != stack && -r $TOP_DIR/.stackenv ]]; then
@@ -166,7 +148,6 @@ function do_unstack {
     if [[ -n $PLUGIN ]] && is_service_enabled n-cpu; then
         stop_nova_hypervisor
     fi
-    LIBS=$(reversed "$LIBS") for_services stop stop
 }
 
 case $COMMAND in
@@ -175,13 +156,10 @@ case $COMMAND in
         first_steps
         mkdir -p "$DEST" "$DATA_DIR" "$LOGDIR"
         run_hooks stack pre-install
-        for_services install install
         [[ -n $PLUGIN ]] && is_service_enabled n-cpu && install_nova_hypervisor
         run_hooks stack install
-        for_services configure configure init
         [[ -n $PLUGIN ]] && is_service_enabled n-cpu && configure_nova_hypervisor
         run_hooks stack post-config
-        for_services start start
         [[ -n $PLUGIN ]] && is_service_enabled n-cpu && start_nova_hypervisor
         run_hooks stack extra
         run_hooks stack test-config
@@ -199,7 +177,6 @@ case $COMMAND in
         if [[ -n $PLUGIN ]] && is_service_enabled nova; then
             cleanup_nova_hypervisor
         fi
-        LIBS=$(reversed "$LIBS") for_services cleanup cleanup
         rm -rf "$DATA_DIR" "$LOGDIR" "$TOP_DIR/.stackenv"
         ;;
 esac

@@ -38,7 +38,7 @@ fi
 					"10-alpha 1 source", "15-fail source", "20-beta 1 source",
 					"10-alpha 2 stack pre-install", "15-fail stack pre-install"},
 				stackHooks("pre-install")[1:],
-				[]string{"lib/demo install_demo 0", "hypervisor install_nova_hypervisor",
+				[]string{"hypervisor install_nova_hypervisor",
 					"10-alpha 2 stack install", "10-alpha sees ALPHA_STATE=sourced and 'hello from alpha'",
 					"15-fail stack install"},
 			),
@@ -77,6 +77,12 @@ function start_nova_hypervisor { :; }
 			files:  map[string]string{"local.conf": readFixture(t, "local.conf") + "\n[[post-config|$DEST/x.conf]\n[DEFAULT]\na = b\n"},
 			args:   []string{"stack"},
 			stderr: []string{"local.conf:" + fmt.Sprint(strings.Count(readFixture(t, "local.conf"), "\n")+2), "not closed"},
+		},
+		{
+			name:   "failing line in [[local|localrc]]",
+			files:  map[string]string{"local.conf": readFixture(t, "local.conf") + "\n[[local|localrc]]\nfalse\n"},
+			args:   []string{"stack"},
+			stderr: []string{`phase "configuration"`, "local.conf:" + fmt.Sprint(strings.Count(readFixture(t, "local.conf"), "\n")+3) + " (false)"},
 		},
 		{
 			name:   "content before any header",

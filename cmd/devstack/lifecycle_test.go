@@ -33,32 +33,38 @@ func concat(parts ...[]string) []string {
 	return all
 }
 
+// The tool calls no service function: lib/demo's are called by its
+// dispatch script, 30-demo.sh, in its phases; the tool calls only the
+// hypervisor plugin's, before the hooks of the phase.
 var wantStack = concat(
 	firstSteps,
 	stackHooks("pre-install"),
-	[]string{"lib/demo install_demo 0", "hypervisor install_nova_hypervisor"},
+	[]string{"hypervisor install_nova_hypervisor"},
 	[]string{
 		"10-alpha 2 stack install",
 		"10-alpha sees ALPHA_STATE=sourced and 'hello from alpha'",
 		"20-beta 2 stack install",
 		"20-beta install continues after return check, DEMO_STATE=defined",
+		"lib/demo install_demo 0",
 	},
-	[]string{"lib/demo configure_demo", "lib/demo init_demo", "hypervisor configure_nova_hypervisor"},
+	[]string{"hypervisor configure_nova_hypervisor"},
 	stackHooks("post-config"),
-	[]string{"lib/demo start_demo", "hypervisor start_nova_hypervisor"},
+	[]string{"lib/demo configure_demo", "lib/demo init_demo"},
+	[]string{"hypervisor start_nova_hypervisor"},
 	stackHooks("extra"),
+	[]string{"lib/demo start_demo"},
 	stackHooks("test-config"),
 )
 
 var wantUnstack = concat(
 	firstSteps,
-	[]string{"10-alpha 1 unstack", "20-beta 1 unstack", "hypervisor stop_nova_hypervisor", "lib/demo stop_demo"},
+	[]string{"10-alpha 1 unstack", "20-beta 1 unstack", "lib/demo stop_demo", "hypervisor stop_nova_hypervisor"},
 )
 
 var wantClean = concat(
 	firstSteps,
 	wantUnstack,
-	[]string{"10-alpha 1 clean", "20-beta 1 clean", "hypervisor cleanup_nova_hypervisor", "lib/demo cleanup_demo"},
+	[]string{"10-alpha 1 clean", "20-beta 1 clean", "lib/demo cleanup_demo", "hypervisor cleanup_nova_hypervisor"},
 )
 
 func TestStackUnstackCleanOrder(t *testing.T) {

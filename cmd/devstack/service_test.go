@@ -78,9 +78,19 @@ func (st *serviceTree) pid() (int, error) {
 // returns the file they record their calls in.
 func (st *serviceTree) fakePackages(t *testing.T, installed ...string) string {
 	t.Helper()
+	env, calls := fakePackagesEnv(t, installed...)
+	st.env = append(st.env, env...)
+	return calls
+}
+
+// fakePackagesEnv is the environment that puts testdata/fakebin's apt-get
+// and dpkg first on PATH, with the packages named already installed, and
+// the file they record their calls in.
+func fakePackagesEnv(t *testing.T, installed ...string) (env []string, calls string) {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "bin")
 	state := filepath.Join(filepath.Dir(bin), "installed")
-	calls := filepath.Join(filepath.Dir(bin), "calls")
+	calls = filepath.Join(filepath.Dir(bin), "calls")
 	for _, dir := range []string{bin, state} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
@@ -105,12 +115,11 @@ func (st *serviceTree) fakePackages(t *testing.T, installed ...string) string {
 	for _, name := range installed {
 		writeFile(t, state, name, "")
 	}
-	st.env = append(st.env,
-		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"FAKEBIN_CALLS="+calls,
-		"FAKEBIN_INSTALLED="+state,
-	)
-	return calls
+	return []string{
+		"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"FAKEBIN_CALLS=" + calls,
+		"FAKEBIN_INSTALLED=" + state,
+	}, calls
 }
 
 // needsRoot skips a test that stacks the template service: for anyone

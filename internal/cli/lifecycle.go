@@ -106,8 +106,12 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 func report(log *logging.Logger, opts *LifecycleOptions, result *lifecycle.Result, took time.Duration, runErr error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s timings (total %s):", opts.Command, took.Round(time.Millisecond))
+	width := 22
 	for _, t := range result.Timings {
-		fmt.Fprintf(&b, "\n  %-30s %8s", t.Step, t.Duration.Round(time.Millisecond))
+		width = max(width, len(t.Step))
+	}
+	for _, t := range result.Timings {
+		fmt.Fprintf(&b, "\n  %-*s %8s", width, t.Step, t.Duration.Round(time.Millisecond))
 	}
 	log.Infof("%s", b.String())
 	if path := log.Path(); path != "" {

@@ -404,13 +404,13 @@ func (r *Run) checkHooks() error {
 	return nil
 }
 
-// pluginFiles are the files of an enable_plugin plugin a run sources.
-var pluginFiles = []string{"devstack/override-defaults", "devstack/settings", "devstack/plugin.sh"}
-
 // parsePlugins parses the devstack/ files of the plugins local.conf
 // enables that are already on disk, in $DEST/NAME as DevStack clones them.
 func (r *Run) parsePlugins() error {
 	text, ok := r.localrcText()
+	if data, err := os.ReadFile(r.Tree.Path("localrc")); err == nil {
+		text, ok = string(data), true
+	}
 	if !ok {
 		return nil
 	}
@@ -418,17 +418,9 @@ func (r *Run) parsePlugins() error {
 	if dest == "" {
 		dest = "/opt/stack"
 	}
+	var files []string
 	for _, name := range names {
-		for _, rel := range pluginFiles {
-			file := filepath.Join(dest, name, rel)
-			data, err := os.ReadFile(file)
-			if err != nil {
-				continue
-			}
-			if _, err := shell.Parse(file, file, data); err != nil {
-				return fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
-			}
-		}
+		files = append(files, pluginFiles(shell.Plugin{Name: name, Dir: filepath.Join(dest, name)})...)
 	}
-	return nil
+	return r.parsePluginFiles(files)
 }

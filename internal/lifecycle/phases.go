@@ -20,9 +20,11 @@ import (
 )
 
 // readConfiguration checks every script the run will source, then starts
-// the session and evaluates the configuration: the tree's functions,
-// local.conf's [[local|localrc]] (or a legacy localrc), stackrc and, after
-// a stack, .stackenv.
+// the session and evaluates the configuration: the tree's functions, then
+// stackrc, which loads the user's settings (local.conf's [[local|localrc]]
+// or a legacy localrc) where DevStack's stackrc does, after the default
+// ENABLED_SERVICES; after a stack, .stackenv. Then the enabled plugins are
+// fetched and parsed, and enabled names nothing knows are warned about.
 func readConfiguration(r *Run) error {
 	if err := r.preflight(); err != nil {
 		return err
@@ -57,14 +59,22 @@ func readConfiguration(r *Run) error {
 			return err
 		}
 	}
-	if err := r.evalLocalrc(); err != nil {
-		return err
-	}
+	r.feedLocalSettings()
 	if !r.Tree.Exists("stackrc") {
 		return fatalError{fmt.Errorf("%s has no stackrc", r.Tree.Top)}
 	}
 	if err := r.source("stackrc"); err != nil {
 		return err
+	}
+	if !session.LocalSettingsLoaded() {
+		// A tree's own stackrc that never calls load_localrc: the user's
+		// settings still count, after its defaults.
+		if !r.nested && !r.Tree.DevStack {
+			r.Log.Warning(r.Tree.Origin("stackrc") + " does not call load_localrc; local.conf's [[local|localrc]] is evaluated after it")
+		}
+		if err := session.Call(r.ctx, "load_localrc"); err != nil {
+			return r.fail("local.conf [[local|localrc]]", err)
+		}
 	}
 	if r.Command != "stack" {
 		if _, err := os.Stat(r.Tree.Path(".stackenv")); err == nil {
@@ -73,44 +83,38 @@ func readConfiguration(r *Run) error {
 			}
 		}
 	}
+	if r.All {
+		// As unstack.sh --all tells the stop functions of shared services.
+		if err := session.Eval(r.ctx, "unstack --all", "UNSTACK_ALL=${UNSTACK_ALL:-1}"); err != nil {
+			return err
+		}
+	}
 	if err := r.openLogFile(); err != nil {
 		return err
 	}
 	r.Log.Debugf("%s on %s (%s), ENABLED_SERVICES=%s", r.Command, r.Tree.Top, r.Tree.Kind(), session.Var("ENABLED_SERVICES"))
-	return r.checkPlugin()
+	if err := r.checkPlugin(); err != nil {
+		return err
+	}
+	if err := r.preparePlugins(); err != nil {
+		return err
+	}
+	r.warnUnknownServices()
+	return nil
 }
 
 // preflight parses local.conf and every script the run sources before
 // anything runs, and refuses reserved sequence numbers under --strict.
 func (r *Run) preflight() error {
-	conf, err := config.ParseLocalConf(r.Tree.Path("local.conf"))
-	if err != nil {
-		return fatalError{err}
+	if err := r.readLocalConf(); err != nil {
+		return err
 	}
-	r.conf = conf
-	if err := conf.Validate(); err != nil {
-		return fatalError{err}
+	if err := r.checkHooks(); err != nil {
+		return err
 	}
-	if r.hooks, err = r.Tree.Hooks(); err != nil {
-		return fatalError{err}
-	}
+	var err error
 	if r.libs, err = r.Tree.LibFiles(); err != nil {
 		return fatalError{err}
-	}
-	var reserved []tree.Hook
-	for _, h := range r.hooks {
-		if h.Reserved() {
-			reserved = append(reserved, h)
-		}
-	}
-	if len(reserved) > 0 && !r.nested {
-		if r.Strict {
-			return fatalError{&tree.ReservedError{Hooks: reserved}}
-		}
-		for _, h := range reserved {
-			r.Log.Warning(fmt.Sprintf("%s uses sequence number %02d, reserved (%s) for the tool's own scripts; it runs, but rename it into 10-89 (--strict refuses it)",
-				h.Rel, h.Seq, tree.ReservedRange(h.Seq)))
-		}
 	}
 	if text, ok := r.localrcText(); ok {
 		if _, err := shell.Parse(r.Tree.Path("local.conf"), "local.conf", []byte(text)); err != nil {
@@ -188,23 +192,19 @@ func (r *Run) localrcText() (string, bool) {
 	return strings.Join(lines, "\n") + "\n", true
 }
 
-// evalLocalrc evaluates the user's settings before stackrc's defaults. A
-// legacy localrc file is used instead of the local.conf section.
-func (r *Run) evalLocalrc() error {
+// feedLocalSettings hands the session the user's settings, for stackrc's
+// load_localrc: a legacy localrc file, with a warning, instead of
+// local.conf's [[local|localrc]] section.
+func (r *Run) feedLocalSettings() {
 	if _, err := os.Stat(r.Tree.Path("localrc")); err == nil {
 		if !r.nested {
 			r.Log.Warning("using the legacy localrc file; local.conf's [[local|localrc]] section is ignored. Move its settings into local.conf")
 		}
-		return r.source("localrc")
+		r.session.SetLocalSettings(shell.LocalSettings{File: r.Tree.Path("localrc")})
+		return
 	}
-	text, ok := r.localrcText()
-	if !ok {
-		return nil
-	}
-	if err := r.session.Eval(r.ctx, "local.conf", text); err != nil {
-		return r.fail("local.conf [[local|localrc]]", err)
-	}
-	return nil
+	text, _ := r.localrcText()
+	r.session.SetLocalSettings(shell.LocalSettings{Text: text, Path: r.Tree.Path("local.conf"), Name: "local.conf"})
 }
 
 // source sources a tree-relative file with no arguments.
@@ -298,7 +298,8 @@ func sourceLibraries(r *Run) error {
 }
 
 // hook sources every extras.d script with the phase's arguments, from
-// inside a function as DevStack's run_phase does.
+// inside a function as DevStack's run_phase does, then the enabled
+// plugins' file for the phase.
 func hook(mode string, phase ...string) func(r *Run) error {
 	args := append([]string{mode}, phase...)
 	return func(r *Run) error {
@@ -309,7 +310,7 @@ func hook(mode string, phase ...string) func(r *Run) error {
 				}
 			}
 		}
-		return nil
+		return r.runPlugins(args)
 	}
 }
 
@@ -324,62 +325,15 @@ func (r *Run) call(fn string, args ...string) error {
 	return nil
 }
 
-// serviceFuncs are the functions a service library's step calls, for
-// service NAME: action_NAME, then init_NAME after configuring.
-func serviceFuncs(action, name string) []string {
-	if action == "configure" {
-		return []string{"configure_" + name, "init_" + name}
-	}
-	return []string{action + "_" + name}
-}
-
-// services calls each enabled service library's functions for action, in
-// library order, then the hypervisor plugin's hvFunc if gate is enabled.
-func services(action, gate, hvFunc string) func(r *Run) error {
+// hypervisorStep calls one of the hypervisor plugin's functions if the plugin
+// was sourced and gate is enabled.
+func hypervisorStep(gate, fn string) func(r *Run) error {
 	return func(r *Run) error {
-		for _, lib := range r.libs {
-			name := tree.ServiceName(lib)
-			if !r.enabled(name) {
-				continue
-			}
-			for _, fn := range serviceFuncs(action, name) {
-				if err := r.call(fn); err != nil {
-					return err
-				}
-			}
+		if r.plugin == "" || !r.enabled(gate) {
+			return nil
 		}
-		if r.plugin != "" && r.enabled(gate) {
-			return r.call(hvFunc)
-		}
-		return nil
+		return r.call(fn)
 	}
-}
-
-// sharedServices are stopped only by unstack --all: other clouds on the
-// host may use them.
-var sharedServices = []string{"database", "rpc_backend"}
-
-// stopServices stops the hypervisor, then the enabled services in the
-// reverse of their start order.
-func stopServices(r *Run) error {
-	if r.plugin != "" && r.enabled("n-cpu") {
-		if err := r.call("stop_nova_hypervisor"); err != nil {
-			return err
-		}
-	}
-	for _, lib := range slices.Backward(r.libs) {
-		name := tree.ServiceName(lib)
-		if slices.Contains(sharedServices, name) && !r.All {
-			continue
-		}
-		if !r.enabled(name) {
-			continue
-		}
-		if err := r.call("stop_" + name); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // unstackAll runs a whole unstack --all in a session of its own; its
@@ -396,22 +350,6 @@ func unstackAll(r *Run) error {
 	var failures *FailuresError
 	if err != nil && !errors.As(err, &failures) {
 		return r.fail("unstack --all", err)
-	}
-	return nil
-}
-
-// cleanUpServices runs the hypervisor's and every service library's
-// cleanup, enabled or not, as clean.sh does.
-func cleanUpServices(r *Run) error {
-	if r.plugin != "" && r.enabled("nova") {
-		if err := r.call("cleanup_nova_hypervisor"); err != nil {
-			return err
-		}
-	}
-	for _, lib := range slices.Backward(r.libs) {
-		if err := r.call("cleanup_" + tree.ServiceName(lib)); err != nil {
-			return err
-		}
 	}
 	return nil
 }

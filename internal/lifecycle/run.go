@@ -44,6 +44,9 @@ type Run struct {
 	scripts map[string]*shell.Script
 	// plugin is the hypervisor plugin the session sourced, "" if none.
 	plugin string
+	// plugins are the enable_plugin plugins on disk, in enable order
+	// (plugins.go).
+	plugins []shell.Plugin
 	// step is the step under way, for messages.
 	step     string
 	failures []Failure

@@ -1,5 +1,10 @@
 // Package lifecycle holds what stack, unstack and clean do, in order: one
 // table of steps per command, read top to bottom, as CONTRACT.md lists them.
+//
+// For a plugin tree the tool plays stack.sh, and like stack.sh it calls no
+// service's functions itself: each service is driven by its own extras.d
+// dispatch script or enable_plugin plugin, at the phases below. The only
+// functions the tool calls are the hypervisor plugin's five.
 package lifecycle
 
 // Step is one step of a command.
@@ -18,12 +23,12 @@ var stackSteps = []Step{
 	{"source", hook("source")},
 	{"system set-up", systemSetUp},
 	{"stack pre-install", hook("stack", "pre-install")},
-	{"install services", services("install", "n-cpu", "install_nova_hypervisor")},
+	{"install_nova_hypervisor", hypervisorStep("n-cpu", "install_nova_hypervisor")},
 	{"stack install", hook("stack", "install")},
-	{"configure services", services("configure", "n-cpu", "configure_nova_hypervisor")},
+	{"configure_nova_hypervisor", hypervisorStep("n-cpu", "configure_nova_hypervisor")},
 	{"stack post-config", hook("stack", "post-config")},
 	{"merge post-config", merge("post-config")},
-	{"start services", services("start", "n-cpu", "start_nova_hypervisor")},
+	{"start_nova_hypervisor", hypervisorStep("n-cpu", "start_nova_hypervisor")},
 	{"merge extra", merge("extra")},
 	{"stack extra", hook("stack", "extra")},
 	{"merge post-extra", merge("post-extra")},
@@ -39,7 +44,7 @@ var unstackSteps = []Step{
 	{"libraries", sourceLibraries},
 	{"source", hook("source")},
 	{"unstack", hook("unstack")},
-	{"stop services", stopServices},
+	{"stop_nova_hypervisor", hypervisorStep("n-cpu", "stop_nova_hypervisor")},
 }
 
 // cleanSteps is a clean session. The unstack runs in a session of its own,
@@ -51,7 +56,7 @@ var cleanSteps = []Step{
 	{"source", hook("source")},
 	{"unstack --all", unstackAll},
 	{"clean", hook("clean")},
-	{"clean up services", cleanUpServices},
+	{"cleanup_nova_hypervisor", hypervisorStep("nova", "cleanup_nova_hypervisor")},
 	{"remove state", removeState},
 }
 

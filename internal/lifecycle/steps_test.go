@@ -12,11 +12,11 @@ func TestStepOrder(t *testing.T) {
 		command string
 		want    string
 	}{
-		{"stack", "configuration|override_defaults|libraries|source|system set-up|stack pre-install|install services|" +
-			"stack install|configure services|stack post-config|merge post-config|start services|merge extra|" +
+		{"stack", "configuration|override_defaults|libraries|source|system set-up|stack pre-install|install_nova_hypervisor|" +
+			"stack install|configure_nova_hypervisor|stack post-config|merge post-config|start_nova_hypervisor|merge extra|" +
 			"stack extra|merge post-extra|stack test-config|merge test-config|write .stackenv"},
-		{"unstack", "configuration|override_defaults|libraries|source|unstack|stop services"},
-		{"clean", "configuration|override_defaults|libraries|source|unstack --all|clean|clean up services|remove state"},
+		{"unstack", "configuration|override_defaults|libraries|source|unstack|stop_nova_hypervisor"},
+		{"clean", "configuration|override_defaults|libraries|source|unstack --all|clean|cleanup_nova_hypervisor|remove state"},
 		{"restack", ""},
 	}
 	for _, tt := range tests {
@@ -26,18 +26,6 @@ func TestStepOrder(t *testing.T) {
 		}
 		if got := strings.Join(names, "|"); got != tt.want {
 			t.Errorf("%s steps:\n got %s\nwant %s", tt.command, got, tt.want)
-		}
-	}
-}
-
-func TestServiceFuncs(t *testing.T) {
-	for action, want := range map[string]string{
-		"install":   "install_demo",
-		"configure": "configure_demo init_demo",
-		"start":     "start_demo",
-	} {
-		if got := strings.Join(serviceFuncs(action, "demo"), " "); got != want {
-			t.Errorf("serviceFuncs(%s) = %s, want %s", action, got, want)
 		}
 	}
 }

@@ -35,6 +35,7 @@ func (s *Session) newLibrary() map[string]libraryFunc {
 	}
 	maps.Copy(library, s.builtins())
 	maps.Copy(library, s.devstackFunctions())
+	maps.Copy(library, s.pluginFunctions())
 	return library
 }
 

@@ -127,6 +127,9 @@ type Session struct {
 	// timerStarts and timerTotals are time_start's and time_stop's.
 	timerStarts map[string]time.Time
 	timerTotals map[string]time.Duration
+	// local is the user's settings and the enabled plugins
+	// (funcs_plugins.go).
+	local localState
 }
 
 // Position is a place in a script.

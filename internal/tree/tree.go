@@ -190,29 +190,11 @@ func (t *Tree) files(dir string, keep func(name string) bool) ([]string, error) 
 	return files, nil
 }
 
-// LibFiles returns the service libraries a run sources, tree-relative, in
-// the order they are sourced. A DevStack tree gets stack.sh's list (those
-// present); a plugin tree every regular file directly in lib/ of the merged
-// tree, in byte order.
+// LibFiles returns the service libraries of a plugin tree: every regular
+// file directly in lib/ of the merged tree, in byte order. (A DevStack
+// tree's stack.sh sources its own.)
 func (t *Tree) LibFiles() ([]string, error) {
-	if t.DevStack {
-		var libs []string
-		for _, name := range devstackLibs {
-			if t.Exists("lib/" + name) {
-				libs = append(libs, "lib/"+name)
-			}
-		}
-		return libs, nil
-	}
 	return t.files("lib", func(name string) bool { return !strings.HasPrefix(name, ".") })
-}
-
-// devstackLibs is the order stack.sh sources a DevStack tree's libraries in.
-var devstackLibs = []string{
-	"database", "rpc_backend", "host",
-	"apache", "tls", "infra", "libraries", "lvm", "horizon", "keystone",
-	"glance", "nova", "placement", "cinder", "swift", "neutron", "ldap",
-	"dstat", "atop", "tcpdump", "etcd3", "os-vif",
 }
 
 // ServiceName is the service a library file stands for: its base name.

@@ -145,21 +145,24 @@ func join(s []string) string {
 	return out
 }
 
-func TestDevStackTreeLibs(t *testing.T) {
+func TestDevStackTreeScripts(t *testing.T) {
 	dir := t.TempDir()
-	for _, f := range []string{"stackrc", "functions", "lib/nova", "lib/database", "lib/keystone", "lib/unlisted"} {
+	for _, f := range []string{"stack.sh", "unstack.sh", "clean.sh", "stackrc", "functions", "functions-common", "openrc",
+		"inc/async", "lib/nova", "lib/nova_plugins/hypervisor-fake", "lib/neutron_thirdparty/README.md",
+		"extras.d/80-tempest.sh", "extras.d/README.md", "tools/install_prereqs.sh"} {
 		write(t, dir, f, "")
 	}
 	tr, err := Open(dir, base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	libs, err := tr.LibFiles()
+	scripts, err := tr.Scripts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := join(libs); got != "lib/database lib/keystone lib/nova" {
-		t.Errorf("LibFiles = %s, want stack.sh's order of those present", got)
+	want := "clean.sh functions functions-common stack.sh stackrc unstack.sh inc/async lib/nova lib/nova_plugins/hypervisor-fake extras.d/80-tempest.sh"
+	if got := join(scripts); got != want {
+		t.Errorf("Scripts = %s\nwant      %s", got, want)
 	}
 	if tr.Exists("lib/template") {
 		t.Error("a DevStack tree sees the embedded tree")

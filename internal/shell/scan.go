@@ -1,0 +1,70 @@
+package shell
+
+import (
+	"slices"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// LiteralCalls returns the arguments of every simple command in the
+// script, function bodies included, whose command is one of names, for
+// the calls whose words are all literal (no expansions): what a reader
+// can know of a script without running it. Each list starts with the
+// command's name.
+func (sc *Script) LiteralCalls(names ...string) [][]string {
+	var calls [][]string
+	syntax.Walk(sc.file, func(node syntax.Node) bool {
+		call, ok := node.(*syntax.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		words := make([]string, 0, len(call.Args))
+		for _, w := range call.Args {
+			lit, ok := literalWord(w)
+			if !ok {
+				break
+			}
+			words = append(words, lit)
+		}
+		if len(words) > 0 && slices.Contains(names, words[0]) && len(words) == len(call.Args) {
+			calls = append(calls, words)
+		}
+		return true
+	})
+	return calls
+}
+
+// literalWord is a word's value when it holds no expansion: plain text
+// and quotes only.
+func literalWord(w *syntax.Word) (string, bool) {
+	var value []byte
+	for _, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.Lit:
+			value = append(value, p.Value...)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			value = append(value, p.Value...)
+		case *syntax.DblQuoted:
+			for _, inner := range p.Parts {
+				lit, ok := inner.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				value = append(value, lit.Value...)
+			}
+		default:
+			return "", false
+		}
+	}
+	return string(value), true
+}
+
+// ServiceAnswers reports whether is_service_enabled asked for any of
+// asked would answer yes with only service enabled: by name or by group
+// (nova for n-cpu).
+func ServiceAnswers(service string, asked []string) bool {
+	return serviceEnabled(service, asked, nil)
+}

@@ -1,0 +1,52 @@
+package shell
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestLiteralCalls(t *testing.T) {
+	src := `if is_service_enabled hello "n-cpu"; then
+    source $TOP_DIR/lib/hello
+fi
+function start_hello {
+    run_process hello "sleep 1"
+    is_service_enabled $SERVICE
+    is_service_enabled "x-$NAME"
+}
+enable_service 'quoted'
+echo is_service_enabled not-a-call
+`
+	script, err := Parse("/t/hook.sh", "hook.sh", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := script.LiteralCalls("is_service_enabled", "enable_service", "run_process")
+	want := [][]string{
+		{"is_service_enabled", "hello", "n-cpu"},
+		{"run_process", "hello", "sleep 1"},
+		{"enable_service", "quoted"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("LiteralCalls =\n %q\nwant\n %q", got, want)
+	}
+}
+
+func TestServiceAnswers(t *testing.T) {
+	tests := []struct {
+		service string
+		asked   []string
+		want    bool
+	}{
+		{"template", []string{"n-cpu", "template"}, true},
+		{"tempalte", []string{"n-cpu", "template"}, false},
+		{"n-api", []string{"nova"}, true},
+		{"n-api", []string{"n-cpu"}, false},
+		{"s-proxy", []string{"swift"}, true},
+	}
+	for _, tt := range tests {
+		if got := ServiceAnswers(tt.service, tt.asked); got != tt.want {
+			t.Errorf("ServiceAnswers(%q, %q) = %v, want %v", tt.service, tt.asked, got, tt.want)
+		}
+	}
+}
