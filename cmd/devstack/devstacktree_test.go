@@ -199,3 +199,19 @@ func TestDevStackTreeReservedHooks(t *testing.T) {
 		t.Errorf("--strict ran scripts: %q", got)
 	}
 }
+
+func TestDevStackTreeRefusesAVirtDriverWithoutPlugin(t *testing.T) {
+	dir := miniTree(t)
+	// A stale file stack.sh left: local.conf's settings are what counts.
+	writeFile(t, dir, ".localrc.auto", "VIRT_DRIVER=fake\n")
+	writeFile(t, dir, "local.conf", "[[local|localrc]]\nVIRT_DRIVER=xen\n")
+	res := runDevstack(t, dir, "stack")
+	mustFail(t, res, "stack", "VIRT_DRIVER=xen has no plugin", "fake")
+	if got := record(t, dir); got != nil {
+		t.Errorf("scripts ran before the refusal: %q", got)
+	}
+
+	// Without n-cpu the driver does not matter, as in DevStack.
+	writeFile(t, dir, "local.conf", "[[local|localrc]]\nVIRT_DRIVER=xen\nENABLED_SERVICES=key\n")
+	mustSucceed(t, runDevstack(t, dir, "stack"), "stack without n-cpu")
+}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
 
 	"devstack/internal/config"
 	"devstack/internal/hypervisor"
@@ -138,7 +139,59 @@ func (r *Run) preflightTree() error {
 			r.Log.Warning(fmt.Sprintf("%v; a run that sources it will fail there", err))
 		}
 	}
-	return r.parsePlugins()
+	if err := r.parsePlugins(); err != nil {
+		return err
+	}
+	return r.checkVirtDriver()
+}
+
+// checkVirtDriver refuses a stack whose VIRT_DRIVER has no plugin while
+// n-cpu is enabled, before anything runs. The settings are those stack.sh
+// reaches, the tree's functions and stackrc with local.conf's, evaluated
+// in a session that runs no program and writes no file; if they cannot
+// be evaluated so, the check is left to lib/nova's own.
+func (r *Run) checkVirtDriver() error {
+	if r.Command != "stack" {
+		return nil
+	}
+	virtual := map[string]string{}
+	if text, ok := r.localrcText(); ok && !r.Tree.Exists("localrc") {
+		// What stack.sh extracts from local.conf before stackrc reads it.
+		virtual[r.Tree.Path(".localrc.auto")] = text
+	}
+	session, err := shell.New(shell.Options{
+		Dir:         r.Tree.Top,
+		Env:         r.Env,
+		NoFunctions: true,
+		Dry:         true,
+		Virtual:     virtual,
+		Intercept: func(ctx context.Context, args []string) (bool, error) {
+			if strings.HasPrefix(args[0], "__devstack_") || readOnlyProgram(args) {
+				return false, nil
+			}
+			return true, interp.ExitStatus(127)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	q, err := syntax.Quote(r.Tree.Top, syntax.LangBash)
+	if err != nil {
+		return err
+	}
+	settings := "TOP_DIR=" + q + "\nsource $TOP_DIR/functions\nsource $TOP_DIR/stackrc\n"
+	if err := session.Eval(r.ctx, "settings", settings); err != nil {
+		r.Log.Debugf("the tree's settings could not be evaluated before the run: %v", err)
+		return nil
+	}
+	driver := session.Var("VIRT_DRIVER")
+	if _, found := hypervisor.Resolve(r.Tree, driver); found {
+		return nil
+	}
+	if enabled, err := session.IsServiceEnabled(r.ctx, "n-cpu"); err != nil || !enabled {
+		return nil
+	}
+	return fatalError{hypervisor.Missing(r.Tree, driver)}
 }
 
 // runTreeScript runs one of the tree's scripts in a session of its own, as
@@ -423,4 +476,20 @@ func (r *Run) parsePlugins() error {
 		files = append(files, pluginFiles(shell.Plugin{Name: name, Dir: filepath.Join(dest, name)})...)
 	}
 	return r.parsePluginFiles(files)
+}
+
+// readOnlyPrograms are the programs settings commonly run that only read
+// and print; a dry session runs them and no other.
+var readOnlyPrograms = []string{
+	"awk", "basename", "cat", "cut", "date", "dirname", "getent", "grep", "head", "hostname",
+	"id", "lsb_release", "nproc", "readlink", "realpath", "sed", "seq", "sort", "tail", "tr",
+	"uname", "uniq", "wc", "whoami",
+}
+
+func readOnlyProgram(args []string) bool {
+	if !slices.Contains(readOnlyPrograms, args[0]) {
+		return false
+	}
+	// sed -i edits files in place.
+	return args[0] != "sed" || !slices.ContainsFunc(args[1:], func(a string) bool { return strings.HasPrefix(a, "-i") || a == "--in-place" })
 }

@@ -79,6 +79,13 @@ type Options struct {
 	// Sourced, if set, is told of every file once it has been sourced
 	// successfully; an error it returns is the source command's.
 	Sourced func(ctx context.Context, path string) error
+	// Dry refuses to open files for writing (but /dev/null); with an
+	// Intercept that takes every program, a session evaluates settings
+	// without changing anything.
+	Dry bool
+	// Virtual are files, by absolute path, that scripts read in place of
+	// what is on disk.
+	Virtual map[string]string
 }
 
 // Session is one interpreter state.
@@ -623,6 +630,12 @@ func (s *Session) prepare(path string, src []byte) []byte {
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	path = absolute(interp.HandlerCtx(ctx).Dir, path)
+	if text, ok := s.opts.Virtual[path]; ok && flag == os.O_RDONLY {
+		return readOnly{strings.NewReader(text)}, nil
+	}
+	if s.opts.Dry && flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE) != 0 && path != os.DevNull {
+		return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrPermission}
+	}
 	if strings.HasPrefix(path, fdPrefix) {
 		if f, ok, err := s.openFD(path); ok {
 			if err != nil {
@@ -694,6 +707,9 @@ func (readOnly) Write([]byte) (int, error) { return 0, os.ErrPermission }
 func (readOnly) Close() error              { return nil }
 
 func (s *Session) stat(ctx context.Context, name string, followSymlinks bool) (fs.FileInfo, error) {
+	if text, ok := s.opts.Virtual[name]; ok {
+		return virtualFile{name: filepath.Base(name), size: int64(len(text))}, nil
+	}
 	stat := os.Lstat
 	if followSymlinks {
 		stat = os.Stat
@@ -718,6 +734,9 @@ func (s *Session) readDir(ctx context.Context, path string) ([]fs.DirEntry, erro
 }
 
 func (s *Session) access(ctx context.Context, path string, mode interp.AccessMode) error {
+	if _, ok := s.opts.Virtual[path]; ok && mode&interp.AccessWrite == 0 {
+		return nil
+	}
 	err := defaultAccess(ctx, path, mode)
 	if err == nil || s.opts.Overlay == nil || !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -788,3 +807,17 @@ func (e sessionEnv) Each(f func(name string, vr expand.Variable) bool) {
 		return f(name, vr)
 	})
 }
+
+// virtualFile describes a file of Options.Virtual: a regular file anyone
+// may read.
+type virtualFile struct {
+	name string
+	size int64
+}
+
+func (f virtualFile) Name() string       { return f.name }
+func (f virtualFile) Size() int64        { return f.size }
+func (f virtualFile) Mode() fs.FileMode  { return 0o644 }
+func (f virtualFile) ModTime() time.Time { return time.Time{} }
+func (f virtualFile) IsDir() bool        { return false }
+func (f virtualFile) Sys() any           { return nil }
