@@ -63,7 +63,8 @@ func (r *Run) executeTree() error {
 		params = []string{"--all"}
 	}
 	r.startPhase("configuration")
-	status, session, err := r.runTreeScript(r.ctx, script, params, r.Env, r.Tree.Top, r.Log.Output(), r.Log.Output())
+	// As a user runs it, from the tree: $0 and BASH_SOURCE are ./stack.sh.
+	status, session, err := r.runTreeScript(r.ctx, "./"+script, params, r.Env, r.Tree.Top, r.Log.Output(), r.Log.Output())
 	r.startPhase("")
 	if session != nil {
 		if logfile := session.Var("LOGFILE"); logfile != "" {
@@ -195,7 +196,8 @@ func (r *Run) checkVirtDriver() error {
 }
 
 // runTreeScript runs one of the tree's scripts in a session of its own, as
-// bash runs it: in dir, with env, and params as its arguments.
+// bash runs it: script named as the command line named it, in dir, with
+// env, and params as its arguments.
 func (r *Run) runTreeScript(ctx context.Context, script string, params, env []string, dir string, stdout, stderr io.Writer) (uint8, *shell.Session, error) {
 	var session *shell.Session
 	session, err := shell.New(shell.Options{
@@ -221,7 +223,7 @@ func (r *Run) runTreeScript(ctx context.Context, script string, params, env []st
 	if r.session == nil {
 		r.session = session
 	}
-	status, err := session.RunScript(ctx, r.Tree.Path(script))
+	status, err := session.RunScript(ctx, script)
 	return status, session, err
 }
 
@@ -263,7 +265,7 @@ func (r *Run) intercept(ctx context.Context, session *shell.Session, args []stri
 	r.tree.prefix = outerPrefix + rel + ": "
 	r.tree.mu.Unlock()
 	r.startPhase("configuration")
-	status, _, err := r.runTreeScript(ctx, rel, args[1:], exported(hc.Env), hc.Dir, hc.Stdout, hc.Stderr)
+	status, _, err := r.runTreeScript(ctx, args[0], args[1:], exported(hc.Env), hc.Dir, hc.Stdout, hc.Stderr)
 	r.resumePhase(outer, outerPrefix)
 	if err != nil {
 		return true, err

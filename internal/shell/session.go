@@ -262,16 +262,17 @@ func (s *Session) Source(ctx context.Context, path string, args ...string) error
 // RunScript runs a file as a script of its own, as `bash FILE` would but in
 // this session, and returns its exit status.
 func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
-	data, err := os.ReadFile(absolute(s.opts.Dir, path))
+	abs := absolute(s.opts.Dir, path)
+	data, err := os.ReadFile(abs)
 	if err != nil {
 		return 127, err
 	}
-	data = s.prepare(path, data)
+	data = s.prepare(abs, data)
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(data)), path)
 	if err != nil {
 		return 2, err
 	}
-	s.frames[0] = frame{function: "main", source: path, display: s.display(path)}
+	s.frames[0] = frame{function: "main", source: path, display: s.display(abs)}
 	err = s.runner.Run(ctx, file)
 	var status interp.ExitStatus
 	if errors.As(err, &status) {
