@@ -55,7 +55,10 @@ func (r *Run) executeTree() error {
 		return fmt.Errorf("%s has no %s", r.Tree.Top, script)
 	}
 	r.step = "parse"
-	if err := r.preflightTree(); err != nil {
+	start := time.Now()
+	err := r.preflightTree()
+	r.timings = append(r.timings, Timing{Step: "parse", Duration: time.Since(start)})
+	if err != nil {
 		return &StepError{Command: r.Command, Step: "parse", Err: err}
 	}
 	var params []string
@@ -112,6 +115,17 @@ func (r *Run) preflightTree() error {
 	if err := r.checkHooks(); err != nil {
 		return err
 	}
+	driver := make(chan error, 1)
+	go func() { driver <- r.checkVirtDriver() }()
+	err := r.parseTree()
+	if driverErr := <-driver; err == nil {
+		err = driverErr
+	}
+	return err
+}
+
+// parseTree parses the tree's scripts and the enabled plugins' files.
+func (r *Run) parseTree() error {
 	scripts, err := r.Tree.Scripts()
 	if err != nil {
 		return fatalError{err}
@@ -131,19 +145,13 @@ func (r *Run) preflightTree() error {
 	// backends, plugins) a setting chooses among: one that does not parse
 	// stops only a run that sources it, as under bash. Juno's own
 	// lib/neutron_plugins/cisco is one.
-	for _, rel := range alternatives {
-		data, err := r.Tree.ReadFile(rel)
-		if err == nil {
-			_, err = shell.Parse(r.Tree.Path(rel), rel, data)
-		}
+	_, errs := r.parseEach(alternatives)
+	for _, err := range errs {
 		if err != nil {
-			r.Log.Warning(fmt.Sprintf("%v; a run that sources it will fail there", err))
+			r.Log.Warning(fmt.Sprintf("%v; a run that sources it will fail there", errors.Unwrap(errors.Unwrap(err))))
 		}
 	}
-	if err := r.parsePlugins(); err != nil {
-		return err
-	}
-	return r.checkVirtDriver()
+	return r.parsePlugins()
 }
 
 // checkVirtDriver refuses a stack whose VIRT_DRIVER has no plugin while
@@ -181,11 +189,14 @@ func (r *Run) checkVirtDriver() error {
 		return err
 	}
 	settings := "TOP_DIR=" + q + "\nsource $TOP_DIR/functions\nsource $TOP_DIR/stackrc\n"
-	if err := session.Eval(r.ctx, "settings", settings); err != nil {
-		r.Log.Debugf("the tree's settings could not be evaluated before the run: %v", err)
+	evalErr := session.Eval(r.ctx, "settings", settings)
+	driver := session.Var("VIRT_DRIVER")
+	if evalErr != nil && driver == "" {
+		// stackrc stopped before VIRT_DRIVER was known (HOST_IP is often
+		// what it cannot work out this way): lib/nova will tell.
+		r.Log.Debugf("the tree's settings could not be evaluated before the run: %v", evalErr)
 		return nil
 	}
-	driver := session.Var("VIRT_DRIVER")
 	if _, found := hypervisor.Resolve(r.Tree, driver); found {
 		return nil
 	}
@@ -489,9 +500,16 @@ var readOnlyPrograms = []string{
 }
 
 func readOnlyProgram(args []string) bool {
-	if !slices.Contains(readOnlyPrograms, args[0]) {
-		return false
+	switch args[0] {
+	case "sed":
+		// sed -i edits files in place.
+		return !slices.ContainsFunc(args[1:], func(a string) bool { return strings.HasPrefix(a, "-i") || a == "--in-place" })
+	case "ip":
+		// ip shows addresses and routes, and changes them.
+		return !slices.ContainsFunc(args[1:], func(a string) bool { return slices.Contains(ipChanges, a) })
 	}
-	// sed -i edits files in place.
-	return args[0] != "sed" || !slices.ContainsFunc(args[1:], func(a string) bool { return strings.HasPrefix(a, "-i") || a == "--in-place" })
+	return slices.Contains(readOnlyPrograms, args[0])
 }
+
+// ipChanges are the words of the ip commands that change something.
+var ipChanges = []string{"add", "append", "change", "del", "delete", "flush", "prepend", "replace", "restore", "save", "set"}

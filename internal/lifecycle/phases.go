@@ -129,9 +129,22 @@ func (r *Run) preflight() error {
 	return r.parseAll(scripts)
 }
 
-// parseAll parses scripts into r.scripts, spread over the machine's cores;
-// the first error in scripts' order is returned.
+// parseAll parses scripts into r.scripts; the first error in scripts'
+// order is returned.
 func (r *Run) parseAll(scripts []string) error {
+	parsed, errs := r.parseEach(scripts)
+	r.scripts = map[string]*shell.Script{}
+	for i, rel := range scripts {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		r.scripts[rel] = parsed[i]
+	}
+	return nil
+}
+
+// parseEach parses scripts, spread over the machine's cores.
+func (r *Run) parseEach(scripts []string) ([]*shell.Script, []error) {
 	parsed := make([]*shell.Script, len(scripts))
 	errs := make([]error, len(scripts))
 	var wg sync.WaitGroup
@@ -144,14 +157,7 @@ func (r *Run) parseAll(scripts []string) error {
 		})
 	}
 	wg.Wait()
-	r.scripts = map[string]*shell.Script{}
-	for i, rel := range scripts {
-		if errs[i] != nil {
-			return errs[i]
-		}
-		r.scripts[rel] = parsed[i]
-	}
-	return nil
+	return parsed, errs
 }
 
 // parse checks that a tree-relative script, if present, is valid bash,
