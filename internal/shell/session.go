@@ -107,6 +107,8 @@ type Session struct {
 	// timerStarts and timerTotals are time_start's and time_stop's.
 	timerStarts map[string]time.Time
 	timerTotals map[string]time.Duration
+	// errs is what the ERR trap and exit need to behave as in bash.
+	errs errState
 }
 
 // Position is a place in a script.
@@ -177,6 +179,12 @@ func New(opts Options) (*Session, error) {
 	}
 	s.runner = runner
 	s.runner.Reset()
+	// The shell's EXIT trap is always the session's: it tells the shell
+	// from its subshells, which have none.
+	s.bypass = "trap"
+	if err := runner.Run(context.Background(), &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit("trap"), lit(exitTrap), lit("EXIT")}}}); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -242,7 +250,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 		return 2, err
 	}
 	s.frames[0] = frame{function: "main", source: path, display: s.display(path)}
-	err = s.runner.Run(ctx, file)
+	err = s.runTop(ctx, file)
 	var status interp.ExitStatus
 	if errors.As(err, &status) {
 		return uint8(status), nil
@@ -269,7 +277,7 @@ func (s *Session) Eval(ctx context.Context, name, script string) error {
 	s.push(f)
 	defer s.pop()
 	for _, stmt := range file.Stmts {
-		if err := s.result(name, s.runner.Run(ctx, stmt)); err != nil {
+		if err := s.result(name, s.runTop(ctx, stmt)); err != nil {
 			s.claimFunctions(f)
 			return err
 		}
@@ -284,7 +292,7 @@ func (s *Session) run(ctx context.Context, script string, words []string) error 
 	for _, w := range words {
 		call.Args = append(call.Args, &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: w}}})
 	}
-	return s.result(script, s.runner.Run(ctx, &syntax.Stmt{Cmd: call}))
+	return s.result(script, s.runTop(ctx, &syntax.Stmt{Cmd: call}))
 }
 
 // result turns what the interpreter returned into a ScriptError or a
@@ -395,6 +403,10 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if rewritten, ok := s.errCall(args); ok {
+		s.mu.Unlock()
+		return rewritten, nil
+	}
 	if len(s.pendingSignals) > 0 && !strings.HasPrefix(args[0], "__devstack_") {
 		s.mu.Unlock()
 		return append([]string{pendingTrapCommand}, args...), nil
@@ -413,6 +425,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.last.Function = top.function
 	}
 	s.lastArgs = args
+	s.noteCommand(len(s.frames)-1, s.last.Line, args[0])
 	at, traced := s.last, args
 	if args[0] == hookFunction {
 		// The hook's own frame is already pushed: trace the call as the
@@ -439,6 +452,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	if args[0] == "set" {
 		return s.setCommand(args), nil
+	}
+	if args[0] == "exit" {
+		return append([]string{exitCommand}, args[1:]...), nil
 	}
 	return compatCall(hc, args), nil
 }
@@ -495,6 +511,12 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.callFunction(ctx, args[1:])
 		case fdCommand:
 			return s.setFD(ctx, args[1:])
+		case exitCommand:
+			return s.exitShell(ctx, args[1:])
+		case exitTrap:
+			return s.runExitTrap(ctx, args[1:])
+		case statusCommand:
+			return setStatus(ctx, args[1:])
 		}
 		if fn, ok := s.library[args[0]]; ok {
 			return fn(ctx, args[1:])
@@ -546,6 +568,9 @@ func (s *Session) source(ctx context.Context, args []string) error {
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	path = absolute(interp.HandlerCtx(ctx).Dir, path)
+	if probe, ok := s.openProbe(path); ok {
+		return probe, nil
+	}
 	if strings.HasPrefix(path, fdPrefix) {
 		if f, ok, err := s.openFD(path); ok {
 			if err != nil {
