@@ -110,6 +110,14 @@ func (s *Session) runTop(ctx context.Context, node syntax.Node) error {
 	err := s.runner.Run(ctx, node)
 	s.mu.Lock()
 	s.errs.runs--
+	force := s.errs.force && s.errs.runs == 0
+	s.mu.Unlock()
+	if force {
+		// The ERR trap exited after the last command: the shell exits
+		// now, which runs the EXIT trap.
+		err = s.runner.Run(ctx, &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit(exitCommand)}}})
+	}
+	s.mu.Lock()
 	exiting, status := s.errs.exiting, s.errs.status
 	s.mu.Unlock()
 	var es interp.ExitStatus

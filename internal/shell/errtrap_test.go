@@ -2,6 +2,7 @@ package shell
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -174,6 +175,23 @@ func TestErrTrapNotInHook(t *testing.T) {
 		t.Fatal("false succeeded")
 	}
 	if got, want := out.String(), "after false\nerr 1\n"; got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}
+
+// TestErrTrapExitEndsEval checks that an exit in the ERR trap after the
+// last command of an Eval still ends the shell: the error says it exited,
+// with the trap's status, and the EXIT trap ran.
+func TestErrTrapExitEndsEval(t *testing.T) {
+	s, out := newTestSession(t)
+	err := s.Eval(context.Background(), "step", `trap 'echo "exit trap $?"' EXIT
+trap 'echo "err $?"; exit 6' ERR
+false`)
+	var se *ScriptError
+	if !errors.As(err, &se) || !se.Exited || se.Status != 6 {
+		t.Fatalf("error %v, want an exit with status 6", err)
+	}
+	if got, want := out.String(), "err 1\nexit trap 6\n"; got != want {
 		t.Errorf("output %q, want %q", got, want)
 	}
 }
