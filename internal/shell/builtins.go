@@ -277,7 +277,7 @@ func (s *Session) deliver(ctx context.Context, name string) error {
 	s.mu.Unlock()
 	hc := interp.HandlerCtx(ctx)
 	if !trapped {
-		return hc.Builtin(ctx, []string{"exit", strconv.Itoa(128 + int(signalNumbers[name]))})
+		return s.exitShell(ctx, []string{strconv.Itoa(128 + int(signalNumbers[name]))})
 	}
 	if callback == "" {
 		return nil // ignored
@@ -342,10 +342,9 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		s.mu.Unlock()
 		var err error
 		switch {
-		case name == "EXIT" && reset:
-			err = hc.Builtin(ctx, []string{"trap", "-", "EXIT"})
 		case name == "EXIT":
-			err = hc.Builtin(ctx, []string{"trap", callback, "EXIT"})
+			// The session's, which runs the script's: see runExitTrap.
+			err = hc.Builtin(ctx, []string{"trap", exitTrap, "EXIT"})
 		case name == "ERR" && reset:
 			err = hc.Builtin(ctx, []string{"trap", "-", "ERR"})
 		case name == "ERR":
@@ -367,23 +366,6 @@ func trapName(spec string) (string, bool) {
 		return "ERR", true
 	}
 	return signalName(spec)
-}
-
-// runErrTrap runs the ERR trap with LINENO at the line of the command that
-// failed: the trap's text is evaluated after as many newlines.
-func (s *Session) runErrTrap(ctx context.Context, args []string) error {
-	hc := interp.HandlerCtx(ctx)
-	s.mu.Lock()
-	callback := s.traps["ERR"]
-	line := s.last.Line
-	s.mu.Unlock()
-	if callback == "" {
-		return nil
-	}
-	if line > 0 {
-		callback = strings.Repeat("\n", int(line)-1) + callback
-	}
-	return hc.Builtin(ctx, []string{"eval", callback})
 }
 
 // timeCommand is `time COMMAND`: it runs the command and reports the

@@ -188,7 +188,15 @@ func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...
 	s.push(f)
 	defer s.pop()
 	defer delete(s.runner.Funcs, hookFunction)
-	err := s.result(name, s.runner.Run(ctx, both))
+	s.mu.Lock()
+	s.errs.hooks++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.errs.hooks--
+		s.mu.Unlock()
+	}()
+	err := s.result(name, s.runTop(ctx, both))
 	s.claimFunctions(f)
 	return err
 }

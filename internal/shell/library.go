@@ -282,7 +282,7 @@ func (s *Session) die(ctx context.Context, args []string) error {
 		status = 1
 	}
 	s.err(ctx, args)
-	return hc.Builtin(ctx, []string{"exit", strconv.Itoa(status)})
+	return s.exitShell(ctx, []string{strconv.Itoa(status)})
 }
 
 // dieHere is die for a library function's own failure, at the line of the

@@ -137,6 +137,8 @@ type Session struct {
 	// local is the user's settings and the enabled plugins
 	// (funcs_plugins.go).
 	local localState
+	// errs is what the ERR trap and exit need to behave as in bash.
+	errs errState
 }
 
 // Position is a place in a script.
@@ -207,6 +209,12 @@ func New(opts Options) (*Session, error) {
 	}
 	s.runner = runner
 	s.runner.Reset()
+	// The shell's EXIT trap is always the session's: it tells the shell
+	// from its subshells, which have none.
+	s.bypass = "trap"
+	if err := runner.Run(context.Background(), &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit("trap"), lit(exitTrap), lit("EXIT")}}}); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -273,7 +281,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 		return 2, err
 	}
 	s.frames[0] = frame{function: "main", source: path, display: s.display(abs)}
-	err = s.runner.Run(ctx, file)
+	err = s.runTop(ctx, file)
 	var status interp.ExitStatus
 	if errors.As(err, &status) {
 		return uint8(status), nil
@@ -305,7 +313,7 @@ func (s *Session) Eval(ctx context.Context, name, script string) error {
 	s.push(f)
 	defer s.pop()
 	for _, stmt := range file.Stmts {
-		if err := s.result(name, s.runner.Run(ctx, stmt)); err != nil {
+		if err := s.result(name, s.runTop(ctx, stmt)); err != nil {
 			s.claimFunctions(f)
 			return err
 		}
@@ -320,7 +328,7 @@ func (s *Session) run(ctx context.Context, script string, words []string) error 
 	for _, w := range words {
 		call.Args = append(call.Args, &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: w}}})
 	}
-	return s.result(script, s.runner.Run(ctx, &syntax.Stmt{Cmd: call}))
+	return s.result(script, s.runTop(ctx, &syntax.Stmt{Cmd: call}))
 }
 
 // result turns what the interpreter returned into a ScriptError or a
@@ -443,6 +451,10 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if rewritten, ok := s.errCall(args); ok {
+		s.mu.Unlock()
+		return rewritten, nil
+	}
 	if len(s.pendingSignals) > 0 && !strings.HasPrefix(args[0], "__devstack_") {
 		s.mu.Unlock()
 		return append([]string{pendingTrapCommand}, args...), nil
@@ -469,6 +481,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.last.Function = top.function
 	}
 	s.lastArgs = args
+	s.noteCommand(len(s.frames)-1, s.last.Line, args[0])
 	at, traced := s.last, args
 	if args[0] == hookFunction {
 		// The hook's own frame is already pushed: trace the call as the
@@ -498,6 +511,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	if args[0] == "set" {
 		return s.setCommand(args), nil
+	}
+	if args[0] == "exit" {
+		return append([]string{exitCommand}, args[1:]...), nil
 	}
 	return compatCall(hc, args), nil
 }
@@ -554,6 +570,12 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.callFunction(ctx, args[1:])
 		case fdCommand:
 			return s.setFD(ctx, args[1:])
+		case exitCommand:
+			return s.exitShell(ctx, args[1:])
+		case exitTrap:
+			return s.runExitTrap(ctx, args[1:])
+		case statusCommand:
+			return setStatus(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {
@@ -631,6 +653,9 @@ func (s *Session) prepare(path string, src []byte) []byte {
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	path = absolute(interp.HandlerCtx(ctx).Dir, path)
+	if probe, ok := s.openProbe(path); ok {
+		return probe, nil
+	}
 	if text, ok := s.opts.Virtual[path]; ok && flag == os.O_RDONLY {
 		return readOnly{strings.NewReader(text)}, nil
 	}
