@@ -50,7 +50,7 @@
 #      any DIR/tmp.XXXXXXXXXX) become tmp.RANDOM
 #   2. file contents: a line that is only epoch seconds, or only the
 #      output of `date` (the .prereqs marker), becomes EPOCH or DATE; a line
-#      "# YYYY-MM-DD-HHMMSS PID" (the head of .stackenv) becomes "# TIME PID"
+#      starting "# YYYY-MM-DD-HHMMSS" (the head of .stackenv) starts "# TIME"
 #   3. file contents under DEST/async/*.ini (DevStack's async jobs): the
 #      values of start_time, end_time and pid become N
 #   4. file names: the same as 1, and DevStack's worlddump-YYYY-MM-DD-HHMMSS
@@ -184,7 +184,7 @@ function normalise_content {
     normalise | sed -E -e "$async" \
         -e 's/^[0-9]{10}$/EPOCH/' \
         -e 's/^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z]+ [0-9]{4}$/DATE/' \
-        -e 's/^# [0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6} [0-9]+$/# TIME PID/'
+        -e 's/^# [0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}( |$)/# TIME\1/'
 }
 
 # list_files UPPER: one line per path written in the overlays' upper
