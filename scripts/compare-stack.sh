@@ -172,7 +172,7 @@ function side_command {
 # normalise: the normalisations of the header, on a stream.
 function normalise {
     sed -E -e 's#(/|^|[^A-Za-z0-9_])tmp\.[A-Za-z0-9]{10}#\1tmp.RANDOM#g' \
-        -e 's#^generate-subunit [0-9]+ [0-9]+ #generate-subunit TIME SECONDS #' \
+        -e 's#^generate-subunit [0-9]+ [0-9]+( |$)#generate-subunit TIME SECONDS\1#' \
         -e 's#/worlddump-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}\.txt #/worlddump-TIME.txt #'
 }
 
