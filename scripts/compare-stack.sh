@@ -125,6 +125,7 @@ function inner {
             exec env -i HOME=/root USER=root LOGNAME=root TERM=dumb LANG=C.UTF-8 \
                 PATH="$STUBS:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
                 COMPARE_RECORD="$run/record" COMPARE_STATE="$run/state" COMPARE_STUBS="$STUBS" \
+                COMPARE_PACKAGE_DIRS=1 \
                 XDG_CONFIG_HOME=/nonexistent \
                 timeout -k 10 "${STEP_TIMEOUT:-1200}" $(side_command "$runner" "$side" "$cmd")
         ) < /dev/null > "$run/$cmd.out" 2>&1
