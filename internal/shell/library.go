@@ -31,6 +31,7 @@ func (s *Session) newLibrary() map[string]libraryFunc {
 		"trueorfalse":        s.trueOrFalse,
 	}
 	maps.Copy(library, s.builtins())
+	maps.Copy(library, s.getoptsBuiltins())
 	maps.Copy(library, s.devstackFunctions())
 	return library
 }

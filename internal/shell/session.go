@@ -92,6 +92,8 @@ type Session struct {
 	scripts  scriptCache
 	// fds are the descriptors above 2 scripts opened with exec.
 	fds fdTable
+	// getopts is where getopts' scan is, and what function calls saved.
+	getopts getoptsScans
 	// traps are the trap callbacks, by signal name.
 	traps map[string]string
 	// options mirrors the set -o options, for the ones the session handles.
@@ -395,6 +397,11 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if args[0] == optindSetCommand {
+		// Part of an assignment, not a command of the script.
+		s.mu.Unlock()
+		return args, nil
+	}
 	if len(s.pendingSignals) > 0 && !strings.HasPrefix(args[0], "__devstack_") {
 		s.mu.Unlock()
 		return append([]string{pendingTrapCommand}, args...), nil
@@ -439,6 +446,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	if args[0] == "set" {
 		return s.setCommand(args), nil
+	}
+	if args[0] == "getopts" {
+		return append([]string{getoptsCommand}, args[1:]...), nil
 	}
 	return compatCall(hc, args), nil
 }
