@@ -97,6 +97,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // Source that does not parse is returned unchanged, for the interpreter to
 // report.
 func compatSource(name string, src []byte) []byte {
+	src = optindSource(name, src)
 	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time") {
 		return src
 	}

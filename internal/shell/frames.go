@@ -157,6 +157,7 @@ func (s *Session) callFunction(ctx context.Context, args []string) error {
 	s.bypass = name
 	s.mu.Unlock()
 	defer s.pop()
+	defer s.saveGetopts()()
 	return hc.Builtin(ctx, []string{"eval", quoteArgs(args, 0)})
 }
 

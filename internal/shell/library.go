@@ -20,10 +20,13 @@ import (
 type libraryFunc func(ctx context.Context, args []string) error
 
 func (s *Session) newLibrary() map[string]libraryFunc {
+	// The session's own commands, which stand in for bash's builtins.
+	library := s.builtins()
+	maps.Copy(library, s.getoptsBuiltins())
 	if s.opts.NoFunctions {
-		return s.builtins()
+		return library
 	}
-	library := map[string]libraryFunc{
+	maps.Copy(library, map[string]libraryFunc{
 		"is_service_enabled": s.isServiceEnabled,
 		"enable_service":     s.enableService,
 		"disable_service":    s.disableService,
@@ -32,8 +35,7 @@ func (s *Session) newLibrary() map[string]libraryFunc {
 		"err":                s.err,
 		"die":                s.die,
 		"trueorfalse":        s.trueOrFalse,
-	}
-	maps.Copy(library, s.builtins())
+	})
 	maps.Copy(library, s.devstackFunctions())
 	maps.Copy(library, s.pluginFunctions())
 	return library

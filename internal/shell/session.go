@@ -119,6 +119,8 @@ type Session struct {
 	scripts  scriptCache
 	// fds are the descriptors above 2 scripts opened with exec.
 	fds fdTable
+	// getopts is where getopts' scan is, and what function calls saved.
+	getopts getoptsScans
 	// traps are the trap callbacks, by signal name.
 	traps map[string]string
 	// options mirrors the set -o options, for the ones the session handles.
@@ -455,6 +457,11 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return rewritten, nil
 	}
+	if args[0] == optindSetCommand {
+		// Part of an assignment, not a command of the script.
+		s.mu.Unlock()
+		return args, nil
+	}
 	if len(s.pendingSignals) > 0 && !strings.HasPrefix(args[0], "__devstack_") {
 		s.mu.Unlock()
 		return append([]string{pendingTrapCommand}, args...), nil
@@ -514,6 +521,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	if args[0] == "exit" {
 		return append([]string{exitCommand}, args[1:]...), nil
+	}
+	if args[0] == "getopts" {
+		return append([]string{getoptsCommand}, args[1:]...), nil
 	}
 	return compatCall(hc, args), nil
 }
