@@ -43,6 +43,13 @@ func (s *Session) builtins() map[string]libraryFunc {
 		setListCommand:     s.setList,
 		grepCommand:        s.grep,
 		pendingTrapCommand: s.runPendingTraps,
+		letCommand:         s.let,
+		secondsCommand:     s.setSeconds,
+		jobCommand:         s.startJob,
+		jobRunCommand:      s.runJob,
+		jobPidCommand:      s.jobPid,
+		jobsCommand:        s.jobsBuiltin,
+		waitCommand:        s.wait,
 	}
 }
 
@@ -242,26 +249,40 @@ func (s *Session) kill(ctx context.Context, args []string) error {
 	case len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "--":
 		sig, args = args[0][1:], args[1:]
 	}
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
+	}
 	name, ok := signalName(sig)
+	number := signalNumbers[name]
+	if sig == "0" {
+		// Signal 0 only asks whether the process exists.
+		name, number, ok = "0", 0, true
+	}
 	if !ok {
 		fmt.Fprintf(hc.Stderr, "kill: %s: invalid signal specification\n", sig)
 		return interp.ExitStatus(1)
 	}
 	var status error
 	for _, target := range args {
+		if found, err := s.killJob(hc, target, number); found || err != nil {
+			if err != nil {
+				status = err
+			}
+			continue
+		}
 		pid, err := strconv.Atoi(target)
 		if err != nil {
 			fmt.Fprintf(hc.Stderr, "kill: %s: arguments must be process or job IDs\n", target)
 			status = interp.ExitStatus(1)
 			continue
 		}
-		if pid == os.Getpid() {
+		if pid == os.Getpid() && number != 0 {
 			if err := s.deliver(ctx, name); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := syscall.Kill(pid, signalNumbers[name]); err != nil {
+		if err := syscall.Kill(pid, number); err != nil {
 			fmt.Fprintf(hc.Stderr, "kill: (%d) - %v\n", pid, err)
 			status = interp.ExitStatus(1)
 		}

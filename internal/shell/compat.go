@@ -39,6 +39,28 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		return append([]string{killCommand}, args[1:]...)
 	case "trap":
 		return append([]string{trapCommand}, args[1:]...)
+	case "let":
+		// Reached as a command only through builtin or command; the
+		// keyword is rewritten by compatSource.
+		return append([]string{letCommand}, args[1:]...)
+	case "builtin", "command":
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+			if inner := compatCall(hc, args[1:]); inner[0] != args[1] {
+				return inner
+			}
+		}
+	case "eval":
+		// Evaluated text gets the rewriting sourced text gets.
+		if len(args) > 1 {
+			text := strings.Join(args[1:], " ")
+			if rewritten := compatSource("", []byte(text)); string(rewritten) != text {
+				return []string{"eval", string(rewritten)}
+			}
+		}
+	case "jobs":
+		return append([]string{jobsCommand}, args[1:]...)
+	case "wait":
+		return append([]string{waitCommand}, args[1:]...)
 	case "grep":
 		if plainGrep(args) {
 			return append([]string{grepCommand}, args[1:]...)
@@ -98,7 +120,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time") {
+	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -132,6 +154,23 @@ func compatSource(name string, src []byte) []byte {
 	syntax.Walk(file, func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.Stmt:
+			if n.Background && !n.Disown && !n.Coprocess && !hasHeredoc(n) {
+				// A background statement runs as a job of the session's
+				// table; its text is rewritten when it runs.
+				inner := strings.TrimRight(string(src[n.Pos().Offset():n.Semicolon.Offset()]), " \t")
+				end := n.Semicolon.Offset() + 1
+				repl := fmt.Sprintf("%s %d %s", jobCommand, n.Pos().Line(), quoteWord(inner))
+				if needsSeparator(src[end:]) {
+					repl += ";"
+				}
+				edits = append(edits, edit{offset: n.Pos().Offset(), remove: end - n.Pos().Offset(), text: repl})
+				return false
+			}
+			if call, ok := n.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 && len(call.Assigns) == 1 && isSecondsAssign(call.Assigns[0]) {
+				as := call.Assigns[0]
+				edits = append(edits, edit{offset: as.Name.Pos().Offset(), remove: uint(len("SECONDS")), text: secondsValue},
+					edit{offset: call.End().Offset(), text: " " + secondsCommand})
+			}
 			if call, ok := n.Cmd.(*syntax.CallExpr); ok && len(call.Assigns) == 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" && highFD(n.Redirs) {
 				var parts []string
 				for _, rd := range n.Redirs {
@@ -147,6 +186,10 @@ func compatSource(name string, src []byte) []byte {
 						text: dupOp(rd.Op) + fdPrefix + target})
 				}
 			}
+			return true
+		case *syntax.LetClause:
+			// bash's let is a builtin: its arguments are words.
+			edits = append(edits, edit{offset: n.Let.Offset(), remove: uint(len("let")), text: letCommand})
 			return true
 		case *syntax.TimeClause:
 			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
@@ -207,6 +250,31 @@ func compatSource(name string, src []byte) []byte {
 		out = append(out[:e.offset], append([]byte(e.text), out[e.offset+e.remove:]...)...)
 	}
 	return out
+}
+
+// hasHeredoc reports whether a statement holds a here-document, whose
+// body follows the statement's end.
+func hasHeredoc(stmt *syntax.Stmt) bool {
+	found := false
+	syntax.Walk(stmt, func(node syntax.Node) bool {
+		if rd, ok := node.(*syntax.Redirect); ok && (rd.Op == syntax.Hdoc || rd.Op == syntax.DashHdoc) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// needsSeparator reports whether the text after a rewritten background
+// statement starts another command on the same line, which the rewritten
+// command must be separated from.
+func needsSeparator(rest []byte) bool {
+	rest = bytes.TrimLeft(rest, " \t")
+	return len(rest) > 0 && !strings.ContainsRune("\n#;)", rune(rest[0]))
+}
+
+func isSecondsAssign(as *syntax.Assign) bool {
+	return as.Name != nil && as.Name.Value == "SECONDS" && !as.Append && !as.Naked && as.Index == nil && as.Array == nil
 }
 
 // declare runs a declaration rewritten by compatSource: args are the

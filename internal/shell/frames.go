@@ -86,6 +86,8 @@ func (e stackEnviron) Get(name string) expand.Variable {
 	switch name {
 	case "FUNCNAME", "BASH_SOURCE", "BASH_LINENO":
 		return e.s.stackVar(name)
+	case "SECONDS":
+		return e.s.seconds()
 	case "BASHPID":
 		// Subshells run in this process too.
 		return expand.Variable{Set: true, Kind: expand.String, Str: strconv.Itoa(os.Getpid())}

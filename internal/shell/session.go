@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -141,6 +142,12 @@ type Session struct {
 	local localState
 	// errs is what the ERR trap and exit need to behave as in bash.
 	errs errState
+	// jobs is the job table, in the order the jobs started; jobKeys
+	// numbers them for the session's own bookkeeping.
+	jobs    []*job
+	jobKeys int
+	// secondsBase is the Unix time $SECONDS counts from.
+	secondsBase atomic.Int64
 }
 
 // Position is a place in a script.
@@ -193,6 +200,7 @@ func New(opts Options) (*Session, error) {
 	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{},
 		timerStarts: map[string]time.Time{}, timerTotals: map[string]time.Duration{}}
 	s.frames = []frame{{function: "main", source: opts.Name, display: opts.Name}}
+	s.secondsBase.Store(time.Now().Unix())
 	s.library = s.newLibrary()
 	runner, err := interp.New(
 		interp.Env(stackEnviron{s: s, base: expand.ListEnviron(opts.Env...)}),
@@ -307,6 +315,7 @@ func (s *Session) Call(ctx context.Context, name string, args ...string) error {
 // Eval runs shell text in the session, as `eval` would; name is used in
 // messages.
 func (s *Session) Eval(ctx context.Context, name, script string) error {
+	script = string(compatSource(name, []byte(script)))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), name)
 	if err != nil {
 		return err
@@ -472,7 +481,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	if s.untraced != "" && args[0] == s.untraced {
 		s.untraced, quiet = "", true
 	} else {
-		traceNow = s.options["xtrace"] && !s.inPS4 && !strings.HasPrefix(args[0], "__devstack_")
+		traceNow = s.options["xtrace"] && !s.inPS4 && (!strings.HasPrefix(args[0], "__devstack_") || args[0] == letCommand)
 	}
 	if !s.exitTrapSeen && s.lastArgs != nil {
 		if callback := strings.Fields(s.traps["EXIT"]); len(callback) > 0 && args[0] == callback[0] {

@@ -157,7 +157,12 @@ func (s *Session) xtrace(ctx context.Context, args []string) error {
 		s.mu.Unlock()
 		hc.Builtin(ctx, []string{"eval", "unset " + ps4Variable})
 	}
-	s.traceTo(hc).Write([]byte(prefix + quoteArgs(args, 0) + "\n"))
+	shown := args
+	if args[0] == letCommand {
+		// let is traced under its own name.
+		shown = append([]string{"let"}, args[1:]...)
+	}
+	s.traceTo(hc).Write([]byte(prefix + quoteArgs(shown, 0) + "\n"))
 	s.mu.Lock()
 	s.untraced = args[0]
 	s.mu.Unlock()
