@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -123,6 +124,9 @@ type Session struct {
 	traps map[string]string
 	// options mirrors the set -o options, for the ones the session handles.
 	options map[string]bool
+	// xtraceSeen is set once xtrace has been turned on: every script read
+	// after gets the trace commands (xtraceSource).
+	xtraceSeen atomic.Bool
 	// inPS4 is true while PS4 is expanded, whose commands are not traced.
 	inPS4 bool
 	// untraced is the command xtrace is about to run after tracing it.
@@ -228,7 +232,9 @@ type Script struct {
 // Parse parses the script at path as bash, for checking before anything
 // runs; name is how errors and traces refer to it.
 func Parse(path, name string, src []byte) (*Script, error) {
-	src = compatSource(name, src)
+	// The session running it may have xtrace on: the trace commands go
+	// in whatever the script says.
+	src = compatSource(name, xtraceSource(name, src))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
 		return nil, err
@@ -446,6 +452,12 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if strings.HasPrefix(args[0], traceHook) {
+		// Trace commands are not commands of the script: where it is,
+		// and its failures, stay the command's before them.
+		s.mu.Unlock()
+		return args, nil
+	}
 	if args[0] == errTrap {
 		// The ERR trap reports where the failure was: keep s.last.
 		s.mu.Unlock()
@@ -465,7 +477,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	if s.untraced != "" && args[0] == s.untraced {
 		s.untraced, quiet = "", true
 	} else {
-		traceNow = s.options["xtrace"] && !s.inPS4 && !strings.HasPrefix(args[0], "__devstack_")
+		traceNow = !s.inPS4 && !strings.HasPrefix(args[0], "__devstack_") && xtraceOn(hc)
 	}
 	if !s.exitTrapSeen && s.lastArgs != nil {
 		if callback := strings.Fields(s.traps["EXIT"]); len(callback) > 0 && args[0] == callback[0] {
@@ -576,6 +588,10 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.runExitTrap(ctx, args[1:])
 		case statusCommand:
 			return setStatus(ctx, args[1:])
+		case traceHook, traceAssign, traceDecl, traceArray, traceFail:
+			return s.traceCommand(ctx, args)
+		case setXtraceCommand:
+			return s.setXtrace(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {
@@ -641,6 +657,9 @@ func (s *Session) SourceHere(ctx context.Context, path string, args ...string) e
 // prepare is what a script's text goes through before the interpreter
 // parses it: the session's own rewrites, then the caller's.
 func (s *Session) prepare(path string, src []byte) []byte {
+	if s.xtraceSeen.Load() || mentionsXtrace(src) {
+		src = xtraceSource(path, src)
+	}
 	src = compatSource(path, src)
 	if s.opts.Rewrite != nil {
 		src = s.opts.Rewrite(path, src)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 )
 
@@ -20,6 +21,9 @@ const (
 	xtraceCommand  = "__devstack_xtrace"
 	setListCommand = "__devstack_setlist"
 	ps4Variable    = "__devstack_ps4"
+	// setXtraceCommand turns xtrace on or off in the running shell, then
+	// runs the rest of a set command.
+	setXtraceCommand = "__devstack_setxtrace"
 )
 
 // posixOptions are the options set -o knows, in bash's listing order,
@@ -44,6 +48,17 @@ func (s *Session) setCommand(args []string) []string {
 		return name != "errtrace" && name != "functrace" && name != "xtrace"
 	}
 	out := args[:1:1]
+	xtrace := ""
+	note := func(name string, on bool) {
+		s.setOption(name, on)
+		if name == "xtrace" {
+			xtrace = "0"
+			if on {
+				xtrace = "1"
+				s.xtraceSeen.Store(true)
+			}
+		}
+	}
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		if a == "--" || a == "-" || len(a) < 2 || a[0] != '-' && a[0] != '+' {
@@ -54,7 +69,7 @@ func (s *Session) setCommand(args []string) []string {
 		if a[1] == 'o' && len(a) == 2 {
 			if i+1 < len(args) {
 				i++
-				s.setOption(args[i], on)
+				note(args[i], on)
 				if keep(args[i]) {
 					out = append(out, a, args[i])
 				}
@@ -64,7 +79,7 @@ func (s *Session) setCommand(args []string) []string {
 		letters := a[:1]
 		for _, c := range []byte(a[1:]) {
 			name := optionName(c)
-			s.setOption(name, on)
+			note(name, on)
 			if name == "" || keep(name) {
 				letters += string(c)
 			}
@@ -76,9 +91,25 @@ func (s *Session) setCommand(args []string) []string {
 	if len(out) == 1 && len(args) > 1 {
 		// Nothing left for the interpreter, and set alone would list
 		// every variable.
-		return []string{"true"}
+		out = []string{"true"}
+	}
+	if xtrace != "" {
+		return append([]string{setXtraceCommand, xtrace}, out...)
 	}
 	return out
+}
+
+// setXtrace records xtrace in the running shell, then runs the rest of
+// the set command.
+func (s *Session) setXtrace(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if err := hc.Builtin(ctx, []string{"eval", xtraceVar + "=" + args[0]}); err != nil {
+		return err
+	}
+	if rest := args[1:]; len(rest) > 1 {
+		return hc.Builtin(ctx, rest)
+	}
+	return nil
 }
 
 func optionName(letter byte) string {
@@ -107,6 +138,9 @@ func (s *Session) setList(ctx context.Context, args []string) error {
 	defer s.mu.Unlock()
 	for _, o := range sortedOptions() {
 		on := s.options[o]
+		if o == "xtrace" {
+			on = xtraceOn(hc)
+		}
 		if args[0] == "+o" {
 			sign := "+"
 			if on {
@@ -132,19 +166,42 @@ func sortedOptions() []string {
 // xtrace writes the trace line of a command and runs it.
 func (s *Session) xtrace(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	line := hc.Pos.Line()
-	padding := ""
-	if line > 1 {
-		// Evaluated text starts at line 1; the padding puts it on the
-		// traced command's line, for LINENO and caller in PS4.
-		padding = strings.Repeat("\n", int(line)-1)
+	s.traceLine(ctx, traceWords(args))
+	s.mu.Lock()
+	s.untraced = args[0]
+	s.mu.Unlock()
+	return hc.Builtin(ctx, []string{"eval", linePadding(hc) + quoteArgs(args, 0)})
+}
+
+// linePadding puts evaluated text, which starts at line 1, on the line of
+// the command running, for LINENO and caller.
+func linePadding(hc interp.HandlerContext) string {
+	if line := hc.Pos.Line(); line > 1 {
+		return strings.Repeat("\n", int(line)-1)
 	}
+	return ""
+}
+
+// xtraceOn reports whether xtrace is on in the shell running a command.
+func xtraceOn(hc interp.HandlerContext) bool {
+	return hc.Env.Get(xtraceVar).String() == "1"
+}
+
+// traceLine writes one trace line: PS4 expanded in the running shell, its
+// first character repeated once per level of command substitution, then
+// text.
+func (s *Session) traceLine(ctx context.Context, text string) {
+	s.traceLineWith(ctx, interp.HandlerCtx(ctx).Env.Get("PS4"), text)
+}
+
+func (s *Session) traceLineWith(ctx context.Context, ps4 expand.Variable, text string) {
+	hc := interp.HandlerCtx(ctx)
 	prefix := "+ "
-	if ps4 := hc.Env.Get("PS4"); ps4.IsSet() {
+	if ps4.IsSet() {
 		s.mu.Lock()
 		s.inPS4 = true
 		s.mu.Unlock()
-		err := hc.Builtin(ctx, []string{"eval", padding + ps4Variable + "=\"" + escapeDoubleQuoted(ps4.String()) + "\""})
+		err := hc.Builtin(ctx, []string{"eval", linePadding(hc) + ps4Variable + "=\"" + escapeDoubleQuoted(ps4.String()) + "\""})
 		s.mu.Lock()
 		s.inPS4 = false
 		s.mu.Unlock()
@@ -157,11 +214,153 @@ func (s *Session) xtrace(ctx context.Context, args []string) error {
 		s.mu.Unlock()
 		hc.Builtin(ctx, []string{"eval", "unset " + ps4Variable})
 	}
-	s.traceTo(hc).Write([]byte(prefix + quoteArgs(args, 0) + "\n"))
+	if level := len(hc.Env.Get(levelVar).String()); level > 0 && prefix != "" {
+		prefix = strings.Repeat(prefix[:1], level) + prefix
+	}
+	s.traceTo(hc).Write([]byte(prefix + text + "\n"))
+}
+
+// traceCommand runs the trace commands xtraceSource adds. They keep the
+// status of the command before them, so that $?, errexit and the ERR trap
+// see the traced construct's.
+func (s *Session) traceCommand(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	status := hc.LastExitStatus
+	if args[0] == traceFail {
+		return interp.ExitStatus(1)
+	}
 	s.mu.Lock()
-	s.untraced = args[0]
+	quiet := s.inPS4
 	s.mu.Unlock()
-	return hc.Builtin(ctx, []string{"eval", padding + quoteArgs(args, 0)})
+	if quiet || !xtraceOn(hc) {
+		return exitStatus(status)
+	}
+	switch args[0] {
+	case traceHook:
+		var b strings.Builder
+		for i := 1; i < len(args); i++ {
+			if args[i] == escapeNext && i+1 < len(args) {
+				i++
+				for _, c := range args[i] {
+					b.WriteByte('\\')
+					b.WriteRune(c)
+				}
+				continue
+			}
+			b.WriteString(args[i])
+		}
+		s.traceLine(ctx, b.String())
+	case traceAssign:
+		for i := 1; i+1 < len(args); i += 2 {
+			if args[i+1] == "" && strings.HasSuffix(args[i], ")") {
+				// An array: bash shows it as written.
+				s.traceLine(ctx, args[i])
+				continue
+			}
+			line := args[i] + "=" + traceValue(args[i+1])
+			if args[i] == "PS4" {
+				s.traceLineWith(ctx, hc.Env.Get(ps4Before), line)
+				continue
+			}
+			s.traceLine(ctx, line)
+		}
+	case traceArray:
+		elems := make([]string, len(args)-2)
+		for i, e := range args[2:] {
+			elems[i] = "'" + strings.ReplaceAll(e, "'", `'\''`) + "'"
+		}
+		s.traceLine(ctx, args[1]+"=("+strings.Join(elems, " ")+")")
+	case traceDecl:
+		s.traceDeclaration(ctx, args[1], args[2:])
+	}
+	return exitStatus(status)
+}
+
+// traceDeclaration traces local, declare, export and the others as bash
+// does: the command with its words, and for export and readonly each
+// assignment again.
+func (s *Session) traceDeclaration(ctx context.Context, variant string, specs []string) {
+	words := []string{variant}
+	var again []string
+	for i := 0; i < len(specs); i++ {
+		switch specs[i] {
+		case "w", "n", "r":
+			if i+1 < len(specs) {
+				i++
+				words = append(words, traceQuote(specs[i]))
+			}
+		case "a":
+			if i+2 < len(specs) {
+				name, value := specs[i+1], specs[i+2]
+				i += 2
+				words = append(words, traceQuote(name+"="+value))
+				again = append(again, name+"="+traceValue(value))
+			}
+		}
+	}
+	s.traceLine(ctx, strings.Join(words, " "))
+	if variant == "export" || variant == "readonly" {
+		for _, line := range again {
+			s.traceLine(ctx, line)
+		}
+	}
+}
+
+func exitStatus(status int) error {
+	if status == 0 {
+		return nil
+	}
+	return interp.ExitStatus(uint8(status))
+}
+
+// traceWords renders a command's words as bash's trace does.
+func traceWords(args []string) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(traceQuote(a))
+	}
+	return b.String()
+}
+
+// traceQuote quotes a word as bash's trace does: in single quotes when it
+// holds a character special to the shell, ” when empty.
+func traceQuote(word string) string {
+	if word == "" {
+		return "''"
+	}
+	if !needsTraceQuotes(word) {
+		return word
+	}
+	return "'" + strings.ReplaceAll(word, "'", `'\''`) + "'"
+}
+
+// traceValue is an assigned value as traced: empty stays empty.
+func traceValue(value string) string {
+	if value == "" || !needsTraceQuotes(value) {
+		return value
+	}
+	return "'" + strings.ReplaceAll(value, "'", `'\''`) + "'"
+}
+
+func needsTraceQuotes(word string) bool {
+	for i := 0; i < len(word); i++ {
+		switch c := word[i]; c {
+		case ' ', '\t', '\n', '\'', '"', '\\', '|', '&', ';', '(', ')', '<', '>', '!', '{', '}', '*', '[', '?', ']', '^', '$', '`':
+			return true
+		case '~':
+			if i == 0 || word[i-1] == '=' || word[i-1] == ':' {
+				return true
+			}
+		case '#':
+			if i == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // traceTo is where trace lines go: BASH_XTRACEFD if it names an open
