@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -124,9 +123,6 @@ type Session struct {
 	traps map[string]string
 	// options mirrors the set -o options, for the ones the session handles.
 	options map[string]bool
-	// xtraceSeen is set once xtrace has been turned on: every script read
-	// after gets the trace commands (xtraceSource).
-	xtraceSeen atomic.Bool
 	// inPS4 is true while PS4 is expanded, whose commands are not traced.
 	inPS4 bool
 	// untraced is the command xtrace is about to run after tracing it.
@@ -638,7 +634,9 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	s.mu.Lock()
 	s.bypass = "source"
 	s.mu.Unlock()
+	restore := enterSourceLevel(ctx)
 	err := hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{"source"}, args...), 0)})
+	restore()
 	s.claimFunctions(f)
 	if err == nil && s.opts.Sourced != nil {
 		err = s.opts.Sourced(ctx, absolute(hc.Dir, args[0]))
@@ -657,10 +655,9 @@ func (s *Session) SourceHere(ctx context.Context, path string, args ...string) e
 // prepare is what a script's text goes through before the interpreter
 // parses it: the session's own rewrites, then the caller's.
 func (s *Session) prepare(path string, src []byte) []byte {
-	if s.xtraceSeen.Load() || mentionsXtrace(src) {
-		src = xtraceSource(path, src)
-	}
-	src = compatSource(path, src)
+	// Every script: xtrace may be turned on after its functions are
+	// defined, as stack.sh does after sourcing functions-common.
+	src = compatSource(path, xtraceSource(path, src))
 	if s.opts.Rewrite != nil {
 		src = s.opts.Rewrite(path, src)
 	}

@@ -55,7 +55,6 @@ func (s *Session) setCommand(args []string) []string {
 			xtrace = "0"
 			if on {
 				xtrace = "1"
-				s.xtraceSeen.Store(true)
 			}
 		}
 	}
@@ -406,4 +405,17 @@ func escapeDoubleQuoted(text string) string {
 		}
 	}
 	return b.String()
+}
+
+// enterSourceLevel adds a level of trace for a sourced file, as bash
+// counts one for each file it reads commands from; the function returned
+// leaves it.
+func enterSourceLevel(ctx context.Context) func() {
+	hc := interp.HandlerCtx(ctx)
+	if !xtraceOn(hc) {
+		return func() {}
+	}
+	before := hc.Env.Get(levelVar).String()
+	hc.Builtin(ctx, []string{"eval", levelVar + "+=+"})
+	return func() { hc.Builtin(ctx, []string{"eval", levelVar + "=" + before}) }
 }

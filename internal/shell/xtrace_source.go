@@ -2,7 +2,6 @@ package shell
 
 import (
 	"bytes"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -43,13 +42,6 @@ const (
 	// with, as a forked bash does.
 	xtraceVar = "__devstack_xtrace"
 )
-
-var setXtrace = regexp.MustCompile(`set\s+[-+][a-zA-Z]*x`)
-
-// mentionsXtrace reports whether a script may turn xtrace on.
-func mentionsXtrace(src []byte) bool {
-	return bytes.Contains(src, []byte("xtrace")) || setXtrace.Match(src)
-}
 
 // xtraceSource adds the trace commands to a script. Source that does not
 // parse is returned unchanged, for the interpreter to report.
@@ -135,7 +127,8 @@ func xtraceSource(name string, src []byte) []byte {
 			for _, w := range wi.Items {
 				label += " " + text(w)
 			}
-			edits = append(edits, edit{offset: n.Do[0].Pos().Offset(), text: traceHook + " " + traceLiteral(flatten(label)) + "; "})
+			// Right after do, on the line bash's trace names.
+			edits = append(edits, edit{offset: n.DoPos.Offset() + 2, text: " " + traceHook + " " + traceLiteral(flatten(label)) + ";"})
 		case *syntax.CaseClause:
 			wrap(n, traceHook+" "+traceLiteral(flatten("case "+text(n.Word)+" in")))
 		case *syntax.ArithmCmd:
