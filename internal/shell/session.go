@@ -123,10 +123,12 @@ type Session struct {
 	traps map[string]string
 	// options mirrors the set -o options, for the ones the session handles.
 	options map[string]bool
-	// inPS4 is true while PS4 is expanded, whose commands are not traced.
-	inPS4 bool
-	// untraced is the command xtrace is about to run after tracing it.
-	untraced string
+	// stderrAt is standard error before the redirections of the command
+	// about to be traced at a line (traceStderr).
+	stderrAt map[uint]io.Writer
+	// untraced counts the commands xtrace is about to run after tracing
+	// them, by name and line.
+	untraced map[string]int
 	// pendingSignals are trapped signals whose traps are still to run.
 	pendingSignals []string
 	// packagesUpdated is set once install_package has updated the lists.
@@ -230,7 +232,7 @@ type Script struct {
 func Parse(path, name string, src []byte) (*Script, error) {
 	// The session running it may have xtrace on: the trace commands go
 	// in whatever the script says.
-	src = compatSource(name, xtraceSource(name, src))
+	src = xtraceSource(name, compatSource(name, src))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
 		return nil, err
@@ -469,12 +471,8 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	// Commands run while PS4 is expanded, and the command xtrace runs
 	// after tracing it, are not traced again.
-	traceNow, quiet := false, s.inPS4
-	if s.untraced != "" && args[0] == s.untraced {
-		s.untraced, quiet = "", true
-	} else {
-		traceNow = !s.inPS4 && !strings.HasPrefix(args[0], "__devstack_") && xtraceOn(hc)
-	}
+	quiet := inPS4(hc) || s.untrace(args[0], hc.Pos.Line())
+	traceNow := !quiet && !strings.HasPrefix(args[0], "__devstack_") && xtraceOn(hc)
 	if !s.exitTrapSeen && s.lastArgs != nil {
 		if callback := strings.Fields(s.traps["EXIT"]); len(callback) > 0 && args[0] == callback[0] {
 			// The EXIT trap starts: what ran before it is where the
@@ -584,7 +582,7 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.runExitTrap(ctx, args[1:])
 		case statusCommand:
 			return setStatus(ctx, args[1:])
-		case traceHook, traceAssign, traceDecl, traceArray, traceFail:
+		case traceHook, traceAssign, traceDecl, traceArray, traceFail, traceStderr:
 			return s.traceCommand(ctx, args)
 		case setXtraceCommand:
 			return s.setXtrace(ctx, args[1:])
@@ -655,13 +653,14 @@ func (s *Session) SourceHere(ctx context.Context, path string, args ...string) e
 // prepare is what a script's text goes through before the interpreter
 // parses it: the session's own rewrites, then the caller's.
 func (s *Session) prepare(path string, src []byte) []byte {
-	// Every script: xtrace may be turned on after its functions are
-	// defined, as stack.sh does after sourcing functions-common.
-	src = compatSource(path, xtraceSource(path, src))
+	src = compatSource(path, src)
 	if s.opts.Rewrite != nil {
 		src = s.opts.Rewrite(path, src)
 	}
-	return src
+	// Every script, last, on the text as it will run: xtrace may be
+	// turned on after its functions are defined, as stack.sh does after
+	// sourcing functions-common.
+	return xtraceSource(path, src)
 }
 
 // open opens files as the interpreter would and, for a file missing on

@@ -13,14 +13,17 @@ import (
 
 // The interpreter's own xtrace ignores PS4, so `set -x` is kept out of the
 // interpreter and traced here instead: each simple command is rewritten to
-// xtraceCommand, which expands PS4 in the running shell (so a PS4 calling a
-// function, as DevStack's does, works), writes the line to BASH_XTRACEFD,
-// the session's Trace (the log of a run) or standard error, then runs the
-// command.
+// xtraceCommand, which traces it, expanding PS4 in the running shell (so a PS4
+// calling a function, as DevStack's does, works), and writes the line to
+// BASH_XTRACEFD, the session's Trace (the log of a run) or standard error,
+// then runs the command.
+// The other constructs bash traces are traced by commands xtraceSource
+// adds to every script.
 const (
 	xtraceCommand  = "__devstack_xtrace"
 	setListCommand = "__devstack_setlist"
 	ps4Variable    = "__devstack_ps4"
+	inPS4Variable  = "__devstack_inps4"
 	// setXtraceCommand turns xtrace on or off in the running shell, then
 	// runs the rest of a set command.
 	setXtraceCommand = "__devstack_setxtrace"
@@ -162,14 +165,57 @@ func sortedOptions() []string {
 	return names
 }
 
-// xtrace writes the trace line of a command and runs it.
+// xtrace writes the trace line of a command and runs it, through eval:
+// the command goes through the call handler again, which must not trace
+// it twice. What is about to run untraced is counted by name and line,
+// not held in one place, as a pipeline's commands trace at once.
 func (s *Session) xtrace(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	s.traceLine(ctx, traceWords(args))
+	key := untracedKey(args[0], hc.Pos.Line())
 	s.mu.Lock()
-	s.untraced = args[0]
+	// A command whose standard error is redirected is traced where the
+	// shell's goes, as bash traces it before redirecting.
+	stderr := s.stderrAt[hc.Pos.Line()]
+	delete(s.stderrAt, hc.Pos.Line())
+	s.mu.Unlock()
+	s.traceLineTo(ctx, stderr, hc.Env.Get("PS4"), traceWords(args))
+	s.mu.Lock()
+	if s.untraced == nil {
+		s.untraced = map[string]int{}
+	}
+	s.untraced[key]++
 	s.mu.Unlock()
 	return hc.Builtin(ctx, []string{"eval", linePadding(hc) + quoteArgs(args, 0)})
+}
+
+func untracedKey(name string, line uint) string {
+	return name + "\x00" + strconv.FormatUint(uint64(line), 10)
+}
+
+// untrace reports whether a command is the one xtrace just traced, with
+// s.mu held.
+func (s *Session) untrace(name string, line uint) bool {
+	if len(s.untraced) == 0 {
+		return false
+	}
+	key := untracedKey(name, line)
+	n := s.untraced[key]
+	if n == 0 {
+		return false
+	}
+	if n == 1 {
+		delete(s.untraced, key)
+	} else {
+		s.untraced[key] = n - 1
+	}
+	return true
+}
+
+// inPS4 reports whether a command runs for the expansion of PS4, which
+// bash does not trace. A variable, so that the command substitutions of
+// PS4 see it, and concurrent jobs do not.
+func inPS4(hc interp.HandlerContext) bool {
+	return hc.Env.Get(inPS4Variable).String() == "1"
 }
 
 // linePadding puts evaluated text, which starts at line 1, on the line of
@@ -194,29 +240,28 @@ func (s *Session) traceLine(ctx context.Context, text string) {
 }
 
 func (s *Session) traceLineWith(ctx context.Context, ps4 expand.Variable, text string) {
+	s.traceLineTo(ctx, nil, ps4, text)
+}
+
+// traceLineTo writes a trace line to w, or where traceTo says if w is nil.
+func (s *Session) traceLineTo(ctx context.Context, w io.Writer, ps4 expand.Variable, text string) {
 	hc := interp.HandlerCtx(ctx)
 	prefix := "+ "
 	if ps4.IsSet() {
-		s.mu.Lock()
-		s.inPS4 = true
-		s.mu.Unlock()
-		err := hc.Builtin(ctx, []string{"eval", linePadding(hc) + ps4Variable + "=\"" + escapeDoubleQuoted(ps4.String()) + "\""})
-		s.mu.Lock()
-		s.inPS4 = false
-		s.mu.Unlock()
+		err := hc.Builtin(ctx, []string{"eval", linePadding(hc) + inPS4Variable + "=1; " + ps4Variable + "=\"" + escapeDoubleQuoted(ps4.String()) + "\""})
 		prefix = ""
 		if err == nil {
 			prefix = hc.Env.Get(ps4Variable).String()
 		}
-		s.mu.Lock()
-		s.untraced = "unset"
-		s.mu.Unlock()
-		hc.Builtin(ctx, []string{"eval", "unset " + ps4Variable})
+		hc.Builtin(ctx, []string{"eval", "unset " + ps4Variable + " " + inPS4Variable})
 	}
 	if level := len(hc.Env.Get(levelVar).String()); level > 0 && prefix != "" {
 		prefix = strings.Repeat(prefix[:1], level) + prefix
 	}
-	s.traceTo(hc).Write([]byte(prefix + text + "\n"))
+	if w == nil || hc.Env.Get("BASH_XTRACEFD").IsSet() || s.opts.Trace != nil {
+		w = s.traceTo(hc)
+	}
+	w.Write([]byte(prefix + text + "\n"))
 }
 
 // traceCommand runs the trace commands xtraceSource adds. They keep the
@@ -228,13 +273,17 @@ func (s *Session) traceCommand(ctx context.Context, args []string) error {
 	if args[0] == traceFail {
 		return interp.ExitStatus(1)
 	}
-	s.mu.Lock()
-	quiet := s.inPS4
-	s.mu.Unlock()
-	if quiet || !xtraceOn(hc) {
+	if !xtraceOn(hc) || inPS4(hc) {
 		return exitStatus(status)
 	}
 	switch args[0] {
+	case traceStderr:
+		s.mu.Lock()
+		if s.stderrAt == nil {
+			s.stderrAt = map[uint]io.Writer{}
+		}
+		s.stderrAt[hc.Pos.Line()] = hc.Stderr
+		s.mu.Unlock()
 	case traceHook:
 		var b strings.Builder
 		for i := 1; i < len(args); i++ {

@@ -29,6 +29,8 @@ const (
 	traceDecl = "__devstack_tracedecl"
 	// traceArray traces an array a declaration assigns.
 	traceArray = "__devstack_tracearray"
+	// traceStderr notes standard error before a command's redirections.
+	traceStderr = "__devstack_tracestderr"
 	// traceFail fails as [[ ]] would, for a test split into its parts.
 	traceFail = "__devstack_tracefail"
 	// ps4Before is PS4 before an assignment to it.
@@ -77,6 +79,10 @@ func xtraceSource(name string, src []byte) []byte {
 			if len(n.Stmts) > 0 {
 				edits = append(edits, edit{offset: n.Stmts[0].Pos().Offset(), text: levelVar + "+=+; "})
 			}
+		case *syntax.Stmt:
+			if start, end, ok := redirectsStderr(n); ok {
+				edits = append(edits, edit{offset: start, text: "{ " + traceStderr + "; "}, edit{offset: end, text: "; }"})
+			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
 				return true
@@ -97,7 +103,9 @@ func xtraceSource(name string, src []byte) []byte {
 				switch {
 				case as.Naked && as.Name == nil && as.Value != nil:
 					words = append(words, "w", text(as.Value))
-				case as.Naked && as.Name != nil:
+				case as.Naked && as.Name != nil, as.Name != nil && as.Value == nil && as.Array == nil && as.Index == nil:
+					// NAME= is how compatSource starts a local
+					// empty; bash traces the name alone.
 					words = append(words, "n", as.Name.Value)
 				case as.Array != nil && as.Name != nil:
 					// bash traces the array's elements, then the
@@ -157,6 +165,29 @@ func xtraceSource(name string, src []byte) []byte {
 		out = append(out[:e.offset], append([]byte(e.text), out[e.offset+e.remove:]...)...)
 	}
 	return out
+}
+
+// redirectsStderr reports whether a simple command redirects its
+// standard error, and where the command and its redirections start and
+// end.
+func redirectsStderr(st *syntax.Stmt) (start, end uint, ok bool) {
+	call, isCall := st.Cmd.(*syntax.CallExpr)
+	if !isCall || len(call.Args) == 0 || len(st.Redirs) == 0 {
+		return 0, 0, false
+	}
+	start, end = call.Pos().Offset(), call.End().Offset()
+	for _, rd := range st.Redirs {
+		switch rd.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			return 0, 0, false
+		case syntax.RdrAll, syntax.AppAll:
+			ok = true
+		default:
+			ok = ok || rd.N != nil && rd.N.Value == "2"
+		}
+		start, end = min(start, rd.Pos().Offset()), max(end, rd.End().Offset())
+	}
+	return start, end, ok
 }
 
 // assignTrace gives what goes before an assignment and the command
