@@ -149,8 +149,13 @@ func xtraceSource(name string, src []byte) []byte {
 			}
 			wrap(n, strings.Join(words, " "))
 		case *syntax.TestClause:
-			edits = append(edits, edit{offset: n.Pos().Offset(), remove: n.End().Offset() - n.Pos().Offset(),
-				text: testTrace(n.X, text)})
+			traced := testTrace(n.X, text)
+			// The lines the test spanned and the parts lost are
+			// kept as continuation lines.
+			if lost := strings.Count(text(n), "\n") - strings.Count(traced, "\n"); lost > 0 {
+				traced += strings.Repeat(" \\\n", lost)
+			}
+			edits = append(edits, edit{offset: n.Pos().Offset(), remove: n.End().Offset() - n.Pos().Offset(), text: traced})
 			return false
 		}
 		return true
