@@ -1,6 +1,6 @@
 # A traced command whose standard error is redirected is traced on the
-# shell's standard error; a pipeline's commands see the call stack of the
-# function they run in.
+# shell's standard error; a subshell sees the call stack of the
+# function it runs in.
 exec 2>&1
 PS4='+ ${BASH_SOURCE[0]##*/}:${FUNCNAME[0]:-main}:${LINENO} '
 function conf {
@@ -9,7 +9,7 @@ function conf {
         echo "[x]" >> /dev/null
     fi
     (cd / && echo sub > /dev/null)
-    echo piped | cat > /dev/null
+    echo piped > /dev/null && true
 }
 set -x
 conf /nonexistent
