@@ -126,10 +126,12 @@ type Session struct {
 	traps map[string]string
 	// options mirrors the set -o options, for the ones the session handles.
 	options map[string]bool
-	// inPS4 is true while PS4 is expanded, whose commands are not traced.
-	inPS4 bool
-	// untraced is the command xtrace is about to run after tracing it.
-	untraced string
+	// stderrAt is standard error before the redirections of the command
+	// about to be traced at a line (traceStderr).
+	stderrAt map[uint]io.Writer
+	// untraced counts the commands xtrace is about to run after tracing
+	// them, by name and line.
+	untraced map[string]int
 	// pendingSignals are trapped signals whose traps are still to run.
 	pendingSignals []string
 	// packagesUpdated is set once install_package has updated the lists.
@@ -238,7 +240,9 @@ type Script struct {
 // Parse parses the script at path as bash, for checking before anything
 // runs; name is how errors and traces refer to it.
 func Parse(path, name string, src []byte) (*Script, error) {
-	src = compatSource(name, src)
+	// The session running it may have xtrace on: the trace commands go
+	// in whatever the script says.
+	src = xtraceSource(name, compatSource(name, src))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
 		return nil, err
@@ -457,6 +461,12 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if strings.HasPrefix(args[0], traceHook) {
+		// Trace commands are not commands of the script: where it is,
+		// and its failures, stay the command's before them.
+		s.mu.Unlock()
+		return args, nil
+	}
 	if args[0] == errTrap {
 		// The ERR trap reports where the failure was: keep s.last.
 		s.mu.Unlock()
@@ -477,12 +487,8 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	// Commands run while PS4 is expanded, and the command xtrace runs
 	// after tracing it, are not traced again.
-	traceNow, quiet := false, s.inPS4
-	if s.untraced != "" && args[0] == s.untraced {
-		s.untraced, quiet = "", true
-	} else {
-		traceNow = s.options["xtrace"] && !s.inPS4 && (!strings.HasPrefix(args[0], "__devstack_") || args[0] == letCommand)
-	}
+	quiet := inPS4(hc) || s.untrace(args[0], hc.Pos.Line())
+	traceNow := !quiet && (!strings.HasPrefix(args[0], "__devstack_") || args[0] == letCommand) && xtraceOn(hc)
 	if !s.exitTrapSeen && s.lastArgs != nil {
 		if callback := strings.Fields(s.traps["EXIT"]); len(callback) > 0 && args[0] == callback[0] {
 			// The EXIT trap starts: what ran before it is where the
@@ -595,6 +601,10 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.runExitTrap(ctx, args[1:])
 		case statusCommand:
 			return setStatus(ctx, args[1:])
+		case traceHook, traceAssign, traceDecl, traceArray, traceFail, traceStderr:
+			return s.traceCommand(ctx, args)
+		case setXtraceCommand:
+			return s.setXtrace(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {
@@ -641,7 +651,9 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	s.mu.Lock()
 	s.bypass = "source"
 	s.mu.Unlock()
+	restore := enterSourceLevel(ctx)
 	err := hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{"source"}, args...), 0)})
+	restore()
 	s.claimFunctions(f)
 	if err == nil && s.opts.Sourced != nil {
 		err = s.opts.Sourced(ctx, absolute(hc.Dir, args[0]))
@@ -664,7 +676,10 @@ func (s *Session) prepare(path string, src []byte) []byte {
 	if s.opts.Rewrite != nil {
 		src = s.opts.Rewrite(path, src)
 	}
-	return src
+	// Every script, last, on the text as it will run: xtrace may be
+	// turned on after its functions are defined, as stack.sh does after
+	// sourcing functions-common.
+	return xtraceSource(path, src)
 }
 
 // open opens files as the interpreter would and, for a file missing on

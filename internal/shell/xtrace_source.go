@@ -1,0 +1,403 @@
+package shell
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// The interpreter gives its call handler only simple commands with words.
+// bash also traces assignments, declarations, [[ ]], (( )), let, for and
+// case, and marks the lines written inside a command substitution with one
+// more PS4 character per level. xtraceSource rewrites a script so that the
+// session sees these too: each construct is wrapped in a brace group with a
+// trace command (traceHook) that writes bash's line when xtrace is on, and
+// otherwise only passes the status on; each command substitution counts
+// its level in levelVar. Every line stays where it was, for LINENO and
+// messages.
+const (
+	// traceHook writes its arguments, joined, as a trace line and keeps
+	// the status of the command before it.
+	traceHook = "__devstack_trace"
+	// traceAssign writes the trace lines of assignments: pairs of label
+	// and value.
+	traceAssign = "__devstack_traceassign"
+	// traceDecl writes the trace of a declaration: the keyword, then a
+	// kind and its words for each argument.
+	traceDecl = "__devstack_tracedecl"
+	// traceArray traces an array a declaration assigns.
+	traceArray = "__devstack_tracearray"
+	// traceStderr notes standard error before a command's redirections.
+	traceStderr = "__devstack_tracestderr"
+	// traceFail fails as [[ ]] would, for a test split into its parts.
+	traceFail = "__devstack_tracefail"
+	// ps4Before is PS4 before an assignment to it.
+	ps4Before = "__devstack_ps4before"
+	// levelVar grows by one character in each command substitution.
+	levelVar = "__devstack_level"
+	// appendVar holds a variable's value before a += assignment.
+	appendVar = "__devstack_append"
+	// xtraceVar is "1" while xtrace is on. A variable, not session
+	// state: a subshell or background job keeps the options it started
+	// with, as a forked bash does.
+	xtraceVar = "__devstack_xtrace"
+)
+
+// xtraceSource adds the trace commands to a script. Source that does not
+// parse is returned unchanged, for the interpreter to report.
+func xtraceSource(name string, src []byte) []byte {
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	if err != nil {
+		return src
+	}
+	type edit struct {
+		offset uint
+		remove uint
+		text   string
+	}
+	var edits []edit
+	text := func(node syntax.Node) string {
+		return string(src[node.Pos().Offset():node.End().Offset()])
+	}
+	// wrap puts a command in a brace group after the trace commands in
+	// before.
+	wrap := func(cmd syntax.Node, before string) {
+		edits = append(edits, edit{offset: cmd.Pos().Offset(), text: "{ " + before + "; "},
+			edit{offset: cmd.End().Offset(), text: "; }"})
+	}
+	syntax.Walk(file, func(node syntax.Node) bool {
+		switch n := node.(type) {
+		case *syntax.CmdSubst:
+			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil || len(n.Stmts) == 0 {
+				// $(<file) reads the file only as a lone redirection.
+				return true
+			}
+			edits = append(edits, edit{offset: n.Stmts[0].Pos().Offset(), text: levelVar + "+=+; "})
+		case *syntax.ProcSubst:
+			if len(n.Stmts) > 0 {
+				edits = append(edits, edit{offset: n.Stmts[0].Pos().Offset(), text: levelVar + "+=+; "})
+			}
+		case *syntax.Stmt:
+			if start, end, ok := redirectsStderr(n); ok {
+				edits = append(edits, edit{offset: start, text: "{ " + traceStderr + "; "}, edit{offset: end, text: "; }"})
+			}
+		case *syntax.CallExpr:
+			if len(n.Args) > 0 || len(n.Assigns) == 0 {
+				return true
+			}
+			edits = append(edits, edit{offset: n.Pos().Offset(), text: "{ "})
+			for _, as := range n.Assigns {
+				before, after := assignTrace(as, text(as))
+				if before != "" {
+					edits = append(edits, edit{offset: as.Pos().Offset(), text: before + "; "})
+				}
+				edits = append(edits, edit{offset: as.End().Offset(), text: "; " + after + ";"})
+			}
+			edits = append(edits, edit{offset: n.End().Offset(), text: " }"})
+		case *syntax.DeclClause:
+			words := []string{traceDecl, n.Variant.Value}
+			var arrays []string
+			for _, as := range n.Args {
+				switch {
+				case as.Naked && as.Name == nil && as.Value != nil:
+					words = append(words, "w", text(as.Value))
+				case as.Naked && as.Name != nil, as.Name != nil && as.Value == nil && as.Array == nil && as.Index == nil:
+					// NAME= is how compatSource starts a local
+					// empty; bash traces the name alone.
+					words = append(words, "n", as.Name.Value)
+				case as.Array != nil && as.Name != nil:
+					// bash traces the array's elements, then the
+					// declaration of its name.
+					arrays = append(arrays, traceArray+" "+as.Name.Value+` "${`+as.Name.Value+`[@]}"`)
+					words = append(words, "n", as.Name.Value)
+				case as.Index != nil || as.Name == nil:
+					words = append(words, "r", traceLiteral(flatten(text(as))))
+				case as.Append:
+					// The appended part is not known after the fact.
+					words = append(words, "a", as.Name.Value+"+", `"${`+as.Name.Value+`}"`)
+				default:
+					words = append(words, "a", as.Name.Value, `"${`+as.Name.Value+`}"`)
+				}
+			}
+			edits = append(edits, edit{offset: n.Pos().Offset(), text: "{ "},
+				edit{offset: n.End().Offset(), text: "; " + strings.Join(append(arrays, strings.Join(words, " ")), "; ") + "; }"})
+		case *syntax.ForClause:
+			wi, ok := n.Loop.(*syntax.WordIter)
+			if !ok || len(n.Do) == 0 {
+				return true
+			}
+			label := "for " + wi.Name.Value + " in"
+			if !wi.InPos.IsValid() {
+				label += ` "$@"`
+			}
+			for _, w := range wi.Items {
+				label += " " + text(w)
+			}
+			// Right after do, on the line bash's trace names.
+			edits = append(edits, edit{offset: n.DoPos.Offset() + 2, text: " " + traceHook + " " + traceLiteral(flatten(label)) + ";"})
+		case *syntax.CaseClause:
+			wrap(n, traceHook+" "+traceLiteral(flatten("case "+text(n.Word)+" in")))
+		case *syntax.ArithmCmd:
+			inner := string(src[n.Left.Offset()+2 : n.Right.Offset()])
+			wrap(n, traceHook+" '(( ' "+expandable(flatten(inner))+" ' ))'")
+		case *syntax.LetClause:
+			words := []string{traceHook, "let"}
+			for _, x := range n.Exprs {
+				words = append(words, "' '", expandable(text(x)))
+			}
+			wrap(n, strings.Join(words, " "))
+		case *syntax.TestClause:
+			traced := testTrace(n.X, text)
+			// The lines the test spanned and the parts lost are
+			// kept as continuation lines.
+			if lost := strings.Count(text(n), "\n") - strings.Count(traced, "\n"); lost > 0 {
+				traced += strings.Repeat(" \\\n", lost)
+			}
+			edits = append(edits, edit{offset: n.Pos().Offset(), remove: n.End().Offset() - n.Pos().Offset(), text: traced})
+			return false
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return src
+	}
+	slices.SortStableFunc(edits, func(a, b edit) int { return int(a.offset) - int(b.offset) })
+	out := append([]byte(nil), src...)
+	for i := len(edits) - 1; i >= 0; i-- {
+		e := edits[i]
+		out = append(out[:e.offset], append([]byte(e.text), out[e.offset+e.remove:]...)...)
+	}
+	return out
+}
+
+// redirectsStderr reports whether a simple command redirects its
+// standard error, and where the command and its redirections start and
+// end.
+func redirectsStderr(st *syntax.Stmt) (start, end uint, ok bool) {
+	call, isCall := st.Cmd.(*syntax.CallExpr)
+	if !isCall || len(call.Args) == 0 || len(st.Redirs) == 0 {
+		return 0, 0, false
+	}
+	start, end = call.Pos().Offset(), call.End().Offset()
+	for _, rd := range st.Redirs {
+		switch rd.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			return 0, 0, false
+		case syntax.RdrAll, syntax.AppAll:
+			ok = true
+		default:
+			ok = ok || rd.N != nil && rd.N.Value == "2"
+		}
+		start, end = min(start, rd.Pos().Offset()), max(end, rd.End().Offset())
+	}
+	return start, end, ok
+}
+
+// assignTrace gives what goes before an assignment and the command
+// tracing it after.
+func assignTrace(as *syntax.Assign, src string) (before, after string) {
+	name := as.Name.Value
+	switch {
+	case as.Array != nil:
+		return "", traceAssign + " " + traceLiteral(flatten(src)) + " ''"
+	case as.Index != nil:
+		index := flatten(src[as.Index.Pos().Offset()-as.Pos().Offset() : as.Index.End().Offset()-as.Pos().Offset()])
+		label := name + "[" + index + "]"
+		if as.Append {
+			label += "+"
+		}
+		return "", traceAssign + " " + traceLiteral(label) + ` "${` + name + `[` + index + `]}"`
+	case as.Append:
+		// Only the appended part is traced: what was there before is
+		// kept aside.
+		return appendVar + `="${` + name + `}"`, traceAssign + " " + name + "+ " + `"${` + name + `#"$` + appendVar + `"}"`
+	}
+	if name == "PS4" {
+		// Traced with the PS4 before it.
+		return ps4Before + `="${PS4-+ }"`, traceAssign + " " + name + ` "${` + name + `}"`
+	}
+	return "", traceAssign + " " + name + ` "${` + name + `}"`
+}
+
+// testTrace is a [[ ]] test split at && and || into one test per
+// primary, each traced before it runs, as bash traces them; a test that
+// fails still fails as the whole [[ ]] would, for errexit.
+func testTrace(x syntax.TestExpr, text func(syntax.Node) string) string {
+	if b, ok := x.(*syntax.BinaryTest); ok && (b.Op == syntax.AndTest || b.Op == syntax.OrTest) {
+		return "{ if " + testParts(x, text) + "; then " + statusCommand + " 0; else " + traceFail + "; fi; }"
+	}
+	return testParts(x, text)
+}
+
+func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
+	switch n := x.(type) {
+	case *syntax.BinaryTest:
+		if n.Op == syntax.AndTest || n.Op == syntax.OrTest {
+			return "{ " + testParts(n.X, text) + "; } " + n.Op.String() + " { " + testParts(n.Y, text) + "; }"
+		}
+		var rhs string
+		if n.Op == syntax.TsMatch || n.Op == syntax.TsNoMatch || n.Op == syntax.TsMatchShort {
+			rhs = patternWord(n.Y.(*syntax.Word), text)
+		} else {
+			rhs = operand(n.Y, text)
+		}
+		return "{ " + traceHook + " '[[ ' " + operand(n.X, text) + " ' " + n.Op.String() + " ' " + rhs + " ' ]]'; [[ " + text(n) + " ]]; }"
+	case *syntax.UnaryTest:
+		if n.Op == syntax.TsNot {
+			return "{ " + traceHook + " '[[ ! ' " + innerTrace(n.X, text) + " ' ]]'; [[ " + text(n) + " ]]; }"
+		}
+		return "{ " + traceHook + " '[[ " + n.Op.String() + " ' " + operand(n.X, text) + " ' ]]'; [[ " + text(n) + " ]]; }"
+	case *syntax.ParenTest:
+		return "{ " + traceHook + " '[[ ' " + innerTrace(n.X, text) + " ' ]]'; [[ " + text(n) + " ]]; }"
+	case *syntax.Word:
+		return "{ " + traceHook + " '[[ -n ' " + operand(n, text) + " ' ]]'; [[ " + text(n) + " ]]; }"
+	}
+	return "[[ " + text(x) + " ]]"
+}
+
+// innerTrace is the traced form of a test under ! or parentheses: its
+// words as the trace shows them.
+func innerTrace(x syntax.TestExpr, text func(syntax.Node) string) string {
+	switch n := x.(type) {
+	case *syntax.BinaryTest:
+		if n.Op != syntax.AndTest && n.Op != syntax.OrTest {
+			return operand(n.X, text) + " ' " + n.Op.String() + " ' " + operand(n.Y, text)
+		}
+	case *syntax.UnaryTest:
+		if n.Op != syntax.TsNot {
+			return "'" + n.Op.String() + " ' " + operand(n.X, text)
+		}
+	case *syntax.ParenTest:
+		return innerTrace(n.X, text)
+	case *syntax.Word:
+		return "'-n ' " + operand(n, text)
+	}
+	return traceLiteral(flatten(text(x)))
+}
+
+// operand is a test's word as an argument of traceHook, expanded as [[ ]]
+// does, without splitting. A command substitution would run twice: the
+// word's text is traced instead.
+func operand(x syntax.TestExpr, text func(syntax.Node) string) string {
+	w, ok := x.(*syntax.Word)
+	if !ok {
+		return traceLiteral(flatten(text(x)))
+	}
+	if hasCmdSubst(w) {
+		return traceLiteral(flatten(text(w)))
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.DblQuoted:
+			b.WriteString(text(p)[1 : len(text(p))-1])
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				b.WriteString(`"` + text(p) + `"`)
+			} else {
+				b.WriteString(escapeDouble(p.Value))
+			}
+		case *syntax.Lit:
+			b.WriteString(escapeDouble(unescapeLit(p.Value)))
+		default:
+			b.WriteString(text(p))
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// patternWord is the right side of == or != as bash traces it: a quoted
+// word with each character escaped by a backslash, which traceHook does
+// for the argument after escapeNext.
+func patternWord(w *syntax.Word, text func(syntax.Node) string) string {
+	if hasCmdSubst(w) {
+		return traceLiteral(flatten(text(w)))
+	}
+	for _, part := range w.Parts {
+		switch part.(type) {
+		case *syntax.DblQuoted, *syntax.SglQuoted:
+		default:
+			return operand(w, text)
+		}
+	}
+	return "$'\\001' " + operand(w, text)
+}
+
+// escapeNext, as an argument of traceHook, escapes the next one.
+const escapeNext = "\x01"
+
+func hasCmdSubst(w *syntax.Word) bool {
+	found := false
+	syntax.Walk(w, func(n syntax.Node) bool {
+		switch n.(type) {
+		case *syntax.CmdSubst, *syntax.ProcSubst:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// expandable is text as an argument that expands its parameters without
+// splitting: in double quotes when it holds none, else as it is written.
+func expandable(text string) string {
+	if strings.ContainsAny(text, "\"\\`") || strings.Contains(text, "$(") || !strings.Contains(text, "$") {
+		return traceLiteral(text)
+	}
+	return `"` + text + `"`
+}
+
+// traceLiteral quotes text as one word that expands to itself, on one
+// line.
+func traceLiteral(text string) string {
+	if strings.ContainsAny(text, "\n\t\r") {
+		q, err := syntax.Quote(text, syntax.LangBash)
+		if err == nil {
+			return q
+		}
+	}
+	return "'" + strings.ReplaceAll(text, "'", `'\''`) + "'"
+}
+
+// flatten joins the lines of a construct's text as bash prints it back:
+// a backslash-newline and the indentation after it become one space.
+func flatten(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(strings.TrimSuffix(lines[i], "\\"))
+	}
+	return strings.Join(lines, " ")
+}
+
+func escapeDouble(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte("$`\"\\", s[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// unescapeLit removes the backslashes of an unquoted literal.
+func unescapeLit(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
