@@ -44,6 +44,9 @@ type treeRun struct {
 	prefix     string
 	// failedHook is the last hook that ended with a non-zero status.
 	failedHook string
+	// lastHook is the hook sourced last, which the pass of the extras.d
+	// loop that sourced it need not source again.
+	lastHook string
 	// refusal is why the tool stopped the script, if it did.
 	refusal error
 }
@@ -224,8 +227,8 @@ func (r *Run) runTreeScript(ctx context.Context, script string, params, env []st
 		},
 		Observe: r.observe,
 		Overlay: r.Tree,
-		Sourced: func(ctx context.Context, path string) error {
-			return r.sourced(session, path)
+		Source: func(ctx context.Context, path string, args []string, source func() error) error {
+			return r.sourceTreeFile(session, path, args, source)
 		},
 	})
 	if err != nil {
@@ -255,8 +258,8 @@ func (r *Run) rewrite(abs string, src []byte) []byte {
 // scripts when one runs another (clean.sh runs unstack.sh), in a session
 // of their own as bash would run them in a process of their own.
 func (r *Run) intercept(ctx context.Context, session *shell.Session, args []string) (bool, error) {
-	if args[0] == extrasCommand {
-		return true, r.dispatchExtras(ctx, session, args[1:])
+	if args[0] == ensureCommand {
+		return true, r.ensureHook(ctx, session, args[1:])
 	}
 	if !strings.Contains(args[0], "/") {
 		return false, nil
@@ -299,51 +302,69 @@ func exported(env expand.Environ) []string {
 	return list
 }
 
-// dispatchExtras is run_phase's loop over extras.d, the tool's way: every
-// extras.d/*.sh in byte order of names, each sourced with the phase's
-// arguments where the loop stood, timed, and named when it fails. Like
-// the loop, its status is the last script's, and a script that ends the
-// shell (exit, errexit) ends it here too.
-func (r *Run) dispatchExtras(ctx context.Context, session *shell.Session, args []string) error {
-	r.startPhase(strings.Join(args, " "))
-	var status uint8
-	for _, h := range r.hooks {
-		file := r.Tree.Path(h.Rel)
-		if unix.Access(file, unix.R_OK) != nil {
-			status = 1
-			continue
+// ensureHook ends a pass of an extras.d loop: it sources the pass's file,
+// with the loop's arguments, if the loop's own body passed over it (as
+// master's run_phase does all but 80-tempest.sh), so that every
+// extras.d/*.sh is sourced, in the loop's order. It never fails itself, so
+// that the loop's outcome stays its own.
+func (r *Run) ensureHook(ctx context.Context, session *shell.Session, args []string) error {
+	file := args[0]
+	if !path.IsAbs(file) {
+		file = path.Join(interp.HandlerCtx(ctx).Dir, file)
+	}
+	r.tree.mu.Lock()
+	sourced := r.tree.lastHook == file
+	r.tree.lastHook = ""
+	r.tree.mu.Unlock()
+	if sourced || unix.Access(file, unix.R_OK) != nil {
+		return nil
+	}
+	if rel, ok := r.Tree.Rel(file); !ok || !isHook(rel) {
+		return nil
+	}
+	return session.SourceHere(ctx, file, args[1:]...)
+}
+
+// isHook tells an extras.d script by its tree-relative path.
+func isHook(rel string) bool {
+	return path.Dir(rel) == "extras.d" && strings.HasSuffix(rel, ".sh")
+}
+
+// sourceTreeFile runs every `source` of the tree's scripts. An extras.d script is
+// a hook: it starts the phase its arguments name, is timed, and is named
+// when it fails. The hypervisor plugin is checked as soon as lib/nova has
+// sourced it: a stack stops there; unstack and clean go on with what they
+// can do.
+func (r *Run) sourceTreeFile(session *shell.Session, file string, args []string, source func() error) error {
+	rel, inside := r.Tree.Rel(file)
+	switch {
+	case inside && isHook(rel):
+		if len(args) > 0 {
+			r.startPhase(strings.Join(args, " "))
 		}
 		start := time.Now()
-		err := session.SourceHere(ctx, file, args...)
-		r.Log.Debugf("%s %s: %s", h.Rel, strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
-		status = 0
-		if err != nil {
-			var exit interp.ExitStatus
-			if !errors.As(err, &exit) {
-				return err
-			}
-			status = uint8(exit)
-			r.tree.mu.Lock()
-			r.tree.failedHook = h.Rel
-			r.tree.mu.Unlock()
-			if r.bestEffort() && !session.Exited() {
-				r.failures = append(r.failures, Failure{Step: r.currentPhase(), What: h.Rel,
-					Err: fmt.Errorf("status %d at %s", status, session.Last())})
-			}
+		err := source()
+		r.Log.Debugf("%s %s: %s", rel, strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
+		r.tree.mu.Lock()
+		r.tree.lastHook = file
+		failed := err != nil || session.Exited()
+		if failed {
+			r.tree.failedHook = rel
 		}
-		if session.Exited() {
-			// The script ended the shell (exit, errexit): it is where the
-			// run stopped.
-			r.tree.mu.Lock()
-			r.tree.failedHook = h.Rel
-			r.tree.mu.Unlock()
+		r.tree.mu.Unlock()
+		var exit interp.ExitStatus
+		if errors.As(err, &exit) && r.bestEffort() && !session.Exited() {
+			r.failures = append(r.failures, Failure{Step: r.currentPhase(), What: rel,
+				Err: fmt.Errorf("status %d at %s", uint8(exit), session.Last())})
+		}
+		return err
+	case inside && strings.HasPrefix(rel, "lib/nova_plugins/hypervisor-"):
+		if err := source(); err != nil {
 			return err
 		}
+		return r.checkTreePlugin(session, rel)
 	}
-	if status != 0 {
-		return interp.ExitStatus(status)
-	}
-	return nil
+	return source()
 }
 
 // observe follows the tree's phases and summaries on the console.
@@ -356,13 +377,9 @@ func (r *Run) observe(args []string) {
 	}
 }
 
-// sourced checks the hypervisor plugin as soon as lib/nova has sourced it.
-// A stack stops there; unstack and clean go on with what they can do.
-func (r *Run) sourced(session *shell.Session, abs string) error {
-	rel, inside := r.Tree.Rel(abs)
-	if !inside || !strings.HasPrefix(rel, "lib/nova_plugins/hypervisor-") {
-		return nil
-	}
+// checkTreePlugin checks the five functions of the hypervisor plugin just
+// sourced.
+func (r *Run) checkTreePlugin(session *shell.Session, rel string) error {
 	err := hypervisor.Check(rel, session.HasFunc)
 	if err == nil {
 		return nil

@@ -14,13 +14,17 @@ import (
 //
 //   - every loop over extras.d/*.sh that sources each file (stack.sh,
 //     unstack.sh and clean.sh of 2014's trees, run_phase in later ones)
-//     becomes one call of the tool's dispatcher with the loop's arguments;
+//     ends each pass with the tool's `__devstack_extras_ensure FILE ARGS`,
+//     which sources the file if the loop's own body passed over it:
+//     master's run_phase sources only 80-tempest.sh, and the tool sources
+//     every extras.d/*.sh, in the loop's order, with the loop's arguments.
+//     What the loop does itself is left as it is, xtrace included;
 //   - with --allow-root, the root refusal of stack.sh and unstack.sh,
 //     `if [[ $EUID -eq 0 ]]; then ... exit 1; fi`, has its test replaced
 //     by `false`, which bash harnesses do by hand.
 
-// extrasCommand is the dispatcher an extras.d loop becomes.
-const extrasCommand = "__devstack_extras"
+// ensureCommand ends each pass of an extras.d loop.
+const ensureCommand = "__devstack_extras_ensure"
 
 // textEdit replaces src[from:to] with text.
 type textEdit struct {
@@ -45,9 +49,9 @@ func applyEdits(src []byte, edits []textEdit) []byte {
 	return out.Bytes()
 }
 
-// rewriteExtrasLoops turns each `for VAR in .../extras.d/*.sh; do ...
-// source $VAR ARGS...; done` into `{ __devstack_extras ARGS...; }`,
-// padded with the newlines the loop spanned.
+// rewriteExtrasLoops adds `__devstack_extras_ensure "$VAR" ARGS;` before
+// the `done` of each `for VAR in .../extras.d/*.sh; do ... source $VAR
+// ARGS...; done`.
 func rewriteExtrasLoops(name string, src []byte) []byte {
 	if !bytes.Contains(src, []byte("extras.d/")) {
 		return src
@@ -59,11 +63,7 @@ func rewriteExtrasLoops(name string, src []byte) []byte {
 	text := func(n syntax.Node) string { return string(src[n.Pos().Offset():n.End().Offset()]) }
 	var edits []textEdit
 	syntax.Walk(file, func(node syntax.Node) bool {
-		stmt, ok := node.(*syntax.Stmt)
-		if !ok {
-			return true
-		}
-		loop, ok := stmt.Cmd.(*syntax.ForClause)
+		loop, ok := node.(*syntax.ForClause)
 		if !ok {
 			return true
 		}
@@ -75,12 +75,9 @@ func rewriteExtrasLoops(name string, src []byte) []byte {
 		if !found {
 			return true
 		}
-		// The statement's End includes a trailing `;`; keep it.
-		end := loop.End().Offset()
-		body := src[stmt.Pos().Offset():end]
-		replacement := "{ " + strings.Join(append([]string{extrasCommand}, args...), " ") + ";" +
-			strings.Repeat("\n", bytes.Count(body, []byte("\n"))) + " }"
-		edits = append(edits, textEdit{from: stmt.Pos().Offset(), to: end, text: replacement})
+		call := strings.Join(append([]string{ensureCommand, `"$` + iter.Name.Value + `"`}, args...), " ") + "; "
+		at := loop.DonePos.Offset()
+		edits = append(edits, textEdit{from: at, to: at, text: call})
 		return false
 	})
 	if len(edits) == 0 {

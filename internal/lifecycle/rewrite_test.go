@@ -15,17 +15,17 @@ func TestRewriteExtrasLoops(t *testing.T) {
 		{
 			name: "inline loop of 2014's stack.sh",
 			src:  "if [[ -d $TOP_DIR/extras.d ]]; then\n    for i in $TOP_DIR/extras.d/*.sh; do\n        [[ -r $i ]] && source $i stack install\n    done\nfi\n",
-			want: "if [[ -d $TOP_DIR/extras.d ]]; then\n    { __devstack_extras stack install;\n\n }\nfi\n",
+			want: "if [[ -d $TOP_DIR/extras.d ]]; then\n    for i in $TOP_DIR/extras.d/*.sh; do\n        [[ -r $i ]] && source $i stack install\n    __devstack_extras_ensure \"$i\" stack install; done\nfi\n",
 		},
 		{
 			name: "run_phase skipping all but one script",
 			src:  "function run_phase {\n    local mode=$1\n    local phase=$2\n    for f in $TOP_DIR/extras.d/*.sh; do\n        if [[ $(basename $f) != 80-tempest.sh ]]; then\n            warn skipped\n        else\n            [[ -r $f ]] && source $f $mode $phase\n        fi\n    done\n    run_plugins $mode $phase\n}\n",
-			want: "function run_phase {\n    local mode=$1\n    local phase=$2\n    { __devstack_extras $mode $phase;\n\n\n\n\n\n }\n    run_plugins $mode $phase\n}\n",
+			want: "function run_phase {\n    local mode=$1\n    local phase=$2\n    for f in $TOP_DIR/extras.d/*.sh; do\n        if [[ $(basename $f) != 80-tempest.sh ]]; then\n            warn skipped\n        else\n            [[ -r $f ]] && source $f $mode $phase\n        fi\n    __devstack_extras_ensure \"$f\" $mode $phase; done\n    run_plugins $mode $phase\n}\n",
 		},
 		{
-			name: "dot and a loop on one line before a semicolon",
+			name: "dot and a loop on one line",
 			src:  "for x in ${TOP_DIR}/extras.d/*.sh; do . \"$x\" unstack; done; echo after\n",
-			want: "{ __devstack_extras unstack; }; echo after\n",
+			want: "for x in ${TOP_DIR}/extras.d/*.sh; do . \"$x\" unstack; __devstack_extras_ensure \"$x\" unstack; done; echo after\n",
 		},
 		{
 			name: "a loop over other files is left alone",

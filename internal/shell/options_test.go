@@ -34,7 +34,7 @@ is_service_enabled key || echo "is_service_enabled: $?"
 	}
 }
 
-func TestRewriteInterceptObserveSourced(t *testing.T) {
+func TestRewriteInterceptObserveSource(t *testing.T) {
 	dir := t.TempDir()
 	lib := filepath.Join(dir, "lib")
 	if err := os.WriteFile(lib, []byte("function greet {\n    echo \"hello $1\"\n}\nOLD_NAME=1\n"), 0o644); err != nil {
@@ -55,15 +55,15 @@ func TestRewriteInterceptObserveSourced(t *testing.T) {
 			return true, interp.ExitStatus(3)
 		},
 		Observe: func(args []string) { observed = append(observed, strings.Join(args, " ")) },
-		Sourced: func(ctx context.Context, path string) error {
-			sourced = append(sourced, filepath.Base(path))
-			return nil
+		Source: func(ctx context.Context, path string, args []string, source func() error) error {
+			sourced = append(sourced, filepath.Base(path)+" "+strings.Join(args, " "))
+			return source()
 		},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Eval(context.Background(), "test", "source ./lib\ngreet world\necho \"new=$NEW_NAME\"\nshout quiet please\n")
+	err = s.Eval(context.Background(), "test", "source ./lib one two\ngreet world\necho \"new=$NEW_NAME\"\nshout quiet please\n")
 	var se *ScriptError
 	if !errors.As(err, &se) || se.Status != 3 {
 		t.Errorf("Eval = %v, want the intercepted command's status 3", err)
@@ -74,7 +74,7 @@ func TestRewriteInterceptObserveSourced(t *testing.T) {
 	if !slices.Equal(observed, []string{"greet world"}) {
 		t.Errorf("observed %q", observed)
 	}
-	if !slices.Equal(sourced, []string{"lib"}) {
+	if !slices.Equal(sourced, []string{"lib one two"}) {
 		t.Errorf("sourced %q", sourced)
 	}
 }

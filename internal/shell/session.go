@@ -77,9 +77,10 @@ type Options struct {
 	// Observe, if set, is told of every call of a shell function before
 	// the function runs.
 	Observe func(args []string)
-	// Sourced, if set, is told of every file once it has been sourced
-	// successfully; an error it returns is the source command's.
-	Sourced func(ctx context.Context, path string) error
+	// Source, if set, runs every `source` of a file: it is given the file's
+	// absolute path, the arguments, and the function that sources it, and
+	// returns the source command's outcome.
+	Source func(ctx context.Context, path string, args []string, source func() error) error
 	// Dry refuses to open files for writing (but /dev/null); with an
 	// Intercept that takes every program, a session evaluates settings
 	// without changing anything.
@@ -648,16 +649,24 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	// the state of a `return` in the sourced file when a handler runs a
 	// builtin that succeeds, and would end the caller too. eval's own call
 	// of source clears it.
-	s.mu.Lock()
-	s.bypass = "source"
-	s.mu.Unlock()
-	restore := enterSourceLevel(ctx)
-	err := hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{"source"}, args...), 0)})
-	restore()
-	s.claimFunctions(f)
-	if err == nil && s.opts.Sourced != nil {
-		err = s.opts.Sourced(ctx, absolute(hc.Dir, args[0]))
+	run := func() error {
+		s.mu.Lock()
+		s.bypass = "source"
+		s.mu.Unlock()
+		restore := enterSourceLevel(ctx)
+		defer restore()
+		return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{"source"}, args...), 0)})
 	}
+	var err error
+	if s.opts.Source != nil {
+		err = s.opts.Source(ctx, absolute(hc.Dir, args[0]), args[1:], func() error {
+			defer s.claimFunctions(f)
+			return run()
+		})
+	} else {
+		err = run()
+	}
+	s.claimFunctions(f)
 	return err
 }
 
