@@ -212,7 +212,7 @@ func (s *Session) runErrTrap(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	s.mu.Lock()
 	e := &s.errs
-	depth := len(s.frames) - 1
+	depth := len((*s.stack())) - 1
 	firing := errFiring{seq: e.seq, depth: depth}
 	skip := e.exiting || (e.hasFired && e.fired == firing) ||
 		// A return's status is the function's; the call fails, not the
@@ -225,7 +225,7 @@ func (s *Session) runErrTrap(ctx context.Context, args []string) error {
 	}
 	// Functions do not inherit the ERR trap without errtrace; a hook's
 	// body runs as a function, as run_phase sources extras.d scripts.
-	inherits := s.options["errtrace"] || !slices.ContainsFunc(s.frames, frame.isFunction) && e.hooks == 0
+	inherits := s.options["errtrace"] || !slices.ContainsFunc((*s.stack()), frame.isFunction) && e.hooks == 0
 	errexit := s.options["errexit"]
 	callback := s.traps["ERR"]
 	var line uint

@@ -1,9 +1,11 @@
 package shell
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 
@@ -33,15 +35,41 @@ func (f frame) isFunction() bool {
 	return f.function != "source" && f.function != "main"
 }
 
+// stack is the call stack of the shell running: a background job's own
+// while it runs, else the main shell's. Call with s.mu held.
+func (s *Session) stack() *[]frame {
+	if len(s.jobStacks) > 0 {
+		if st, ok := s.jobStacks[goroutineID()]; ok {
+			return st
+		}
+	}
+	return &s.frames
+}
+
+// goroutineID identifies the running goroutine. The interpreter runs each
+// background statement in a goroutine of its own and tells handlers
+// nothing of which shell calls them; the goroutine is what tells a job's
+// calls from the main shell's.
+func goroutineID() int64 {
+	var buf [32]byte
+	n := runtime.Stack(buf[:], false)
+	fields := bytes.Fields(buf[:n])
+	if len(fields) < 2 {
+		return 0
+	}
+	id, _ := strconv.ParseInt(string(fields[1]), 10, 64)
+	return id
+}
+
 func (s *Session) push(f frame) {
 	s.mu.Lock()
-	s.frames = append(s.frames, f)
+	(*s.stack()) = append((*s.stack()), f)
 	s.mu.Unlock()
 }
 
 func (s *Session) pop() {
 	s.mu.Lock()
-	s.frames = s.frames[:len(s.frames)-1]
+	(*s.stack()) = (*s.stack())[:len((*s.stack()))-1]
 	s.mu.Unlock()
 }
 
@@ -55,12 +83,12 @@ func (s *Session) sourceFrame(path string, callLine uint) frame {
 func (s *Session) stackVar(name string) expand.Variable {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if name == "FUNCNAME" && !slices.ContainsFunc(s.frames, frame.isFunction) {
+	if name == "FUNCNAME" && !slices.ContainsFunc((*s.stack()), frame.isFunction) {
 		return expand.Variable{}
 	}
-	list := make([]string, 0, len(s.frames))
-	for i := len(s.frames) - 1; i >= 0; i-- {
-		f := s.frames[i]
+	list := make([]string, 0, len((*s.stack())))
+	for i := len((*s.stack())) - 1; i >= 0; i-- {
+		f := (*s.stack())[i]
 		switch name {
 		case "FUNCNAME":
 			list = append(list, f.function)
@@ -120,12 +148,12 @@ func (s *Session) caller(ctx context.Context, args []string) error {
 		}
 	}
 	s.mu.Lock()
-	top := len(s.frames) - 1
+	top := len((*s.stack())) - 1
 	if top-n-1 < 0 {
 		s.mu.Unlock()
 		return interp.ExitStatus(1)
 	}
-	this, below := s.frames[top-n], s.frames[top-n-1]
+	this, below := (*s.stack())[top-n], (*s.stack())[top-n-1]
 	s.mu.Unlock()
 	if withName {
 		fmt.Fprintf(hc.Stdout, "%d %s %s\n", this.callLine, below.function, below.source)
@@ -159,16 +187,15 @@ func (s *Session) callFunction(ctx context.Context, args []string) error {
 		var known bool
 		if origin, known = s.funcFiles[body]; !known {
 			// Defined by the file still being sourced, and called there.
-			origin = s.frames[len(s.frames)-1]
+			origin = (*s.stack())[len((*s.stack()))-1]
 			s.funcFiles[body] = origin
 		}
 	}
-	s.frames = append(s.frames, frame{function: name, source: origin.source, display: origin.display, callLine: hc.Pos.Line()})
-	s.bypass = name
+	(*s.stack()) = append((*s.stack()), frame{function: name, source: origin.source, display: origin.display, callLine: hc.Pos.Line()})
 	s.mu.Unlock()
 	defer s.pop()
 	defer s.saveGetopts()()
-	return hc.Builtin(ctx, []string{"eval", quoteArgs(args, 0)})
+	return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{bypassCommand}, args...), 0)})
 }
 
 // hookFunction is the name a hook's body runs under, for the length of

@@ -196,7 +196,7 @@ type getoptsScans struct {
 func (s *Session) saveGetopts() func() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	saved, depth := s.getopts.at, len(s.frames)
+	saved, depth := s.getopts.at, len((*s.stack()))
 	delete(s.getopts.localIn, depth)
 	return func() {
 		s.mu.Lock()
@@ -421,7 +421,7 @@ func (s *Session) optindSet(ctx context.Context, args []string) error {
 		if s.getopts.localIn == nil {
 			s.getopts.localIn = map[int]bool{}
 		}
-		s.getopts.localIn[len(s.frames)] = true
+		s.getopts.localIn[len((*s.stack()))] = true
 	}
 	if s.getopts.at != nil {
 		// A copy: the state a function call saved stays as it was.

@@ -47,6 +47,8 @@ type job struct {
 	killed syscall.Signal
 	done   bool
 	status int
+	// frames is the job's call stack, from the shell's where it started.
+	frames []frame
 }
 
 // state is the job's state as `jobs` words it.
@@ -78,7 +80,7 @@ func (s *Session) startJob(ctx context.Context, args []string) error {
 	}
 	s.mu.Lock()
 	s.jobKeys++
-	j := &job{key: s.jobKeys, num: 1, text: strings.TrimSpace(args[1])}
+	j := &job{key: s.jobKeys, num: 1, text: strings.TrimSpace(args[1]), frames: slices.Clone(*s.stack())}
 	for _, other := range s.jobs {
 		j.num = max(j.num, other.num+1)
 	}
@@ -127,6 +129,18 @@ func (s *Session) runJob(ctx context.Context, args []string) error {
 		return interp.ExitStatus(j.status)
 	}
 	j.cancel = cancel
+	if len(j.frames) > 0 {
+		if s.jobStacks == nil {
+			s.jobStacks = map[int64]*[]frame{}
+		}
+		id := goroutineID()
+		s.jobStacks[id] = &j.frames
+		defer func() {
+			s.mu.Lock()
+			delete(s.jobStacks, id)
+			s.mu.Unlock()
+		}()
+	}
 	s.mu.Unlock()
 	// The padding keeps LINENO at the statement's line; the statement is
 	// rewritten as any sourced text is.

@@ -102,6 +102,9 @@ type Session struct {
 	// frames is the call stack: files being sourced and functions being
 	// called, innermost last.
 	frames []frame
+	// jobStacks are the call stacks of the background jobs running, by
+	// the goroutine that runs each (stack).
+	jobStacks map[int64]*[]frame
 	// funcFiles maps a function body to the frame of the file that
 	// defined it.
 	funcFiles map[*syntax.Stmt]frame
@@ -180,7 +183,11 @@ func (p Position) String() string {
 // sourceCommand and functionCommand are what `source` and function calls
 // are rewritten to, so that the session sees every frame entered and left.
 const (
-	sourceCommand   = "__devstack_source"
+	sourceCommand = "__devstack_source"
+	// bypassCommand marks the session's own call of a function or of
+	// source: the call handler passes the rest on unchanged. In the
+	// command, not in a field, as background jobs call concurrently.
+	bypassCommand   = "__devstack_bypass"
 	functionCommand = "__devstack_function"
 	callerCommand   = "__devstack_caller"
 )
@@ -457,6 +464,12 @@ func (s *Session) display(path string) string {
 func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	hc := interp.HandlerCtx(ctx)
 	s.mu.Lock()
+	if args[0] == bypassCommand {
+		// The session's own call of a function or of source, which must
+		// reach the interpreter unchanged.
+		s.mu.Unlock()
+		return args[1:], nil
+	}
 	if s.bypass != "" && args[0] == s.bypass {
 		s.bypass = ""
 		s.mu.Unlock()
@@ -498,13 +511,13 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 			s.exitAt.Command = quoteArgs(s.lastArgs, 120)
 		}
 	}
-	top := s.frames[len(s.frames)-1]
+	top := (*s.stack())[len((*s.stack()))-1]
 	s.last = Position{File: top.display, Line: hc.Pos.Line()}
 	if top.isFunction() {
 		s.last.Function = top.function
 	}
 	s.lastArgs = args
-	s.noteCommand(len(s.frames)-1, s.last.Line, args[0])
+	s.noteCommand(len((*s.stack()))-1, s.last.Line, args[0])
 	at, traced := s.last, args
 	if args[0] == hookFunction {
 		// The hook's own frame is already pushed: trace the call as the
@@ -620,7 +633,7 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			if _, err := interp.LookPathDir(hc.Dir, hc.Env, args[0]); err != nil {
 				// As bash words it, where the command was.
 				s.mu.Lock()
-				where := s.frames[len(s.frames)-1].source
+				where := (*s.stack())[len((*s.stack()))-1].source
 				s.mu.Unlock()
 				fmt.Fprintf(hc.Stderr, "%s: line %d: %s: command not found\n", where, hc.Pos.Line(), args[0])
 				return interp.ExitStatus(127)
@@ -637,6 +650,14 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		fmt.Fprintln(hc.Stderr, "source: filename argument required")
 		return interp.ExitStatus(2)
 	}
+	// Functions defined so far belong to the file doing the sourcing, not
+	// to the one sourced.
+	s.mu.Lock()
+	sourcer := (*s.stack())[len(*s.stack())-1]
+	s.mu.Unlock()
+	if !sourcer.isFunction() {
+		s.claimFunctions(sourcer)
+	}
 	f := s.sourceFrame(args[0], hc.Pos.Line())
 	s.push(f)
 	defer s.pop()
@@ -650,12 +671,9 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	// builtin that succeeds, and would end the caller too. eval's own call
 	// of source clears it.
 	run := func() error {
-		s.mu.Lock()
-		s.bypass = "source"
-		s.mu.Unlock()
 		restore := enterSourceLevel(ctx)
 		defer restore()
-		return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{"source"}, args...), 0)})
+		return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{bypassCommand, "source"}, args...), 0)})
 	}
 	var err error
 	if s.opts.Source != nil {

@@ -190,7 +190,14 @@ func (s *Session) xtrace(ctx context.Context, args []string) error {
 	}
 	s.untraced[key]++
 	s.mu.Unlock()
-	return hc.Builtin(ctx, []string{"eval", linePadding(hc) + quoteArgs(args, 0)})
+	// Expanding PS4 ran commands of its own: the command gets back the
+	// $? it had, through the left side of ||, which neither errexit nor
+	// the ERR trap looks at.
+	restore := ""
+	if hc.LastExitStatus != 0 {
+		restore = fmt.Sprintf("%s %d || ", statusCommand, hc.LastExitStatus)
+	}
+	return hc.Builtin(ctx, []string{"eval", linePadding(hc) + restore + quoteArgs(args, 0)})
 }
 
 func untracedKey(name string, line uint) string {
