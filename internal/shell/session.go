@@ -102,6 +102,8 @@ type Session struct {
 	// frames is the call stack: files being sourced and functions being
 	// called, innermost last.
 	frames []frame
+	// pipeWriters tell, by pipe, that its writer has been traced.
+	pipeWriters map[uint64]chan struct{}
 	// jobStacks are the call stacks of the background jobs running, by
 	// the goroutine that runs each (stack).
 	jobStacks map[int64]*[]frame

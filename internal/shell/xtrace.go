@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 )
@@ -183,7 +186,16 @@ func (s *Session) xtrace(ctx context.Context, args []string) error {
 		// let is traced under its own name.
 		shown = append([]string{"let"}, args[1:]...)
 	}
+	// A pipeline's commands run at once, the right-hand ones usually
+	// first here; bash starts them left to right, and so traces them.
+	readEnd, writeEnd := pipeInode(hc.Stdin), pipeInode(hc.Stdout)
+	if readEnd != 0 {
+		s.awaitPipeWriter(readEnd)
+	}
 	s.traceLineTo(ctx, stderr, hc.Env.Get("PS4"), traceWords(shown))
+	if writeEnd != 0 {
+		s.pipeWriterTraced(writeEnd)
+	}
 	s.mu.Lock()
 	if s.untraced == nil {
 		s.untraced = map[string]int{}
@@ -479,4 +491,60 @@ func enterSourceLevel(ctx context.Context) func() {
 	before := hc.Env.Get(levelVar).String()
 	hc.Builtin(ctx, []string{"eval", levelVar + "+=+"})
 	return func() { hc.Builtin(ctx, []string{"eval", levelVar + "=" + before}) }
+}
+
+// pipeWait bounds how long a command reading a pipe waits for the command
+// writing it to be traced first: one that traces nothing must not hold
+// the pipeline up.
+const pipeWait = 20 * time.Millisecond
+
+// pipeInode identifies the pipe a standard stream is, 0 for anything
+// else. Both ends of a pipe have the same inode.
+func pipeInode(stream any) uint64 {
+	f, ok := stream.(*os.File)
+	if !ok {
+		return 0
+	}
+	var st unix.Stat_t
+	if unix.Fstat(int(f.Fd()), &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		return 0
+	}
+	return st.Ino
+}
+
+// pipeTraced is closed once the writer of the pipe has been traced, with
+// s.mu held.
+func (s *Session) pipeTraced(inode uint64) chan struct{} {
+	if s.pipeWriters == nil {
+		s.pipeWriters = map[uint64]chan struct{}{}
+	}
+	ch, ok := s.pipeWriters[inode]
+	if !ok {
+		ch = make(chan struct{})
+		s.pipeWriters[inode] = ch
+	}
+	return ch
+}
+
+func (s *Session) pipeWriterTraced(inode uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.pipeTraced(inode)
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+}
+
+func (s *Session) awaitPipeWriter(inode uint64) {
+	s.mu.Lock()
+	ch := s.pipeTraced(inode)
+	s.mu.Unlock()
+	select {
+	case <-ch:
+	case <-time.After(pipeWait):
+		// Not traced in time: the rest of the reader's commands go on.
+		s.pipeWriterTraced(inode)
+	}
 }
