@@ -160,6 +160,17 @@ func resetRecord(t testing.TB, dir string) {
 
 // diffLines describes the first difference between two records.
 func diffLines(want, got []string) string {
+	i, w, g, differ := firstDifference(want, got)
+	if !differ {
+		return ""
+	}
+	return fmt.Sprintf("line %d: want %q, got %q\nwant:\n  %s\ngot:\n  %s", i+1, w, g,
+		strings.Join(want, "\n  "), strings.Join(got, "\n  "))
+}
+
+// firstDifference finds the first line where two texts differ: its index
+// and each side's line ("" past the end).
+func firstDifference(want, got []string) (int, string, string, bool) {
 	for i := 0; i < len(want) || i < len(got); i++ {
 		var w, g string
 		if i < len(want) {
@@ -169,11 +180,10 @@ func diffLines(want, got []string) string {
 			g = got[i]
 		}
 		if w != g {
-			return fmt.Sprintf("line %d: want %q, got %q\nwant:\n  %s\ngot:\n  %s", i+1, w, g,
-				strings.Join(want, "\n  "), strings.Join(got, "\n  "))
+			return i, w, g, true
 		}
 	}
-	return ""
+	return 0, "", "", false
 }
 
 func mustSucceed(t testing.TB, res result, what string) {

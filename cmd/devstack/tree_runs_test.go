@@ -293,19 +293,8 @@ func contentDiffs(want, got treeRun) string {
 		if !ok || w == g {
 			continue
 		}
-		wl, gl := strings.Split(w, "\n"), strings.Split(g, "\n")
-		for i := 0; i < len(wl) || i < len(gl); i++ {
-			var wi, gi string
-			if i < len(wl) {
-				wi = wl[i]
-			}
-			if i < len(gl) {
-				gi = gl[i]
-			}
-			if wi != gi {
-				fmt.Fprintf(&b, "\n%s line %d: bash %q, got %q", path, i+1, wi, gi)
-				break
-			}
+		if i, wl, gl, differ := firstDifference(strings.Split(w, "\n"), strings.Split(g, "\n")); differ {
+			fmt.Fprintf(&b, "\n%s line %d: bash %q, got %q", path, i+1, wl, gl)
 		}
 	}
 	return b.String()

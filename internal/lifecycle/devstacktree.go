@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 
@@ -279,7 +278,7 @@ func (r *Run) intercept(ctx context.Context, session *shell.Session, args []stri
 	r.tree.prefix = outerPrefix + rel + ": "
 	r.tree.mu.Unlock()
 	r.startPhase("configuration")
-	status, _, err := r.runTreeScript(ctx, args[0], args[1:], exported(hc.Env), hc.Dir, hc.Stdout, hc.Stderr)
+	status, _, err := r.runTreeScript(ctx, args[0], args[1:], shell.Environ(hc.Env), hc.Dir, hc.Stdout, hc.Stderr)
 	r.resumePhase(outer, outerPrefix)
 	if err != nil {
 		return true, err
@@ -288,18 +287,6 @@ func (r *Run) intercept(ctx context.Context, session *shell.Session, args []stri
 		return true, interp.ExitStatus(status)
 	}
 	return true, nil
-}
-
-// exported is the environment a program started from env gets.
-func exported(env expand.Environ) []string {
-	var list []string
-	env.Each(func(name string, vr expand.Variable) bool {
-		if vr.Exported && vr.IsSet() {
-			list = append(list, name+"="+vr.String())
-		}
-		return true
-	})
-	return list
 }
 
 // ensureHook ends a pass of an extras.d loop: it sources the pass's file,

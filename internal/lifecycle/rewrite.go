@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"devstack/internal/shell"
 )
 
 // A DevStack tree's own scripts run unchanged but for two rewrites of their
@@ -26,29 +28,6 @@ import (
 // ensureCommand ends each pass of an extras.d loop.
 const ensureCommand = "__devstack_extras_ensure"
 
-// textEdit replaces src[from:to] with text.
-type textEdit struct {
-	from, to uint
-	text     string
-}
-
-// applyEdits applies non-overlapping edits to src.
-func applyEdits(src []byte, edits []textEdit) []byte {
-	slices.SortFunc(edits, func(a, b textEdit) int { return int(a.from) - int(b.from) })
-	var out bytes.Buffer
-	last := uint(0)
-	for _, e := range edits {
-		if e.from < last {
-			continue
-		}
-		out.Write(src[last:e.from])
-		out.WriteString(e.text)
-		last = e.to
-	}
-	out.Write(src[last:])
-	return out.Bytes()
-}
-
 // rewriteExtrasLoops adds `__devstack_extras_ensure "$VAR" ARGS;` before
 // the `done` of each `for VAR in .../extras.d/*.sh; do ... source $VAR
 // ARGS...; done`.
@@ -61,7 +40,7 @@ func rewriteExtrasLoops(name string, src []byte) []byte {
 		return src
 	}
 	text := func(n syntax.Node) string { return string(src[n.Pos().Offset():n.End().Offset()]) }
-	var edits []textEdit
+	var edits []shell.Edit
 	syntax.Walk(file, func(node syntax.Node) bool {
 		loop, ok := node.(*syntax.ForClause)
 		if !ok {
@@ -77,13 +56,13 @@ func rewriteExtrasLoops(name string, src []byte) []byte {
 		}
 		call := strings.Join(append([]string{ensureCommand, `"$` + iter.Name.Value + `"`}, args...), " ") + "; "
 		at := loop.DonePos.Offset()
-		edits = append(edits, textEdit{from: at, to: at, text: call})
+		edits = append(edits, shell.Edit{Offset: at, Text: call})
 		return false
 	})
 	if len(edits) == 0 {
 		return src
 	}
-	return applyEdits(src, edits)
+	return shell.ApplyEdits(src, edits)
 }
 
 // sourcedArgs finds `source $VAR ARGS...` (or `.`) in a loop body and
@@ -123,7 +102,7 @@ func rewriteRootRefusal(name string, src []byte) []byte {
 	if err != nil {
 		return src
 	}
-	var edits []textEdit
+	var edits []shell.Edit
 	for _, stmt := range file.Stmts {
 		clause, ok := stmt.Cmd.(*syntax.IfClause)
 		if !ok || len(clause.Cond) != 1 {
@@ -135,11 +114,11 @@ func rewriteRootRefusal(name string, src []byte) []byte {
 		}
 		words := strings.Fields(string(src[test.Pos().Offset():test.End().Offset()]))
 		if slices.Equal(words, []string{"[[", "$EUID", "-eq", "0", "]]"}) {
-			edits = append(edits, textEdit{from: test.Pos().Offset(), to: test.End().Offset(), text: "false"})
+			edits = append(edits, shell.Edit{Offset: test.Pos().Offset(), Remove: test.End().Offset() - test.Pos().Offset(), Text: "false"})
 		}
 	}
 	if len(edits) == 0 {
 		return src
 	}
-	return applyEdits(src, edits)
+	return shell.ApplyEdits(src, edits)
 }

@@ -1,7 +1,6 @@
 package lifecycle
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -85,13 +84,5 @@ func TestRewriteRootRefusal(t *testing.T) {
 				t.Errorf("rewrite:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestApplyEditsKeepsUntouchedText(t *testing.T) {
-	src := []byte("aaa bbb ccc")
-	got := applyEdits(src, []textEdit{{from: 8, to: 11, text: "Z"}, {from: 0, to: 3, text: "X"}})
-	if !bytes.Equal(got, []byte("X bbb Z")) {
-		t.Errorf("got %q", got)
 	}
 }

@@ -142,12 +142,7 @@ func compatSource(name string, src []byte) []byte {
 		}
 		return false
 	}
-	type edit struct {
-		offset uint
-		remove uint
-		text   string
-	}
-	var edits []edit
+	var edits []Edit
 	text := func(node syntax.Node) string {
 		return string(src[node.Pos().Offset():node.End().Offset()])
 	}
@@ -163,38 +158,38 @@ func compatSource(name string, src []byte) []byte {
 				if needsSeparator(src[end:]) {
 					repl += ";"
 				}
-				edits = append(edits, edit{offset: n.Pos().Offset(), remove: end - n.Pos().Offset(), text: repl})
+				edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: end - n.Pos().Offset(), Text: repl})
 				return false
 			}
 			if call, ok := n.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 && len(call.Assigns) == 1 && isSecondsAssign(call.Assigns[0]) {
 				as := call.Assigns[0]
-				edits = append(edits, edit{offset: as.Name.Pos().Offset(), remove: uint(len("SECONDS")), text: secondsValue},
-					edit{offset: call.End().Offset(), text: " " + secondsCommand})
+				edits = append(edits, Edit{Offset: as.Name.Pos().Offset(), Remove: uint(len("SECONDS")), Text: secondsValue},
+					Edit{Offset: call.End().Offset(), Text: " " + secondsCommand})
 			}
 			if call, ok := n.Cmd.(*syntax.CallExpr); ok && len(call.Assigns) == 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" && highFD(n.Redirs) {
 				var parts []string
 				for _, rd := range n.Redirs {
 					parts = append(parts, execRedirect(rd, text(rd.Word)))
 				}
-				edits = append(edits, edit{offset: n.Pos().Offset(), remove: n.End().Offset() - n.Pos().Offset(),
-					text: "{ " + strings.Join(parts, "; ") + "; }"})
+				edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: n.End().Offset() - n.Pos().Offset(),
+					Text: "{ " + strings.Join(parts, "; ") + "; }"})
 				return false
 			}
 			for _, rd := range n.Redirs {
 				if target, ok := dupTarget(rd); ok {
-					edits = append(edits, edit{offset: rd.OpPos.Offset(), remove: rd.Word.End().Offset() - rd.OpPos.Offset(),
-						text: dupOp(rd.Op) + fdPrefix + target})
+					edits = append(edits, Edit{Offset: rd.OpPos.Offset(), Remove: rd.Word.End().Offset() - rd.OpPos.Offset(),
+						Text: dupOp(rd.Op) + fdPrefix + target})
 				}
 			}
 			return true
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.
-			edits = append(edits, edit{offset: n.Let.Offset(), remove: uint(len("let")), text: letCommand})
+			edits = append(edits, Edit{Offset: n.Let.Offset(), Remove: uint(len("let")), Text: letCommand})
 			return true
 		case *syntax.TimeClause:
 			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
 				// The interpreter reports times on standard output.
-				edits = append(edits, edit{offset: n.Time.Offset(), remove: uint(len("time")), text: timeCommand})
+				edits = append(edits, Edit{Offset: n.Time.Offset(), Remove: uint(len("time")), Text: timeCommand})
 			}
 			return true
 		}
@@ -217,13 +212,13 @@ func compatSource(name string, src []byte) []byte {
 		// The interpreter takes export -f for declare -f and prints.
 		exportF := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsRune(flags, 'f')
 		if unsupported || exportF {
-			edits = append(edits, edit{offset: dc.Pos().Offset(), text: declCommand + " "})
+			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: declCommand + " "})
 			return true
 		}
 		if dc.Variant.Value == "typeset" {
 			// The interpreter makes typeset global even in a function;
 			// bash treats it as declare.
-			edits = append(edits, edit{offset: dc.Variant.Pos().Offset(), remove: uint(len("typeset")), text: "declare"})
+			edits = append(edits, Edit{Offset: dc.Variant.Pos().Offset(), Remove: uint(len("typeset")), Text: "declare"})
 		}
 		local := dc.Variant.Value == "local" || (dc.Variant.Value == "declare" || dc.Variant.Value == "typeset") && !global && inFunction(dc.Pos().Offset())
 		if !local {
@@ -235,21 +230,12 @@ func compatSource(name string, src []byte) []byte {
 		}
 		for _, as := range dc.Args {
 			if as.Naked && as.Name != nil {
-				edits = append(edits, edit{offset: as.Name.End().Offset(), text: empty})
+				edits = append(edits, Edit{Offset: as.Name.End().Offset(), Text: empty})
 			}
 		}
 		return true
 	})
-	if len(edits) == 0 {
-		return src
-	}
-	slices.SortStableFunc(edits, func(a, b edit) int { return int(a.offset) - int(b.offset) })
-	out := append([]byte(nil), src...)
-	for i := len(edits) - 1; i >= 0; i-- {
-		e := edits[i]
-		out = append(out[:e.offset], append([]byte(e.text), out[e.offset+e.remove:]...)...)
-	}
-	return out
+	return ApplyEdits(src, edits)
 }
 
 // hasHeredoc reports whether a statement holds a here-document, whose

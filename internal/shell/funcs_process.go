@@ -128,7 +128,7 @@ func (s *Session) supervise(ctx context.Context, name, command, group, userName 
 	}
 	// Not bound to ctx: the service outlives the run that started it.
 	cmd := exec.Command("/bin/sh", "-c", command)
-	cmd.Env = append(environ(hc.Env), envVars...)
+	cmd.Env = append(Environ(hc.Env), envVars...)
 	cmd.Dir = hc.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = devNull, logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred}

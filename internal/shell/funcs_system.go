@@ -59,9 +59,9 @@ func (s *Session) devstackFunctions() map[string]libraryFunc {
 // without root takes.
 var geteuid = os.Geteuid
 
-// environ is what a program started by a library function gets: the
-// shell's exported variables.
-func environ(env expand.Environ) []string {
+// Environ is what a program started from a shell whose variables are env
+// gets: its exported variables, as KEY=VALUE.
+func Environ(env expand.Environ) []string {
 	var list []string
 	env.Each(func(name string, vr expand.Variable) bool {
 		if vr.Exported && vr.IsSet() {
@@ -81,7 +81,7 @@ func command(ctx context.Context, name string, args ...string) (*exec.Cmd, error
 		return nil, fmt.Errorf("%s: command not found", name)
 	}
 	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = environ(hc.Env)
+	cmd.Env = Environ(hc.Env)
 	cmd.Dir = hc.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = hc.Stdin, hc.Stdout, hc.Stderr
 	return cmd, nil

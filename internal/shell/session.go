@@ -416,14 +416,7 @@ func (s *Session) Var(name string) string {
 // Environ returns the session's exported variables as KEY=VALUE, the
 // environment a program started now would get.
 func (s *Session) Environ() []string {
-	var env []string
-	sessionEnv{s}.Each(func(name string, vr expand.Variable) bool {
-		if vr.Exported && vr.IsSet() {
-			env = append(env, name+"="+vr.String())
-		}
-		return true
-	})
-	return env
+	return Environ(sessionEnv{s})
 }
 
 // HasFunc reports whether a shell function is defined.

@@ -2,7 +2,6 @@ package shell
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -52,20 +51,15 @@ func xtraceSource(name string, src []byte) []byte {
 	if err != nil {
 		return src
 	}
-	type edit struct {
-		offset uint
-		remove uint
-		text   string
-	}
-	var edits []edit
+	var edits []Edit
 	text := func(node syntax.Node) string {
 		return string(src[node.Pos().Offset():node.End().Offset()])
 	}
 	// wrap puts a command in a brace group after the trace commands in
 	// before.
 	wrap := func(cmd syntax.Node, before string) {
-		edits = append(edits, edit{offset: cmd.Pos().Offset(), text: "{ " + before + "; "},
-			edit{offset: cmd.End().Offset(), text: "; }"})
+		edits = append(edits, Edit{Offset: cmd.Pos().Offset(), Text: "{ " + before + "; "},
+			Edit{Offset: cmd.End().Offset(), Text: "; }"})
 	}
 	syntax.Walk(file, func(node syntax.Node) bool {
 		switch n := node.(type) {
@@ -74,28 +68,28 @@ func xtraceSource(name string, src []byte) []byte {
 				// $(<file) reads the file only as a lone redirection.
 				return true
 			}
-			edits = append(edits, edit{offset: n.Stmts[0].Pos().Offset(), text: levelVar + "+=+; "})
+			edits = append(edits, Edit{Offset: n.Stmts[0].Pos().Offset(), Text: levelVar + "+=+; "})
 		case *syntax.ProcSubst:
 			if len(n.Stmts) > 0 {
-				edits = append(edits, edit{offset: n.Stmts[0].Pos().Offset(), text: levelVar + "+=+; "})
+				edits = append(edits, Edit{Offset: n.Stmts[0].Pos().Offset(), Text: levelVar + "+=+; "})
 			}
 		case *syntax.Stmt:
 			if start, end, ok := redirectsStderr(n); ok {
-				edits = append(edits, edit{offset: start, text: "{ " + traceStderr + "; "}, edit{offset: end, text: "; }"})
+				edits = append(edits, Edit{Offset: start, Text: "{ " + traceStderr + "; "}, Edit{Offset: end, Text: "; }"})
 			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
 				return true
 			}
-			edits = append(edits, edit{offset: n.Pos().Offset(), text: "{ "})
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ "})
 			for _, as := range n.Assigns {
 				before, after := assignTrace(as, text(as))
 				if before != "" {
-					edits = append(edits, edit{offset: as.Pos().Offset(), text: before + "; "})
+					edits = append(edits, Edit{Offset: as.Pos().Offset(), Text: before + "; "})
 				}
-				edits = append(edits, edit{offset: as.End().Offset(), text: "; " + after + ";"})
+				edits = append(edits, Edit{Offset: as.End().Offset(), Text: "; " + after + ";"})
 			}
-			edits = append(edits, edit{offset: n.End().Offset(), text: " }"})
+			edits = append(edits, Edit{Offset: n.End().Offset(), Text: " }"})
 		case *syntax.DeclClause:
 			words := []string{traceDecl, n.Variant.Value}
 			var arrays []string
@@ -121,8 +115,8 @@ func xtraceSource(name string, src []byte) []byte {
 					words = append(words, "a", as.Name.Value, `"${`+as.Name.Value+`}"`)
 				}
 			}
-			edits = append(edits, edit{offset: n.Pos().Offset(), text: "{ "},
-				edit{offset: n.End().Offset(), text: "; " + strings.Join(append(arrays, strings.Join(words, " ")), "; ") + "; }"})
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ "},
+				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(append(arrays, strings.Join(words, " ")), "; ") + "; }"})
 		case *syntax.ForClause:
 			wi, ok := n.Loop.(*syntax.WordIter)
 			if !ok || len(n.Do) == 0 {
@@ -136,7 +130,7 @@ func xtraceSource(name string, src []byte) []byte {
 				label += " " + text(w)
 			}
 			// Right after do, on the line bash's trace names.
-			edits = append(edits, edit{offset: n.DoPos.Offset() + 2, text: " " + traceHook + " " + traceLiteral(flatten(label)) + ";"})
+			edits = append(edits, Edit{Offset: n.DoPos.Offset() + 2, Text: " " + traceHook + " " + traceLiteral(flatten(label)) + ";"})
 		case *syntax.CaseClause:
 			wrap(n, traceHook+" "+traceLiteral(flatten("case "+text(n.Word)+" in")))
 		case *syntax.ArithmCmd:
@@ -155,21 +149,12 @@ func xtraceSource(name string, src []byte) []byte {
 			if lost := strings.Count(text(n), "\n") - strings.Count(traced, "\n"); lost > 0 {
 				traced += strings.Repeat(" \\\n", lost)
 			}
-			edits = append(edits, edit{offset: n.Pos().Offset(), remove: n.End().Offset() - n.Pos().Offset(), text: traced})
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: n.End().Offset() - n.Pos().Offset(), Text: traced})
 			return false
 		}
 		return true
 	})
-	if len(edits) == 0 {
-		return src
-	}
-	slices.SortStableFunc(edits, func(a, b edit) int { return int(a.offset) - int(b.offset) })
-	out := append([]byte(nil), src...)
-	for i := len(edits) - 1; i >= 0; i-- {
-		e := edits[i]
-		out = append(out[:e.offset], append([]byte(e.text), out[e.offset+e.remove:]...)...)
-	}
-	return out
+	return ApplyEdits(src, edits)
 }
 
 // redirectsStderr reports whether a simple command redirects its
