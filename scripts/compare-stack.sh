@@ -16,7 +16,8 @@
 # record of parallel jobs would interleave differently on every run).
 #
 # Each runner works in a private mount namespace (unshare -m), with overlays
-# over /etc, /usr, /var, /root, /opt and /tmp whose upper directories are on
+# over /etc, /usr, /var, /root, /opt, /tmp and /run (where /var/run
+# points) whose upper directories are on
 # tmpfs (/dev/shm), so nothing reaches the machine. The checkout is copied
 # to the same absolute path, /opt/compare/devstack, for each runner. A stub
 # directory (scripts/stubs, see scripts/stubs/recorder for why each command
@@ -47,7 +48,9 @@
 # Normalisations, applied to both sides before comparing (each one a value
 # that depends on time, pids or mktemp's random names):
 #   1. records and file contents: mktemp's names /tmp/tmp.XXXXXXXXXX (and
-#      any DIR/tmp.XXXXXXXXXX) become tmp.RANDOM
+#      any DIR/tmp.XXXXXXXXXX) become tmp.RANDOM; tempest's
+#      tempest_u_c_m.XXXXXXXXXX becomes tempest_u_c_m.RANDOM, keystone's
+#      ldap.$$.XXXXXXXXXX becomes ldap.PID.RANDOM
 #   2. file contents: a line that is only epoch seconds, or only the
 #      output of `date` (the .prereqs marker), becomes EPOCH or DATE; a line
 #      starting "# YYYY-MM-DD-HHMMSS" (the head of .stackenv) starts "# TIME"
@@ -81,7 +84,7 @@ function inner {
     local dir cmd status start end
 
     mount --make-rprivate /
-    for dir in etc usr var root opt tmp; do
+    for dir in etc usr var root opt tmp run; do
         mkdir -p "$run/upper/$dir" "$run/overlay-work/$dir"
         mount -t overlay overlay \
             -o "lowerdir=/$dir,upperdir=$run/upper/$dir,workdir=$run/overlay-work/$dir" "/$dir"
@@ -93,6 +96,9 @@ function inner {
     if ! id stack > /dev/null 2>&1; then
         useradd -U -s /bin/bash -d /opt/stack -m stack
     fi
+    # The sudo stub stands in for the sudo package, which brings the
+    # directory DevStack writes its rules into.
+    mkdir -p /etc/sudoers.d
     mkdir -p "$(dirname $TREE)"
     rm -rf "$TREE"
     cp -a "$source" "$TREE"
@@ -105,12 +111,15 @@ function inner {
     mkdir -p "$run/state"
     # DevStack calls some commands by absolute path (sudo /bin/systemctl):
     # the stubs are bound over the machine's own, in this namespace only.
-    # Not python3, which its stub runs for real.
+    # Not python3 nor sha256sum, whose stubs run the real ones. The ip stub
+    # runs a copy of the real ip, kept in $run/real first.
     local stub name
+    mkdir -p "$run/real"
+    cp -p "$(readlink -f /usr/sbin/ip)" "$run/real/ip"
     # mount itself goes last: the loop needs the real one.
     for stub in $(ls -d "$STUBS"/* | grep -v '/mount$') "$STUBS/mount"; do
         name=${stub##*/}
-        [[ $name == python3* || $name == recorder || $name == seeds ]] && continue
+        [[ $name == python3* || $name == sha256sum || $name == recorder || $name == seeds ]] && continue
         for dir in /usr/bin /usr/sbin; do
             if [[ -e $dir/$name ]]; then
                 mount --bind "$stub" "$dir/$name"
@@ -125,8 +134,10 @@ function inner {
             exec env -i HOME=/root USER=root LOGNAME=root TERM=dumb LANG=C.UTF-8 \
                 PATH="$STUBS:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
                 COMPARE_RECORD="$run/record" COMPARE_STATE="$run/state" COMPARE_STUBS="$STUBS" \
+                COMPARE_REAL="$run/real" \
                 COMPARE_PACKAGE_DIRS=1 \
                 XDG_CONFIG_HOME=/nonexistent \
+                $(config_env "$config") \
                 timeout -k 10 "${STEP_TIMEOUT:-1200}" $(side_command "$runner" "$side" "$cmd")
         ) < /dev/null > "$run/$cmd.out" 2>&1
         status=$?
@@ -153,6 +164,12 @@ function inner {
     done
 }
 
+# config_env CONFIG: the NAME=VALUE words of CONFIG's "# compare-env:"
+# lines, for both sides' environment.
+function config_env {
+    sed -n 's/^# compare-env: *//p' "$1" | tr -s ' \t' '\n' | grep -E '^[A-Za-z_][A-Za-z0-9_]*=[^ ]*$' || true
+}
+
 # side_command RUNNER SIDE COMMAND: the words that run COMMAND on one side.
 function side_command {
     local runner=$1 side=$2 cmd=$3
@@ -172,7 +189,8 @@ function side_command {
 
 # normalise: the normalisations of the header, on a stream.
 function normalise {
-    sed -E -e 's#(/|^|[^A-Za-z0-9_])tmp\.[A-Za-z0-9]{10}#\1tmp.RANDOM#g' \
+    sed -E -e 's#(/|^|[^A-Za-z0-9_])(tmp|tempest_u_c_m)\.[A-Za-z0-9]{10}#\1\2.RANDOM#g' \
+        -e 's#(/|^|[^A-Za-z0-9_])ldap\.[0-9]+\.[A-Za-z0-9]{10}#\1ldap.PID.RANDOM#g' \
         -e 's#^generate-subunit [0-9]+ [0-9]+( |$)#generate-subunit TIME SECONDS\1#' \
         -e 's#/worlddump-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}\.txt #/worlddump-TIME.txt #'
 }
