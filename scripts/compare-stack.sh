@@ -69,6 +69,7 @@ set -o errexit -o nounset -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TREE=/opt/compare/devstack
+PLUGINS=/opt/compare/plugins
 COMMANDS="stack unstack clean"
 
 function usage {
@@ -103,6 +104,10 @@ function inner {
     rm -rf "$TREE"
     cp -a "$source" "$TREE"
     cp "$config" "$TREE/local.conf"
+    # The plugins of testdata/plugins, for enable_plugin NAME PATH.
+    rm -rf "$PLUGINS"
+    mkdir -p "$PLUGINS"
+    cp -a "$HERE/testdata/plugins/." "$PLUGINS/"
     if [[ $side == bash || $runner != devstack ]]; then
         sed -i 's/^if \[\[ \$EUID -eq 0 \]\]; then$/if false; then/' "$TREE/stack.sh" "$TREE/unstack.sh"
     fi
