@@ -8,30 +8,21 @@ import (
 	"testing"
 )
 
-// compareConfig is a local.conf for scripts/compare-stack.sh.
-type compareConfig struct {
-	name, localConf string
+// compareRuns names, for each branch a DevStack checkout can be, the
+// configs of scripts/compare-configs that TestCompareStack runs on it.
+var compareRuns = map[string][]string{
+	"master":   {"master-keymysql", "master-default", "master-plugin"},
+	"juno":     {"juno-default"},
+	"icehouse": {"icehouse-default"},
 }
 
-// The settings every config needs from icehouse to master: passwords,
-// FORCE=yes for Debian bookworm, no LOGFILE (juno's outfilter.py is Python
-// 2), and jobs run in order so that the record is the same on each run.
-const compareBase = `[[local|localrc]]
-ADMIN_PASSWORD=secret
-DATABASE_PASSWORD=secret
-RABBIT_PASSWORD=secret
-SERVICE_PASSWORD=secret
-SERVICE_TOKEN=secret
-FORCE=yes
-LOGFILE=
-DEVSTACK_PARALLEL=False
-`
-
 // TestCompareStack runs scripts/compare-stack.sh on the DevStack checkout
-// named by DEVSTACK_DIR (it needs root, unshare and overlay mounts) for
-// each config: key,mysql, DevStack's default services, and the local.conf
-// named by DEVSTACK_COMPARE_CONFIG if set. RUNNER (devstack, sh) is passed
-// on. Any difference from bash fails the test with the script's report.
+// named by DEVSTACK_DIR (it needs root, unshare and overlay mounts), with
+// the configs of scripts/compare-configs for its branch: DEVSTACK_BRANCH
+// (master, juno or icehouse), or the checkout's directory name when it
+// ends in one of those (ds-juno-eol), else master. DEVSTACK_COMPARE_CONFIG
+// names one more local.conf to run. RUNNER (devstack, sh) is passed on.
+// Any difference from bash fails the test with the script's report.
 func TestCompareStack(t *testing.T) {
 	dir := os.Getenv("DEVSTACK_DIR")
 	if dir == "" {
@@ -40,29 +31,39 @@ func TestCompareStack(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("compare-stack.sh needs root for its mount namespace")
 	}
-	configs := []compareConfig{
-		{"key,mysql", compareBase + "ENABLED_SERVICES=key,mysql\n"},
-		{"default services", compareBase},
+	root := repoRoot(t)
+	branch := os.Getenv("DEVSTACK_BRANCH")
+	if branch == "" {
+		branch = "master"
+		base := filepath.Base(filepath.Clean(dir))
+		for name := range compareRuns {
+			if strings.Contains(base, name) {
+				branch = name
+			}
+		}
+	}
+	names, ok := compareRuns[branch]
+	if !ok {
+		t.Fatalf("DEVSTACK_BRANCH=%s: want master, juno or icehouse", branch)
+	}
+	var configs []string
+	for _, name := range names {
+		configs = append(configs, filepath.Join(root, "scripts", "compare-configs", name+".conf"))
 	}
 	if extra := os.Getenv("DEVSTACK_COMPARE_CONFIG"); extra != "" {
-		data, err := os.ReadFile(extra)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configs = append(configs, compareConfig{filepath.Base(extra), string(data)})
+		configs = append(configs, extra)
 	}
-	script := filepath.Join(repoRoot(t), "scripts", "compare-stack.sh")
-	for _, config := range configs {
-		t.Run(config.name, func(t *testing.T) {
-			conf := filepath.Join(t.TempDir(), "local.conf")
-			if err := os.WriteFile(conf, []byte(config.localConf), 0o644); err != nil {
+	script := filepath.Join(root, "scripts", "compare-stack.sh")
+	for _, conf := range configs {
+		t.Run(strings.TrimSuffix(filepath.Base(conf), ".conf"), func(t *testing.T) {
+			if _, err := os.Stat(conf); err != nil {
 				t.Fatal(err)
 			}
 			cmd := exec.Command("bash", script, dir, conf)
 			cmd.Env = append(os.Environ(), "DEVSTACK_BIN="+binary)
 			out, err := cmd.CombinedOutput()
 			if err != nil {
-				t.Fatalf("compare-stack.sh %s %s: %v\n%s", dir, config.name, err, out)
+				t.Fatalf("compare-stack.sh %s %s: %v\n%s", dir, conf, err, out)
 			}
 			if !strings.Contains(string(out), "stack ") {
 				t.Fatalf("compare-stack.sh printed no table:\n%s", out)

@@ -1,0 +1,1 @@
+# WSGI entry point stand-in
