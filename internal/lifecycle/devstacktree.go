@@ -159,8 +159,8 @@ func (r *Run) parseTree() error {
 // checkVirtDriver refuses a stack whose VIRT_DRIVER has no plugin while
 // n-cpu is enabled, before anything runs. The settings are those stack.sh
 // reaches, the tree's functions and stackrc with local.conf's, evaluated
-// in a session that runs no program and writes no file; if they cannot
-// be evaluated so, the check is left to lib/nova's own.
+// in a session that runs no program and writes no file (dryCommand); if
+// they cannot be evaluated so, the check is left to lib/nova's own.
 func (r *Run) checkVirtDriver() error {
 	if r.Command != "stack" {
 		return nil
@@ -176,12 +176,7 @@ func (r *Run) checkVirtDriver() error {
 		NoFunctions: true,
 		Dry:         true,
 		Virtual:     virtual,
-		Intercept: func(ctx context.Context, args []string) (bool, error) {
-			if strings.HasPrefix(args[0], "__devstack_") || readOnlyProgram(args) {
-				return false, nil
-			}
-			return true, interp.ExitStatus(127)
-		},
+		Intercept: dryCommand,
 	})
 	if err != nil {
 		return err
@@ -495,25 +490,22 @@ func (r *Run) parsePlugins() error {
 	return r.parsePluginFiles(files)
 }
 
-// readOnlyPrograms are the programs settings commonly run that only read
-// and print; a dry session runs them and no other.
-var readOnlyPrograms = []string{
-	"awk", "basename", "cat", "cut", "date", "dirname", "getent", "grep", "head", "hostname",
-	"id", "lsb_release", "nproc", "readlink", "realpath", "sed", "seq", "sort", "tail", "tr",
-	"uname", "uniq", "wc", "whoami",
-}
-
-func readOnlyProgram(args []string) bool {
-	switch args[0] {
-	case "sed":
-		// sed -i edits files in place.
-		return !slices.ContainsFunc(args[1:], func(a string) bool { return strings.HasPrefix(a, "-i") || a == "--in-place" })
-	case "ip":
-		// ip shows addresses and routes, and changes them.
-		return !slices.ContainsFunc(args[1:], func(a string) bool { return slices.Contains(ipChanges, a) })
+// dryCommand stands in for every program a dry session would run, so
+// that the settings' evaluation runs none that the run itself would not:
+// dirname and basename, which settings use to find their files, are
+// answered here; every other program is missing.
+func dryCommand(ctx context.Context, args []string) (bool, error) {
+	if strings.HasPrefix(args[0], "__devstack_") {
+		return false, nil
 	}
-	return slices.Contains(readOnlyPrograms, args[0])
+	hc := interp.HandlerCtx(ctx)
+	switch {
+	case args[0] == "dirname" && len(args) == 2:
+		fmt.Fprintln(hc.Stdout, path.Dir(args[1]))
+		return true, nil
+	case args[0] == "basename" && len(args) == 2:
+		fmt.Fprintln(hc.Stdout, path.Base(args[1]))
+		return true, nil
+	}
+	return true, interp.ExitStatus(127)
 }
-
-// ipChanges are the words of the ip commands that change something.
-var ipChanges = []string{"add", "append", "change", "del", "delete", "flush", "prepend", "replace", "restore", "save", "set"}

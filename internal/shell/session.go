@@ -741,6 +741,15 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 			s.mu.Unlock()
 		}
 	}
+	if flag == os.O_RDONLY && (strings.HasPrefix(path, "/proc/sys/") || strings.HasPrefix(path, "/sys/")) {
+		// The kernel's settings files answer a read from the start only:
+		// read and read -r take a byte at a time, and would get one.
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return readOnly{strings.NewReader(string(data))}, nil
+	}
 	f, err := openFile(path, flag, perm)
 	if err == nil {
 		return f, nil
