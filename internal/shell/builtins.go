@@ -37,6 +37,7 @@ func (s *Session) builtins() map[string]libraryFunc {
 		trapCommand:        s.trap,
 		errTrap:            s.runErrTrap,
 		timeCommand:        s.timeCommand,
+		noErrexitCommand:   s.noErrexit,
 		callerCommand:      s.caller,
 		declCommand:        s.declare,
 		xtraceCommand:      s.xtrace,

@@ -120,7 +120,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&") {
+	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -185,6 +185,19 @@ func compatSource(name string, src []byte) []byte {
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.
 			edits = append(edits, Edit{Offset: n.Let.Offset(), Remove: uint(len("let")), Text: letCommand})
+			return true
+		case *syntax.CmdSubst:
+			// bash, out of POSIX mode, runs a command substitution with
+			// errexit off (unless inherit_errexit); the interpreter keeps
+			// it on. $(< file) is no command, and left alone.
+			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil {
+				return true
+			}
+			at := n.Left.Offset() + 2
+			if n.Backquotes {
+				at = n.Left.Offset() + 1
+			}
+			edits = append(edits, Edit{Offset: at, Text: noErrexitCommand + "; "})
 			return true
 		case *syntax.TimeClause:
 			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
@@ -412,4 +425,14 @@ func execRedirect(rd *syntax.Redirect, word string) string {
 		return "exec " + n + dupOp(rd.Op) + fdPrefix + target
 	}
 	return "exec " + n + rd.Op.String() + word
+}
+
+// noErrexitCommand starts every command substitution (compatSource).
+const noErrexitCommand = "__devstack_noerrexit"
+
+// noErrexit turns errexit off in the command substitution it starts, as
+// bash does; the set builtin is called directly, so the session's own
+// record of the options, the main shell's, is left as it is.
+func (s *Session) noErrexit(ctx context.Context, args []string) error {
+	return interp.HandlerCtx(ctx).Builtin(ctx, []string{"set", "+e"})
 }

@@ -485,6 +485,11 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return rewritten, nil
 	}
+	if args[0] == noErrexitCommand {
+		// Part of the command substitution, not a command of the script.
+		s.mu.Unlock()
+		return args, nil
+	}
 	if args[0] == optindSetCommand {
 		// Part of an assignment, not a command of the script.
 		s.mu.Unlock()
