@@ -294,6 +294,9 @@ func (s *Session) traceLineTo(ctx context.Context, w io.Writer, ps4 expand.Varia
 func (s *Session) traceCommand(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	status := hc.LastExitStatus
+	if args[0] == traceOK {
+		return nil
+	}
 	if args[0] == traceFail {
 		return interp.ExitStatus(1)
 	}

@@ -32,6 +32,12 @@ const (
 	traceStderr = "__devstack_tracestderr"
 	// traceFail fails as [[ ]] would, for a test split into its parts.
 	traceFail = "__devstack_tracefail"
+	// traceOK follows each trace command, as `TRACE && traceOK`: a trace
+	// command passes on the status before it, which must neither trip
+	// errexit nor fire the ERR trap when it is a failure bash exempts
+	// (a condition, the left of && or ||); as part of an && list it does
+	// neither, and the status still reaches the command after it.
+	traceOK = "__devstack_traceok"
 	// ps4Before is PS4 before an assignment to it.
 	ps4Before = "__devstack_ps4before"
 	// levelVar grows by one character in each command substitution.
@@ -58,7 +64,7 @@ func xtraceSource(name string, src []byte) []byte {
 	// wrap puts a command in a brace group after the trace commands in
 	// before.
 	wrap := func(cmd syntax.Node, before string) {
-		edits = append(edits, Edit{Offset: cmd.Pos().Offset(), Text: "{ " + before + "; "},
+		edits = append(edits, Edit{Offset: cmd.Pos().Offset(), Text: "{ " + passOn(before) + "; "},
 			Edit{Offset: cmd.End().Offset(), Text: "; }"})
 	}
 	syntax.Walk(file, func(node syntax.Node) bool {
@@ -75,7 +81,7 @@ func xtraceSource(name string, src []byte) []byte {
 			}
 		case *syntax.Stmt:
 			if start, end, ok := redirectsStderr(n); ok {
-				edits = append(edits, Edit{Offset: start, Text: "{ " + traceStderr + "; "}, Edit{Offset: end, Text: "; }"})
+				edits = append(edits, Edit{Offset: start, Text: "{ " + passOn(traceStderr) + "; "}, Edit{Offset: end, Text: "; }"})
 			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
@@ -87,7 +93,7 @@ func xtraceSource(name string, src []byte) []byte {
 				if before != "" {
 					edits = append(edits, Edit{Offset: as.Pos().Offset(), Text: before + "; "})
 				}
-				edits = append(edits, Edit{Offset: as.End().Offset(), Text: "; " + after + ";"})
+				edits = append(edits, Edit{Offset: as.End().Offset(), Text: "; " + passOn(after) + ";"})
 			}
 			edits = append(edits, Edit{Offset: n.End().Offset(), Text: " }"})
 		case *syntax.DeclClause:
@@ -115,8 +121,12 @@ func xtraceSource(name string, src []byte) []byte {
 					words = append(words, "a", as.Name.Value, `"${`+as.Name.Value+`}"`)
 				}
 			}
+			traces := append(arrays, strings.Join(words, " "))
+			for i := range traces {
+				traces[i] = passOn(traces[i])
+			}
 			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ "},
-				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(append(arrays, strings.Join(words, " ")), "; ") + "; }"})
+				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + "; }"})
 		case *syntax.ForClause:
 			wi, ok := n.Loop.(*syntax.WordIter)
 			if !ok || len(n.Do) == 0 {
@@ -130,7 +140,7 @@ func xtraceSource(name string, src []byte) []byte {
 				label += " " + text(w)
 			}
 			// Right after do, on the line bash's trace names.
-			edits = append(edits, Edit{Offset: n.DoPos.Offset() + 2, Text: " " + traceHook + " " + traceLiteral(flatten(label)) + ";"})
+			edits = append(edits, Edit{Offset: n.DoPos.Offset() + 2, Text: " " + passOn(traceHook+" "+traceLiteral(flatten(label))) + ";"})
 		case *syntax.CaseClause:
 			wrap(n, traceHook+" "+traceLiteral(flatten("case "+text(n.Word)+" in")))
 		case *syntax.ArithmCmd:
@@ -228,16 +238,16 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 		} else {
 			rhs = operand(n.Y, text)
 		}
-		return "{ " + traceHook + " '[[ ' " + operand(n.X, text) + " ' " + n.Op.String() + " ' " + rhs + " ' ]]'; [[ " + text(n) + " ]]; }"
+		return "{ " + traceHook + " '[[ ' " + operand(n.X, text) + " ' " + n.Op.String() + " ' " + rhs + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 	case *syntax.UnaryTest:
 		if n.Op == syntax.TsNot {
-			return "{ " + traceHook + " '[[ ! ' " + innerTrace(n.X, text) + " ' ]]'; [[ " + text(n) + " ]]; }"
+			return "{ " + traceHook + " '[[ ! ' " + innerTrace(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 		}
-		return "{ " + traceHook + " '[[ " + n.Op.String() + " ' " + operand(n.X, text) + " ' ]]'; [[ " + text(n) + " ]]; }"
+		return "{ " + traceHook + " '[[ " + n.Op.String() + " ' " + operand(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 	case *syntax.ParenTest:
-		return "{ " + traceHook + " '[[ ' " + innerTrace(n.X, text) + " ' ]]'; [[ " + text(n) + " ]]; }"
+		return "{ " + traceHook + " '[[ ' " + innerTrace(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 	case *syntax.Word:
-		return "{ " + traceHook + " '[[ -n ' " + operand(n, text) + " ' ]]'; [[ " + text(n) + " ]]; }"
+		return "{ " + traceHook + " '[[ -n ' " + operand(n, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 	}
 	return "[[ " + text(x) + " ]]"
 }
@@ -385,4 +395,9 @@ func unescapeLit(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// passOn is a trace command as it is run: see traceOK.
+func passOn(trace string) string {
+	return trace + " && " + traceOK
 }
