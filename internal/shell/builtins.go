@@ -38,6 +38,7 @@ func (s *Session) builtins() map[string]libraryFunc {
 		errTrap:            s.runErrTrap,
 		timeCommand:        s.timeCommand,
 		noErrexitCommand:   s.noErrexit,
+		arraySetCommand:    s.arraySet,
 		callerCommand:      s.caller,
 		declCommand:        s.declare,
 		xtraceCommand:      s.xtrace,

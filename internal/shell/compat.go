@@ -120,7 +120,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`") {
+	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -142,7 +142,7 @@ func compatSource(name string, src []byte) []byte {
 		}
 		return false
 	}
-	var edits []Edit
+	edits := namerefArrays(file, src)
 	text := func(node syntax.Node) string {
 		return string(src[node.Pos().Offset():node.End().Offset()])
 	}

@@ -119,6 +119,17 @@ func (e stackEnviron) Get(name string) expand.Variable {
 	case "BASHPID":
 		// Subshells run in this process too.
 		return expand.Variable{Set: true, Kind: expand.String, Str: strconv.Itoa(os.Getpid())}
+	case "HOSTNAME":
+		// bash sets it from the host's name when the environment has
+		// none; DevStack names the etcd member after it.
+		if vr := e.base.Get(name); vr.IsSet() {
+			return vr
+		}
+		host, err := os.Hostname()
+		if err != nil {
+			return expand.Variable{}
+		}
+		return expand.Variable{Set: true, Kind: expand.String, Str: host}
 	}
 	return e.base.Get(name)
 }
