@@ -71,12 +71,15 @@
 #   1. records and file contents: mktemp's names /tmp/tmp.XXXXXXXXXX (and
 #      any DIR/tmp.XXXXXXXXXX) become tmp.RANDOM; tempest's
 #      tempest_u_c_m.XXXXXXXXXX becomes tempest_u_c_m.RANDOM, keystone's
-#      ldap.$$.XXXXXXXXXX becomes ldap.PID.RANDOM
+#      ldap.$$.XXXXXXXXXX becomes ldap.PID.RANDOM, icehouse's
+#      pip-build.XXXXX becomes pip-build.RANDOM
 #   2. file contents: a line that is only epoch seconds, or only the
 #      output of `date` (the .prereqs marker), becomes EPOCH or DATE; a line
 #      starting "# YYYY-MM-DD-HHMMSS" (the head of .stackenv) starts "# TIME"
 #   3. file contents under DEST/async/*.ini (DevStack's async jobs): the
-#      values of start_time, end_time and pid become N
+#      values of start_time, end_time and pid become N; in heat.conf, the
+#      auth_encryption_key that juno's lib/heat draws from /dev/urandom
+#      becomes RANDOM
 #   4. file names: the same as 1, and DevStack's worlddump-YYYY-MM-DD-HHMMSS
 #      (written when stack.sh fails) becomes worlddump-TIME
 #   5. records: the start time and duration that DevStack hands to
@@ -217,6 +220,7 @@ function side_command {
 function normalise {
     sed -E -e 's#(/|^|[^A-Za-z0-9_])(tmp|tempest_u_c_m)\.[A-Za-z0-9]{10}#\1\2.RANDOM#g' \
         -e 's#(/|^|[^A-Za-z0-9_])ldap\.[0-9]+\.[A-Za-z0-9]{10}#\1ldap.PID.RANDOM#g' \
+        -e 's#(/|^|[^A-Za-z0-9_])pip-build\.[A-Za-z0-9]{5}#\1pip-build.RANDOM#g' \
         -e 's#^generate-subunit [0-9]+ [0-9]+( |$)#generate-subunit TIME SECONDS\1#' \
         -e 's#/worlddump-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}\.txt #/worlddump-TIME.txt #'
 }
@@ -226,7 +230,9 @@ function normalise {
 function normalise_content {
     local async='s/^(start_time|end_time|pid) = [0-9]+$/\1 = N/'
     [[ $1 == */async/*.ini ]] || async=''
-    normalise | sed -E -e "$async" \
+    local heat='s/^auth_encryption_key = [0-9a-f]{32}$/auth_encryption_key = RANDOM/'
+    [[ $1 == */heat.conf ]] || heat=''
+    normalise | sed -E -e "$async" -e "$heat" \
         -e 's/^[0-9]{10}$/EPOCH/' \
         -e 's/^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z]+ [0-9]{4}$/DATE/' \
         -e 's/^# [0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}( |$)/# TIME\1/'
