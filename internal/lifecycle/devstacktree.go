@@ -176,7 +176,7 @@ func (r *Run) checkVirtDriver() error {
 		NoFunctions: true,
 		Dry:         true,
 		Virtual:     virtual,
-		Intercept: dryCommand,
+		Intercept:   dryCommand,
 	})
 	if err != nil {
 		return err
