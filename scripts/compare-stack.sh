@@ -310,9 +310,13 @@ else
     trap 'rm -rf "$WORK"' EXIT
 fi
 
-# The stubs, plus python3.N for each of the machine's interpreters.
+# The stubs, their links (scripts/stubs/links), and python3.N for each of
+# the machine's interpreters.
 export STUBS=$WORK/stubs
 cp -a "$HERE/scripts/stubs" "$STUBS"
+while read -r name target; do
+    [[ -z $name || $name == \#* ]] || ln -sfn "$target" "$STUBS/$name"
+done < "$STUBS/links"
 for py in /usr/bin/python3.[0-9]*; do
     [[ ${py##*/} =~ ^python3\.[0-9]+$ ]] && ln -sfn python3 "$STUBS/${py##*/}"
 done

@@ -84,7 +84,7 @@ func devstackRunner(t *testing.T, top, dest, command string) treeRun {
 
 func runTreeCommand(t *testing.T, top, dest, name string, args ...string) treeRun {
 	t.Helper()
-	stubs := filepath.Join(repoRoot(t), "scripts", "stubs")
+	stubs := stubDir(t, filepath.Dir(dest))
 	record := filepath.Join(filepath.Dir(dest), "record")
 	cmd := exec.Command(name, args...)
 	cmd.Dir = top
@@ -118,6 +118,34 @@ func runTreeCommand(t *testing.T, top, dest, name string, args ...string) treeRu
 	}
 	os.Remove(record)
 	return run
+}
+
+// stubDir makes the recording stubs of scripts/stubs, with the links its
+// links file lists, in base/stubs, once per base.
+func stubDir(t *testing.T, base string) string {
+	t.Helper()
+	dir := filepath.Join(base, "stubs")
+	if _, err := os.Stat(dir); err == nil {
+		return dir
+	}
+	src := filepath.Join(repoRoot(t), "scripts", "stubs")
+	if out, err := exec.Command("cp", "-a", src, dir).CombinedOutput(); err != nil {
+		t.Fatalf("copying the stubs: %v\n%s", err, out)
+	}
+	links, err := os.ReadFile(filepath.Join(dir, "links"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(links), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) != 2 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		if err := os.Symlink(fields[1], filepath.Join(dir, fields[0])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // listFiles lists the files under each root: path, kind, mode and content
