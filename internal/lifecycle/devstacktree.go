@@ -17,10 +17,8 @@ import (
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 
-	"devstack/internal/config"
 	"devstack/internal/hypervisor"
 	"devstack/internal/shell"
-	"devstack/internal/tree"
 )
 
 // A DevStack tree is its own program: stack, unstack and clean run the
@@ -428,64 +426,30 @@ func (r *Run) currentPhase() string {
 	return r.tree.phase
 }
 
-// readLocalConf parses local.conf, refusing a malformed one before
-// anything runs.
-func (r *Run) readLocalConf() error {
-	conf, err := config.ParseLocalConf(r.Tree.Path("local.conf"))
-	if err != nil {
-		return fatalError{err}
-	}
-	if err := conf.Validate(); err != nil {
-		return fatalError{err}
-	}
-	r.conf = conf
-	return nil
-}
-
-// checkHooks lists the extras.d scripts and warns of a user's script in a
-// range reserved for the tool's own, or refuses it under --strict.
-func (r *Run) checkHooks() error {
-	hooks, err := r.Tree.Hooks()
-	if err != nil {
-		return fatalError{err}
-	}
-	r.hooks = hooks
-	var reserved []tree.Hook
-	for _, h := range hooks {
-		if h.Reserved() {
-			reserved = append(reserved, h)
-		}
-	}
-	if len(reserved) == 0 || r.nested {
-		return nil
-	}
-	if r.Strict {
-		return fatalError{&tree.ReservedError{Hooks: reserved}}
-	}
-	for _, h := range reserved {
-		r.Log.Warning(fmt.Sprintf("%s uses sequence number %02d, reserved (%s) for the tool's own scripts; it runs, but rename it into 10-89 (--strict refuses it)",
-			h.Rel, h.Seq, tree.ReservedRange(h.Seq)))
-	}
-	return nil
-}
-
 // parsePlugins parses the devstack/ files of the plugins local.conf
 // enables that are already on disk, in $DEST/NAME as DevStack clones them.
+// What local.conf sets is read without running it: its literal
+// enable_plugin calls and DEST.
 func (r *Run) parsePlugins() error {
-	text, ok := r.localrcText()
+	name, text := "local.conf", ""
 	if data, err := os.ReadFile(r.Tree.Path("localrc")); err == nil {
-		text, ok = string(data), true
+		name, text = "localrc", string(data)
+	} else if t, ok := r.localrcText(); ok {
+		text = t
 	}
+	settings, err := shell.Parse(r.Tree.Path(name), name, []byte(text))
+	if err != nil {
+		return fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
+	}
+	dest, ok := settings.LiteralAssign("DEST")
 	if !ok {
-		return nil
-	}
-	dest, names := config.EnabledPlugins(text)
-	if dest == "" {
 		dest = "/opt/stack"
 	}
 	var files []string
-	for _, name := range names {
-		files = append(files, pluginFiles(shell.Plugin{Name: name, Dir: filepath.Join(dest, name)})...)
+	for _, call := range settings.LiteralCalls("enable_plugin") {
+		if len(call) >= 3 {
+			files = append(files, pluginFiles(shell.Plugin{Name: call[1], Dir: filepath.Join(dest, call[1])})...)
+		}
 	}
 	return r.parsePluginFiles(files)
 }

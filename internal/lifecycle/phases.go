@@ -129,6 +129,47 @@ func (r *Run) preflight() error {
 	return r.parseAll(scripts)
 }
 
+// readLocalConf parses local.conf, refusing a malformed one before
+// anything runs.
+func (r *Run) readLocalConf() error {
+	conf, err := config.ParseLocalConf(r.Tree.Path("local.conf"))
+	if err != nil {
+		return fatalError{err}
+	}
+	if err := conf.Validate(); err != nil {
+		return fatalError{err}
+	}
+	r.conf = conf
+	return nil
+}
+
+// checkHooks lists the extras.d scripts and warns of a user's script in a
+// range reserved for the tool's own, or refuses it under --strict.
+func (r *Run) checkHooks() error {
+	hooks, err := r.Tree.Hooks()
+	if err != nil {
+		return fatalError{err}
+	}
+	r.hooks = hooks
+	var reserved []tree.Hook
+	for _, h := range hooks {
+		if h.Reserved() {
+			reserved = append(reserved, h)
+		}
+	}
+	if len(reserved) == 0 || r.nested {
+		return nil
+	}
+	if r.Strict {
+		return fatalError{&tree.ReservedError{Hooks: reserved}}
+	}
+	for _, h := range reserved {
+		r.Log.Warning(fmt.Sprintf("%s uses sequence number %02d, reserved (%s) for the tool's own scripts; it runs, but rename it into 10-89 (--strict refuses it)",
+			h.Rel, h.Seq, tree.ReservedRange(h.Seq)))
+	}
+	return nil
+}
+
 // parseAll parses scripts into r.scripts; the first error in scripts'
 // order is returned.
 func (r *Run) parseAll(scripts []string) error {

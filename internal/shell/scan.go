@@ -34,6 +34,28 @@ func (sc *Script) LiteralCalls(names ...string) [][]string {
 	return calls
 }
 
+// LiteralAssign is the value of the script's last plain assignment to
+// name whose value holds no expansion, and whether there is one.
+func (sc *Script) LiteralAssign(name string) (string, bool) {
+	value, found := "", false
+	syntax.Walk(sc.file, func(node syntax.Node) bool {
+		call, ok := node.(*syntax.CallExpr)
+		if !ok {
+			return true
+		}
+		for _, as := range call.Assigns {
+			if as.Name.Value != name || as.Value == nil || as.Array != nil || as.Index != nil || as.Append {
+				continue
+			}
+			if lit, ok := literalWord(as.Value); ok {
+				value, found = lit, true
+			}
+		}
+		return true
+	})
+	return value, found
+}
+
 // literalWord is a word's value when it holds no expansion: plain text
 // and quotes only.
 func literalWord(w *syntax.Word) (string, bool) {

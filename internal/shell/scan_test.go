@@ -50,3 +50,28 @@ func TestServiceAnswers(t *testing.T) {
 		}
 	}
 }
+
+func TestLiteralAssign(t *testing.T) {
+	tests := []struct {
+		name, src, value string
+		found            bool
+	}{
+		{"none", "ADMIN_PASSWORD=x\n", "", false},
+		{"plain, last wins", "DEST=/srv/a\nDEST='/srv/b'\n", "/srv/b", true},
+		{"an expansion is not known", "DEST=$HOME/stack\n", "", false},
+		{"inside a condition", "if true; then\n    DEST=/srv/c\nfi\n", "/srv/c", true},
+		{"appended is not the value", "DEST+=/x\n", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			script, err := Parse("/t/localrc", "localrc", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			value, found := script.LiteralAssign("DEST")
+			if value != tt.value || found != tt.found {
+				t.Errorf("LiteralAssign = %q, %v; want %q, %v", value, found, tt.value, tt.found)
+			}
+		})
+	}
+}
