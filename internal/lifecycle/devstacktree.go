@@ -246,9 +246,10 @@ func (r *Run) rewrite(abs string, src []byte) []byte {
 	return src
 }
 
-// intercept runs the tool's extras.d dispatcher, and the tree's own
-// scripts when one runs another (clean.sh runs unstack.sh), in a session
-// of their own as bash would run them in a process of their own.
+// intercept runs the end of each pass of an extras.d loop (ensureHook),
+// and the tree's own scripts when one runs another (clean.sh runs
+// unstack.sh), in a session of their own as bash would run them in a
+// process of their own.
 func (r *Run) intercept(ctx context.Context, session *shell.Session, args []string) (bool, error) {
 	if args[0] == ensureCommand {
 		return true, r.ensureHook(ctx, session, args[1:])
@@ -285,8 +286,8 @@ func (r *Run) intercept(ctx context.Context, session *shell.Session, args []stri
 // ensureHook ends a pass of an extras.d loop: it sources the pass's file,
 // with the loop's arguments, if the loop's own body passed over it (as
 // master's run_phase does all but 80-tempest.sh), so that every
-// extras.d/*.sh is sourced, in the loop's order. It never fails itself, so
-// that the loop's outcome stays its own.
+// extras.d/*.sh is sourced, in the loop's order. Passing over, it leaves
+// the status alone, so that the loop's outcome stays its own.
 func (r *Run) ensureHook(ctx context.Context, session *shell.Session, args []string) error {
 	file := args[0]
 	if !path.IsAbs(file) {
