@@ -37,20 +37,7 @@ func TestRewriteExtrasLoops(t *testing.T) {
 			want: "for i in $TOP_DIR/extras.d/*.sh; do echo $i; source other.sh; done\n",
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := string(rewriteExtrasLoops("test.sh", []byte(tt.src)))
-			if got != tt.want {
-				t.Errorf("rewrite:\n%s\nwant:\n%s", got, tt.want)
-			}
-			if strings.Count(got, "\n") != strings.Count(tt.src, "\n") {
-				t.Errorf("the rewrite moved lines: %d lines, was %d", strings.Count(got, "\n"), strings.Count(tt.src, "\n"))
-			}
-			if _, err := syntax.NewParser().Parse(strings.NewReader(got), "test.sh"); err != nil {
-				t.Errorf("the rewrite does not parse: %v", err)
-			}
-		})
-	}
+	checkRewrites(t, rewriteExtrasLoops, tests)
 }
 
 func TestRewriteRootRefusal(t *testing.T) {
@@ -78,10 +65,24 @@ func TestRewriteRootRefusal(t *testing.T) {
 			want: "if [[ $EUID -ne 0 ]]; then\n    SUDO=sudo\nfi\n",
 		},
 	}
+	checkRewrites(t, rewriteRootRefusal, tests)
+}
+
+// checkRewrites runs a table of rewrites: each must give want, keep every
+// line where it was, and still parse.
+func checkRewrites(t *testing.T, rewrite func(string, []byte) []byte, tests []struct{ name, src, want string }) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := string(rewriteRootRefusal("stack.sh", []byte(tt.src))); got != tt.want {
+			got := string(rewrite("test.sh", []byte(tt.src)))
+			if got != tt.want {
 				t.Errorf("rewrite:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if strings.Count(got, "\n") != strings.Count(tt.src, "\n") {
+				t.Errorf("the rewrite moved lines: %d lines, was %d", strings.Count(got, "\n"), strings.Count(tt.src, "\n"))
+			}
+			if _, err := syntax.NewParser().Parse(strings.NewReader(got), "test.sh"); err != nil {
+				t.Errorf("the rewrite does not parse: %v", err)
 			}
 		})
 	}
