@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"devstack/internal/funcs"
 	"devstack/internal/shell"
 )
 
@@ -47,6 +48,7 @@ func shRun(ctx context.Context, opts *ShOptions) error {
 	if err != nil {
 		return err
 	}
+	funcs.Register(session, funcs.Options{})
 	if opts.Deps.Signals != nil {
 		// A signal the script traps runs its trap, as in bash.
 		take := session.Signal

@@ -17,6 +17,7 @@ import (
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 
+	"devstack/internal/funcs"
 	"devstack/internal/hypervisor"
 	"devstack/internal/shell"
 )
@@ -169,12 +170,11 @@ func (r *Run) checkVirtDriver() error {
 		virtual[r.Tree.Path(".localrc.auto")] = text
 	}
 	session, err := shell.New(shell.Options{
-		Dir:         r.Tree.Top,
-		Env:         r.Env,
-		NoFunctions: true,
-		Dry:         true,
-		Virtual:     virtual,
-		Intercept:   dryCommand,
+		Dir:       r.Tree.Top,
+		Env:       r.Env,
+		Dry:       true,
+		Virtual:   virtual,
+		Intercept: dryCommand,
 	})
 	if err != nil {
 		return err
@@ -195,7 +195,7 @@ func (r *Run) checkVirtDriver() error {
 	if _, found := hypervisor.Resolve(r.Tree, driver); found {
 		return nil
 	}
-	if enabled, err := session.IsServiceEnabled(r.ctx, "n-cpu"); err != nil || !enabled {
+	if enabled, err := funcs.IsServiceEnabled(r.ctx, session, "n-cpu"); err != nil || !enabled {
 		return nil
 	}
 	return fatalError{hypervisor.Missing(r.Tree, driver)}
@@ -207,13 +207,12 @@ func (r *Run) checkVirtDriver() error {
 func (r *Run) runTreeScript(ctx context.Context, script string, params, env []string, dir string, stdout, stderr io.Writer) (uint8, *shell.Session, error) {
 	var session *shell.Session
 	session, err := shell.New(shell.Options{
-		Dir:         dir,
-		Env:         env,
-		Stdout:      stdout,
-		Stderr:      stderr,
-		Params:      params,
-		NoFunctions: true,
-		Rewrite:     r.rewrite,
+		Dir:     dir,
+		Env:     env,
+		Stdout:  stdout,
+		Stderr:  stderr,
+		Params:  params,
+		Rewrite: r.rewrite,
 		Intercept: func(ctx context.Context, args []string) (bool, error) {
 			return r.intercept(ctx, session, args)
 		},
@@ -449,7 +448,7 @@ func (r *Run) parsePlugins() error {
 	var files []string
 	for _, call := range settings.LiteralCalls("enable_plugin") {
 		if len(call) >= 3 {
-			files = append(files, pluginFiles(shell.Plugin{Name: call[1], Dir: filepath.Join(dest, call[1])})...)
+			files = append(files, pluginFiles(funcs.Plugin{Name: call[1], Dir: filepath.Join(dest, call[1])})...)
 		}
 	}
 	return r.parsePluginFiles(files)

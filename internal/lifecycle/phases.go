@@ -14,6 +14,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"devstack/internal/config"
+	"devstack/internal/funcs"
 	"devstack/internal/hypervisor"
 	"devstack/internal/shell"
 	"devstack/internal/tree"
@@ -30,18 +31,18 @@ func readConfiguration(r *Run) error {
 		return err
 	}
 	session, err := shell.New(shell.Options{
-		Dir:      r.Tree.Top,
-		Env:      r.Env,
-		Stdout:   r.Log.Output(),
-		Stderr:   r.Log.Output(),
-		Trace:    r.Log.Trace(),
-		Overlay:  r.Tree,
-		Reporter: r.Log,
+		Dir:     r.Tree.Top,
+		Env:     r.Env,
+		Stdout:  r.Log.Output(),
+		Stderr:  r.Log.Output(),
+		Trace:   r.Log.Trace(),
+		Overlay: r.Tree,
 	})
 	if err != nil {
 		return err
 	}
 	r.session = session
+	r.lib = funcs.Register(session, funcs.Options{Reporter: r.Log})
 	if !r.bestEffort() {
 		if err := session.SetErrexit(true); err != nil {
 			return err
@@ -66,7 +67,7 @@ func readConfiguration(r *Run) error {
 	if err := r.source("stackrc"); err != nil {
 		return err
 	}
-	if !session.LocalSettingsLoaded() {
+	if !r.lib.LocalSettingsLoaded() {
 		// A tree's own stackrc that never calls load_localrc: the user's
 		// settings still count, after its defaults.
 		if !r.nested && !r.Tree.DevStack {
@@ -247,11 +248,11 @@ func (r *Run) feedLocalSettings() {
 		if !r.nested {
 			r.Log.Warning("using the legacy localrc file; local.conf's [[local|localrc]] section is ignored. Move its settings into local.conf")
 		}
-		r.session.SetLocalSettings(shell.LocalSettings{File: r.Tree.Path("localrc")})
+		r.lib.SetLocalSettings(funcs.LocalSettings{File: r.Tree.Path("localrc")})
 		return
 	}
 	text, _ := r.localrcText()
-	r.session.SetLocalSettings(shell.LocalSettings{Text: text, Path: r.Tree.Path("local.conf"), Name: "local.conf"})
+	r.lib.SetLocalSettings(funcs.LocalSettings{Text: text, Path: r.Tree.Path("local.conf"), Name: "local.conf"})
 }
 
 // source sources a tree-relative file with no arguments.
@@ -286,7 +287,7 @@ func (r *Run) openLogFile() error {
 
 // enabled answers is_service_enabled in the session.
 func (r *Run) enabled(services ...string) bool {
-	ok, err := r.session.IsServiceEnabled(r.ctx, services...)
+	ok, err := funcs.IsServiceEnabled(r.ctx, r.session, services...)
 	return ok && err == nil
 }
 

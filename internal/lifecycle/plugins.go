@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"devstack/internal/funcs"
 	"devstack/internal/shell"
 	"devstack/internal/tree"
 )
@@ -26,7 +27,7 @@ const (
 // place), then parses their devstack/ files and checks their
 // plugin_requires before any hook runs.
 func (r *Run) preparePlugins() error {
-	for _, p := range r.session.Plugins() {
+	for _, p := range r.lib.Plugins() {
 		what := "enable_plugin " + p.Name
 		if r.Command == "stack" && !p.Local {
 			r.Log.Summary(fmt.Sprintf("Fetching plugin %s from %s", p.Name, p.URL))
@@ -63,7 +64,7 @@ func (r *Run) preparePlugins() error {
 // pluginFiles are the files of a plugin that are parsed before the run:
 // the three a run sources and the libraries in devstack/lib/, which
 // plugin.sh sources by DevStack's convention.
-func pluginFiles(p shell.Plugin) []string {
+func pluginFiles(p funcs.Plugin) []string {
 	var files []string
 	for _, rel := range []string{pluginOverrideDefaults, pluginSettings, pluginScript} {
 		files = append(files, filepath.Join(p.Dir, rel))
@@ -120,7 +121,7 @@ func (r *Run) checkRequires() error {
 			}
 			for _, call := range script.LiteralCalls("plugin_requires") {
 				if len(call) == 3 && !slices.Contains(enabled, call[2]) {
-					return r.fail(r.displayPath(file), fatalError{errors.New(shell.RequiresError(call[1], call[2]))})
+					return r.fail(r.displayPath(file), fatalError{errors.New(funcs.RequiresError(call[1], call[2]))})
 				}
 			}
 		}
@@ -178,7 +179,7 @@ func (r *Run) knownServices() []string {
 		}
 		known = append(known, name)
 	}
-	for _, p := range r.session.Plugins() {
+	for _, p := range r.lib.Plugins() {
 		known = append(known, p.Name)
 	}
 	for rel, script := range r.scripts {
@@ -204,7 +205,7 @@ func (r *Run) warnUnknownServices() {
 	known := r.knownServices()
 	var unknown []string
 	for _, name := range strings.Split(r.session.Var("ENABLED_SERVICES"), ",") {
-		if name != "" && !shell.ServiceAnswers(name, known) && !slices.Contains(unknown, name) {
+		if name != "" && !funcs.ServiceAnswers(name, known) && !slices.Contains(unknown, name) {
 			unknown = append(unknown, name)
 		}
 	}

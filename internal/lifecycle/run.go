@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"devstack/internal/config"
+	"devstack/internal/funcs"
 	"devstack/internal/logging"
 	"devstack/internal/shell"
 	"devstack/internal/tree"
@@ -37,16 +38,18 @@ type Run struct {
 	Options
 	ctx     context.Context
 	session *shell.Session
-	conf    *config.LocalConf
-	hooks   []tree.Hook
-	libs    []string
+	// lib is the function library registered on session.
+	lib   *funcs.Library
+	conf  *config.LocalConf
+	hooks []tree.Hook
+	libs  []string
 	// scripts holds the hooks parsed before the run, by tree-relative path.
 	scripts map[string]*shell.Script
 	// plugin is the hypervisor plugin the session sourced, "" if none.
 	plugin string
 	// plugins are the enable_plugin plugins on disk, in enable order
 	// (plugins.go).
-	plugins []shell.Plugin
+	plugins []funcs.Plugin
 	// step is the step under way, for messages.
 	step     string
 	failures []Failure

@@ -28,8 +28,8 @@ const (
 )
 
 // builtins maps the commands above to their implementations.
-func (s *Session) builtins() map[string]libraryFunc {
-	return map[string]libraryFunc{
+func (s *Session) builtins() map[string]Func {
+	return map[string]Func{
 		printfCommand:      s.printfV,
 		umaskCommand:       s.umask,
 		ulimitCommand:      s.ulimit,
@@ -77,7 +77,7 @@ func (s *Session) printfV(ctx context.Context, args []string) error {
 			break
 		}
 	}
-	return assign(ctx, name, out.String())
+	return Assign(ctx, name, out.String())
 }
 
 // umask prints or sets the file mode creation mask.

@@ -53,13 +53,13 @@ func (s *Session) setFD(ctx context.Context, args []string) error {
 	case ">&", "<&":
 		f, err = s.dupFD(hc, word)
 	case ">", ">|":
-		f, err = os.OpenFile(absolute(hc.Dir, word), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+		f, err = os.OpenFile(Absolute(hc.Dir, word), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 	case ">>":
-		f, err = os.OpenFile(absolute(hc.Dir, word), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
+		f, err = os.OpenFile(Absolute(hc.Dir, word), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
 	case "<":
-		f, err = os.Open(absolute(hc.Dir, word))
+		f, err = os.Open(Absolute(hc.Dir, word))
 	case "<>":
-		f, err = os.OpenFile(absolute(hc.Dir, word), os.O_RDWR|os.O_CREATE, 0o666)
+		f, err = os.OpenFile(Absolute(hc.Dir, word), os.O_RDWR|os.O_CREATE, 0o666)
 	default:
 		err = fmt.Errorf("unsupported redirection %s", op)
 	}

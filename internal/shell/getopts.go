@@ -29,8 +29,8 @@ const (
 const getoptsUsage = "getopts: usage: getopts optstring name [arg ...]"
 
 // getoptsBuiltins maps the getopts commands to their implementations.
-func (s *Session) getoptsBuiltins() map[string]libraryFunc {
-	return map[string]libraryFunc{
+func (s *Session) getoptsBuiltins() map[string]Func {
+	return map[string]Func{
 		getoptsCommand:    s.getoptsCall,
 		getoptsRunCommand: s.getoptsRun,
 		optindSetCommand:  s.optindSet,
@@ -154,7 +154,7 @@ func (s *Session) getoptsRun(ctx context.Context, args []string) error {
 		builtinErrorAt(hc, argv0, line, name+": readonly variable")
 		return interp.ExitStatus(2)
 	}
-	if err := assign(ctx, name, value); err != nil {
+	if err := Assign(ctx, name, value); err != nil {
 		return err
 	}
 	if status != 0 {

@@ -12,9 +12,11 @@ import (
 	"mvdan.cc/sh/v3/interp"
 )
 
-func TestNoFunctionsKeepsTheBuiltins(t *testing.T) {
+// A bare session has the builtins the interpreter lacks, and none of
+// DevStack's functions.
+func TestSessionHasBuiltinsOnly(t *testing.T) {
 	out := &syncBuffer{}
-	s, err := New(Options{Dir: t.TempDir(), Stdout: out, Stderr: out, NoFunctions: true})
+	s, err := New(Options{Dir: t.TempDir(), Stdout: out, Stderr: out})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,10 +83,3 @@ func literalWord(w *syntax.Word) (string, bool) {
 	}
 	return string(value), true
 }
-
-// ServiceAnswers reports whether is_service_enabled asked for any of
-// asked would answer yes with only service enabled: by name or by group
-// (nova for n-cpu).
-func ServiceAnswers(service string, asked []string) bool {
-	return serviceEnabled(service, asked, nil)
-}

@@ -32,24 +32,6 @@ echo is_service_enabled not-a-call
 	}
 }
 
-func TestServiceAnswers(t *testing.T) {
-	tests := []struct {
-		service string
-		asked   []string
-		want    bool
-	}{
-		{"template", []string{"n-cpu", "template"}, true},
-		{"tempalte", []string{"n-cpu", "template"}, false},
-		{"n-api", []string{"nova"}, true},
-		{"n-api", []string{"n-cpu"}, false},
-		{"s-proxy", []string{"swift"}, true},
-	}
-	for _, tt := range tests {
-		if got := ServiceAnswers(tt.service, tt.asked); got != tt.want {
-			t.Errorf("ServiceAnswers(%q, %q) = %v, want %v", tt.service, tt.asked, got, tt.want)
-		}
-	}
-}
 
 func TestLiteralAssign(t *testing.T) {
 	tests := []struct {

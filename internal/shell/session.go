@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,13 +37,6 @@ type Overlay interface {
 	ReadDir(rel string) ([]fs.DirEntry, error)
 }
 
-// Reporter receives what the library functions tell the user.
-type Reporter interface {
-	Summary(msg string)
-	Warning(msg string)
-	Error(msg string)
-}
-
 // Options configure a Session.
 type Options struct {
 	// Dir is the working directory; the process's if empty.
@@ -56,17 +50,11 @@ type Options struct {
 	Trace io.Writer
 	// Overlay, if set, lets scripts source and read embedded files.
 	Overlay Overlay
-	// Reporter receives echo_summary, warn, err and die messages.
-	Reporter Reporter
 	// Params are the initial positional parameters.
 	Params []string
 	// Name is the script at the bottom of the call stack, as
 	// BASH_SOURCE names it; "" when the tool itself drives the session.
 	Name string
-	// NoFunctions leaves DevStack's function library out (the builtins the
-	// interpreter lacks stay): a DevStack tree defines its own, and a name
-	// it does not define must fail as it does under bash.
-	NoFunctions bool
 	// Rewrite, if set, rewrites every script the session runs or sources,
 	// after the session's own rewrites. It must keep every line where it
 	// was, so that LINENO and messages still point at the file on disk.
@@ -92,9 +80,11 @@ type Options struct {
 
 // Session is one interpreter state.
 type Session struct {
-	runner  *interp.Runner
-	opts    Options
-	library map[string]libraryFunc
+	runner *interp.Runner
+	opts   Options
+	// functions are the commands written in Go: the builtins the
+	// interpreter lacks, and what Define added.
+	functions map[string]Func
 
 	// mu guards the call stack bookkeeping below, which background
 	// statements may touch from their own goroutines.
@@ -140,14 +130,6 @@ type Session struct {
 	untraced map[string]int
 	// pendingSignals are trapped signals whose traps are still to run.
 	pendingSignals []string
-	// packagesUpdated is set once install_package has updated the lists.
-	packagesUpdated bool
-	// timerStarts and timerTotals are time_start's and time_stop's.
-	timerStarts map[string]time.Time
-	timerTotals map[string]time.Duration
-	// local is the user's settings and the enabled plugins
-	// (funcs_plugins.go).
-	local localState
 	// errs is what the ERR trap and exit need to behave as in bash.
 	errs errState
 	// jobs is the job table, in the order the jobs started; jobKeys
@@ -209,11 +191,11 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
-	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{},
-		timerStarts: map[string]time.Time{}, timerTotals: map[string]time.Duration{}}
+	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{}}
 	s.frames = []frame{{function: "main", source: opts.Name, display: opts.Name}}
 	s.secondsBase.Store(time.Now().Unix())
-	s.library = s.newLibrary()
+	s.functions = s.builtins()
+	maps.Copy(s.functions, s.getoptsBuiltins())
 	runner, err := interp.New(
 		interp.Env(stackEnviron{s: s, base: expand.ListEnviron(opts.Env...)}),
 		interp.Dir(opts.Dir),
@@ -294,7 +276,7 @@ func (s *Session) Source(ctx context.Context, path string, args ...string) error
 // RunScript runs a file as a script of its own, as `bash FILE` would but in
 // this session, and returns its exit status.
 func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
-	abs := absolute(s.opts.Dir, path)
+	abs := Absolute(s.opts.Dir, path)
 	data, err := os.ReadFile(abs)
 	if err != nil {
 		return 127, err
@@ -423,20 +405,6 @@ func (s *Session) Environ() []string {
 func (s *Session) HasFunc(name string) bool {
 	_, ok := s.runner.Funcs[name]
 	return ok
-}
-
-// IsServiceEnabled answers as the session's is_service_enabled would: a
-// shell definition (a DevStack tree's) wins over the built-in one.
-func (s *Session) IsServiceEnabled(ctx context.Context, services ...string) (bool, error) {
-	if s.HasFunc("is_service_enabled") {
-		err := s.Call(ctx, "is_service_enabled", services...)
-		var se *ScriptError
-		if errors.As(err, &se) && !se.Exited {
-			return false, nil
-		}
-		return err == nil, err
-	}
-	return s.serviceEnabled(ctx, services...), nil
 }
 
 // display shortens a path inside the tree to its tree-relative form.
@@ -625,7 +593,7 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 				return err
 			}
 		}
-		if fn, ok := s.library[args[0]]; ok {
+		if fn, ok := s.lookupFunc(args[0]); ok {
 			return fn(ctx, args[1:])
 		}
 		if !strings.Contains(args[0], "/") {
@@ -663,7 +631,7 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	defer s.pop()
 	if strings.Contains(args[0], "/") {
 		s.mu.Lock()
-		s.sourcing = absolute(hc.Dir, args[0])
+		s.sourcing = Absolute(hc.Dir, args[0])
 		s.mu.Unlock()
 	}
 	// Through eval, not the source builtin directly: the interpreter keeps
@@ -677,7 +645,7 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	}
 	var err error
 	if s.opts.Source != nil {
-		err = s.opts.Source(ctx, absolute(hc.Dir, args[0]), args[1:], func() error {
+		err = s.opts.Source(ctx, Absolute(hc.Dir, args[0]), args[1:], func() error {
 			defer s.claimFunctions(f)
 			return run()
 		})
@@ -713,7 +681,7 @@ func (s *Session) prepare(path string, src []byte) []byte {
 // disk, serves the embedded copy. Disk comes first: most opens are of real
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
-	path = absolute(interp.HandlerCtx(ctx).Dir, path)
+	path = Absolute(interp.HandlerCtx(ctx).Dir, path)
 	if probe, ok := s.openProbe(path); ok {
 		return probe, nil
 	}
@@ -775,8 +743,8 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 	return nil, err
 }
 
-// absolute makes path absolute against dir, as the interpreter does.
-func absolute(dir, path string) string {
+// Absolute makes path absolute against dir, as the interpreter does.
+func Absolute(dir, path string) string {
 	switch {
 	case path == "":
 		return ""

@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"os"
@@ -54,8 +54,8 @@ is_running no-such-service-anywhere || echo "nothing running"
 	if !strings.Contains(out, "sleeper is running already") || !strings.Contains(out, "sleeper running\nnothing running\n") {
 		t.Errorf("output %q", out)
 	}
-	if _, ok := Timings(s)["run_process"]; !ok {
-		t.Errorf("run_process is not timed: %v", Timings(s))
+	if _, ok := s.lib.Timings()["run_process"]; !ok {
+		t.Errorf("run_process is not timed: %v", s.lib.Timings())
 	}
 	if _, err := os.Stat(filepath.Join(dest, "status", "disabled.pid")); err == nil {
 		t.Error("a disabled service was started")

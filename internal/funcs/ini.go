@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"mvdan.cc/sh/v3/interp"
 
 	"devstack/internal/ini"
+
+	"devstack/internal/shell"
 )
 
 // iniCall is one call of an ini function.
@@ -39,7 +41,7 @@ func (c iniCall) value() string {
 }
 
 // missing reports a file a reading function cannot read, as sed does for
-// DevStack's.
+// DevStack'l.
 func (c iniCall) missing() bool {
 	if _, err := os.Stat(c.path); !errors.Is(err, fs.ErrNotExist) {
 		return false
@@ -66,7 +68,7 @@ type iniOp struct {
 // directory) is not writable, or for ini_has_option not readable; then the
 // edit is made on a copy read and written back with sudo. Without -sudo, a
 // file the user may not write fails as DevStack's sed would.
-func iniFunc(function string, op iniOp) libraryFunc {
+func iniFunc(function string, op iniOp) shell.Func {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
 		sudo := len(args) > 0 && args[0] == "-sudo"
@@ -76,7 +78,7 @@ func iniFunc(function string, op iniOp) libraryFunc {
 		for len(args) < 3 {
 			args = append(args, "")
 		}
-		c := iniCall{hc: hc, function: function, file: absolute(hc.Dir, args[0]), section: args[1], option: args[2], rest: args[3:]}
+		c := iniCall{hc: hc, function: function, file: shell.Absolute(hc.Dir, args[0]), section: args[1], option: args[2], rest: args[3:]}
 		c.path = c.file
 		var err error
 		if sudo && needsSudo(c.file, op.writes) {

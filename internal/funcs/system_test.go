@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"os"
@@ -221,7 +221,7 @@ time_start other; time_stop other`)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	timings := Timings(s)
+	timings := s.lib.Timings()
 	if timings["work"] < 40*time.Millisecond {
 		t.Errorf("work took %v, want both runs added up", timings["work"])
 	}

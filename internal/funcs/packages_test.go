@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"strings"
@@ -166,7 +166,7 @@ func TestPackages(t *testing.T) {
 			env = append([]string{"os_PACKAGE=deb", "os_VENDOR=Debian"}, env...)
 			var out string
 			var err error
-			var s *Session
+			var s *session
 			for _, text := range tt.scripts {
 				var o string
 				s, o, err = runScript(t, dir, env, text)
@@ -195,7 +195,7 @@ func TestPackages(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(tt.calls, "\n") {
 				t.Errorf("calls:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.calls, "\n"))
 			}
-			timings := Timings(s)
+			timings := s.lib.Timings()
 			for _, name := range tt.timers {
 				if _, ok := timings[name]; !ok {
 					t.Errorf("no %s timing in %v", name, timings)

@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"context"
@@ -64,9 +64,9 @@ func pidFile(env expand.Environ, name string) string {
 // runProcess is run_process NAME COMMAND [GROUP] [USER] [ENV_VARS]: start a
 // long-running service, if it is enabled, and return at once. ENV_VARS
 // (and SYSTEMD_ENV_VARS[NAME]) are KEY=VALUE words set for the service.
-func (s *Session) runProcess(ctx context.Context, args []string) error {
+func (l *Library) runProcess(ctx context.Context, args []string) error {
 	if len(args) < 2 {
-		return s.dieHere(ctx, "run_process: usage: run_process NAME COMMAND [GROUP] [USER] [ENV_VARS]")
+		return l.dieHere(ctx, "run_process: usage: run_process NAME COMMAND [GROUP] [USER] [ENV_VARS]")
 	}
 	for len(args) < 5 {
 		args = append(args, "")
@@ -79,22 +79,22 @@ func (s *Session) runProcess(ctx context.Context, args []string) error {
 			envVars = extra + " " + envVars
 		}
 	}
-	return s.timed("run_process", func() error {
-		if s.isServiceEnabled(ctx, []string{name}) != nil {
+	return l.timed("run_process", func() error {
+		if l.isServiceEnabled(ctx, []string{name}) != nil {
 			return nil
 		}
 		if useSystemd(env) {
-			return s.runUnderSystemd(ctx, name, command, group, userName, envVars)
+			return l.runUnderSystemd(ctx, name, command, group, userName, envVars)
 		}
-		return s.supervise(ctx, name, command, group, userName, strings.Fields(envVars))
+		return l.supervise(ctx, name, command, group, userName, strings.Fields(envVars))
 	})
 }
 
 // supervise starts command with sh -c in a process group of its own.
-func (s *Session) supervise(ctx context.Context, name, command, group, userName string, envVars []string) error {
+func (l *Library) supervise(ctx context.Context, name, command, group, userName string, envVars []string) error {
 	hc := interp.HandlerCtx(ctx)
 	fail := func(err error) error {
-		return s.dieHere(ctx, fmt.Sprintf("run_process %s: %v", name, err))
+		return l.dieHere(ctx, fmt.Sprintf("run_process %s: %v", name, err))
 	}
 	pidPath := pidFile(hc.Env, name)
 	// A service already running is left as it is: stack twice starts it
@@ -230,36 +230,36 @@ func groupRunning(pgid int) bool {
 // stopProcess is stop_process NAME: stop an enabled service, whether the
 // session's supervisor or systemd runs it. A service that is not running
 // is stopped already.
-func (s *Session) stopProcess(ctx context.Context, args []string) error {
+func (l *Library) stopProcess(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	if len(args) < 1 {
-		return s.dieHere(ctx, "stop_process: usage: stop_process NAME")
+		return l.dieHere(ctx, "stop_process: usage: stop_process NAME")
 	}
 	name := args[0]
-	if s.isServiceEnabled(ctx, []string{name}) != nil {
+	if l.isServiceEnabled(ctx, []string{name}) != nil {
 		return nil
 	}
 	path := pidFile(hc.Env, name)
 	if pgid, alive := liveGroup(path); alive {
 		if err := stopGroup(pgid); err != nil {
-			return s.dieHere(ctx, fmt.Sprintf("stop_process %s: %v", name, err))
+			return l.dieHere(ctx, fmt.Sprintf("stop_process %s: %v", name, err))
 		}
 		fmt.Fprintf(hc.Stdout, "%s stopped (process group %d)\n", name, pgid)
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return s.dieHere(ctx, fmt.Sprintf("stop_process %s: %v", name, err))
+		return l.dieHere(ctx, fmt.Sprintf("stop_process %s: %v", name, err))
 	}
 	if !useSystemd(hc.Env) {
 		return nil
 	}
 	unit := "devstack@" + name + ".service"
 	// Only units that are enabled: a service may have no unit at all.
-	check, err := s.systemctl(ctx, "is-enabled", "--quiet", unit)
+	check, err := l.systemctl(ctx, "is-enabled", "--quiet", unit)
 	if err != nil || check.Run() != nil {
 		return nil
 	}
 	for _, action := range []string{"stop", "disable"} {
-		cmd, err := s.systemctl(ctx, action, unit)
+		cmd, err := l.systemctl(ctx, action, unit)
 		if err := run(ctx, cmd, err); err != nil {
 			return err
 		}
@@ -297,7 +297,7 @@ func waitGroup(pgid int, limit time.Duration) bool {
 
 // isRunning is is_running NAME: whether the supervisor runs the service
 // NAME or, as DevStack asks ps, any process's command line holds NAME.
-func (s *Session) isRunning(ctx context.Context, args []string) error {
+func (l *Library) isRunning(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "" {
 		return interp.ExitStatus(1)
 	}
@@ -321,7 +321,7 @@ func (s *Session) isRunning(ctx context.Context, args []string) error {
 // systemctl builds a systemctl command: $SYSTEMCTL when the scripts set it
 // (as DevStack's stackrc does, "sudo systemctl" or "systemctl --user"),
 // else systemctl as root.
-func (s *Session) systemctl(ctx context.Context, args ...string) (*exec.Cmd, error) {
+func (l *Library) systemctl(ctx context.Context, args ...string) (*exec.Cmd, error) {
 	if words := strings.Fields(interp.HandlerCtx(ctx).Env.Get("SYSTEMCTL").String()); len(words) > 0 {
 		return command(ctx, words[0], append(words[1:], args...)...)
 	}
@@ -335,13 +335,13 @@ type unitSetting struct{ section, option, value string }
 // its lines one by one with iniset's rules (so that a unit left by an
 // earlier run is updated, not replaced, and the file is byte for byte
 // DevStack's), and enables and starts it.
-func (s *Session) runUnderSystemd(ctx context.Context, name, command, group, userName, envVars string) error {
+func (l *Library) runUnderSystemd(ctx context.Context, name, command, group, userName, envVars string) error {
 	hc := interp.HandlerCtx(ctx)
 	if strings.Contains(command, "sudo") {
-		return s.dieHere(ctx, fmt.Sprintf("run_process %s: the command uses sudo, which does not work under systemd; pass the user to run it as instead: run_process NAME COMMAND GROUP USER", name))
+		return l.dieHere(ctx, fmt.Sprintf("run_process %s: the command uses sudo, which does not work under systemd; pass the user to run it as instead: run_process NAME COMMAND GROUP USER", name))
 	}
 	if !strings.HasPrefix(command, "/") {
-		return s.dieHere(ctx, fmt.Sprintf("run_process %s: systemd needs the command's absolute path: %q", name, command))
+		return l.dieHere(ctx, fmt.Sprintf("run_process %s: systemd needs the command's absolute path: %q", name, command))
 	}
 	unit := "devstack@" + name + ".service"
 	if userName == "" {
@@ -419,10 +419,10 @@ func (s *Session) runUnderSystemd(ctx context.Context, name, command, group, use
 		err = write(file)
 	}
 	if err != nil {
-		return s.dieHere(ctx, fmt.Sprintf("run_process %s: writing %s: %v", name, file, err))
+		return l.dieHere(ctx, fmt.Sprintf("run_process %s: writing %s: %v", name, file, err))
 	}
 	for _, step := range [][]string{{"daemon-reload"}, {"enable", unit}, {"start", unit}} {
-		cmd, err := s.systemctl(ctx, step...)
+		cmd, err := l.systemctl(ctx, step...)
 		if err := run(ctx, cmd, err); err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"bufio"
@@ -19,12 +19,14 @@ import (
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
+
+	"devstack/internal/shell"
 )
 
 // devstackFunctions are the functions of DevStack's functions-common and
 // inc/ini-config that scripts rely on, run in Go.
-func (s *Session) devstackFunctions() map[string]libraryFunc {
-	return map[string]libraryFunc{
+func (l *Library) devstackFunctions() map[string]shell.Func {
+	return map[string]shell.Func{
 		"iniset":               iniFunc("iniset", iniSet),
 		"iniget":               iniFunc("iniget", iniGet),
 		"iniget_multiline":     iniFunc("iniget_multiline", iniGetMultiline),
@@ -35,23 +37,23 @@ func (s *Session) devstackFunctions() map[string]libraryFunc {
 		"iniadd_literal":       iniFunc("iniadd_literal", iniAddLiteral),
 		"inidelete":            iniFunc("inidelete", iniDelete),
 		"iniset_multiline":     iniFunc("iniset_multiline", iniSetMultiline),
-		"install_package":      s.installPackage,
-		"is_package_installed": s.isPackageInstalled,
-		"uninstall_package":    s.uninstallPackage,
-		"git_clone":            s.gitClone,
-		"run_process":          s.runProcess,
-		"stop_process":         s.stopProcess,
-		"is_running":           s.isRunning,
-		"is_ubuntu":            s.isUbuntu,
-		"is_fedora":            s.isFedora,
-		"is_openeuler":         s.isOpenEuler,
-		"GetOSVersion":         s.getOSVersion,
-		"GetDistro":            s.getDistro,
+		"install_package":      l.installPackage,
+		"is_package_installed": l.isPackageInstalled,
+		"uninstall_package":    l.uninstallPackage,
+		"git_clone":            l.gitClone,
+		"run_process":          l.runProcess,
+		"stop_process":         l.stopProcess,
+		"is_running":           l.isRunning,
+		"is_ubuntu":            l.isUbuntu,
+		"is_fedora":            l.isFedora,
+		"is_openeuler":         l.isOpenEuler,
+		"GetOSVersion":         l.getOSVersion,
+		"GetDistro":            l.getDistro,
 		"get_field":            getField,
-		"safe_chown":           s.safePermission("chown"),
-		"safe_chmod":           s.safePermission("chmod"),
-		"time_start":           s.timeStart,
-		"time_stop":            s.timeStop,
+		"safe_chown":           l.safePermission("chown"),
+		"safe_chmod":           l.safePermission("chmod"),
+		"time_start":           l.timeStart,
+		"time_stop":            l.timeStop,
 	}
 }
 
@@ -236,13 +238,13 @@ func lsbRelease(rel map[string]string) (id, release, codename string) {
 // setOSVersion sets the os_* variables in the shell, as plain globals:
 // DevStack's typeset -xr applies to a local copy and vanishes with it.
 func setOSVersion(ctx context.Context, v osVersion) error {
-	return assign(ctx, "os_VENDOR", v.vendor, "os_RELEASE", v.release, "os_CODENAME", v.codename, "os_PACKAGE", v.packaging)
+	return shell.Assign(ctx, "os_VENDOR", v.vendor, "os_RELEASE", v.release, "os_CODENAME", v.codename, "os_PACKAGE", v.packaging)
 }
 
 // osFacts returns the os_* variables, detecting them first (as DevStack's
 // is_* functions call GetOSVersion) when the one asked about is empty. A
 // script may set them itself, and the shell's values win.
-func (s *Session) osFacts(ctx context.Context, asked string) (osVersion, error) {
+func (l *Library) osFacts(ctx context.Context, asked string) (osVersion, error) {
 	env := interp.HandlerCtx(ctx).Env
 	if env.Get(asked).String() == "" {
 		v := osVersionFrom(readOSRelease())
@@ -256,7 +258,7 @@ func (s *Session) osFacts(ctx context.Context, asked string) (osVersion, error) 
 	}, nil
 }
 
-func (s *Session) getOSVersion(ctx context.Context, args []string) error {
+func (l *Library) getOSVersion(ctx context.Context, args []string) error {
 	return setOSVersion(ctx, osVersionFrom(readOSRelease()))
 }
 
@@ -282,22 +284,22 @@ func distro(v osVersion) (string, error) {
 	return "", errUnknownDistr
 }
 
-func (s *Session) getDistro(ctx context.Context, args []string) error {
+func (l *Library) getDistro(ctx context.Context, args []string) error {
 	v := osVersionFrom(readOSRelease())
 	if err := setOSVersion(ctx, v); err != nil {
 		return err
 	}
 	name, err := distro(v)
 	if err != nil {
-		return s.dieHere(ctx, fmt.Sprintf("GetDistro: %s %s is not a distribution DevStack knows (Debian, Ubuntu, Fedora, RHEL and its rebuilds, openEuler)", v.vendor, v.release))
+		return l.dieHere(ctx, fmt.Sprintf("GetDistro: %s %s is not a distribution DevStack knows (Debian, Ubuntu, Fedora, RHEL and its rebuilds, openEuler)", v.vendor, v.release))
 	}
-	return assign(ctx, "DISTRO", name)
+	return shell.Assign(ctx, "DISTRO", name)
 }
 
 // distroNotSupported is exit_distro_not_supported: what is missing, for
 // the system at hand.
-func (s *Session) distroNotSupported(ctx context.Context, what string) error {
-	v, err := s.osFacts(ctx, "os_VENDOR")
+func (l *Library) distroNotSupported(ctx context.Context, what string) error {
+	v, err := l.osFacts(ctx, "os_VENDOR")
 	if err != nil {
 		return err
 	}
@@ -305,11 +307,11 @@ func (s *Session) distroNotSupported(ctx context.Context, what string) error {
 	if name == "" {
 		name = strings.TrimSpace(v.vendor + " " + v.release)
 	}
-	return s.dieHere(ctx, fmt.Sprintf("Support for %s is incomplete: no support for %s", name, what))
+	return l.dieHere(ctx, fmt.Sprintf("Support for %s is incomplete: no support for %s", name, what))
 }
 
-func (s *Session) isUbuntu(ctx context.Context, args []string) error {
-	v, err := s.osFacts(ctx, "os_PACKAGE")
+func (l *Library) isUbuntu(ctx context.Context, args []string) error {
+	v, err := l.osFacts(ctx, "os_PACKAGE")
 	if err != nil {
 		return err
 	}
@@ -319,8 +321,8 @@ func (s *Session) isUbuntu(ctx context.Context, args []string) error {
 var fedoraVendors = []string{"Fedora", "Red Hat", "openEuler", "RedHatEnterpriseServer", "RedHatEnterprise",
 	"RedHatEnterpriseLinux", "RockyLinux", "CentOS", "CentOSStream", "AlmaLinux", "OracleServer", "Virtuozzo"}
 
-func (s *Session) isFedora(ctx context.Context, args []string) error {
-	v, err := s.osFacts(ctx, "os_VENDOR")
+func (l *Library) isFedora(ctx context.Context, args []string) error {
+	v, err := l.osFacts(ctx, "os_VENDOR")
 	if err != nil {
 		return err
 	}
@@ -332,8 +334,8 @@ func (s *Session) isFedora(ctx context.Context, args []string) error {
 	return interp.ExitStatus(1)
 }
 
-func (s *Session) isOpenEuler(ctx context.Context, args []string) error {
-	v, err := s.osFacts(ctx, "os_PACKAGE")
+func (l *Library) isOpenEuler(ctx context.Context, args []string) error {
+	v, err := l.osFacts(ctx, "os_PACKAGE")
 	if err != nil {
 		return err
 	}
@@ -439,11 +441,11 @@ func onNFS(dir string) bool {
 // safePermission is safe_chown and safe_chmod: the change, as root, unless
 // the target (the last argument, or the directory holding it when it is
 // not a directory itself) is on NFS.
-func (s *Session) safePermission(program string) libraryFunc {
+func (l *Library) safePermission(program string) shell.Func {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
 		if len(args) > 0 {
-			target := absolute(hc.Dir, args[len(args)-1])
+			target := shell.Absolute(hc.Dir, args[len(args)-1])
 			if info, err := os.Stat(target); err != nil || !info.IsDir() {
 				target = filepath.Dir(target)
 			}
@@ -458,60 +460,60 @@ func (s *Session) safePermission(program string) libraryFunc {
 
 // timeStart and timeStop are DevStack's per-name timers: a timer runs
 // once at a time, and every stop adds to its name's total.
-func (s *Session) timeStart(ctx context.Context, args []string) error {
+func (l *Library) timeStart(ctx context.Context, args []string) error {
 	name := ""
 	if len(args) > 0 {
 		name = args[0]
 	}
-	s.mu.Lock()
-	_, running := s.timerStarts[name]
+	l.mu.Lock()
+	_, running := l.timerStarts[name]
 	if !running {
-		s.timerStarts[name] = time.Now()
+		l.timerStarts[name] = time.Now()
 	}
-	s.mu.Unlock()
+	l.mu.Unlock()
 	if running {
-		return s.dieHere(ctx, fmt.Sprintf("time_start %s: the timer is running already; time_stop %s first", name, name))
+		return l.dieHere(ctx, fmt.Sprintf("time_start %s: the timer is running already; time_stop %s first", name, name))
 	}
 	return nil
 }
 
-func (s *Session) timeStop(ctx context.Context, args []string) error {
+func (l *Library) timeStop(ctx context.Context, args []string) error {
 	name := ""
 	if len(args) > 0 {
 		name = args[0]
 	}
-	s.mu.Lock()
-	start, running := s.timerStarts[name]
+	l.mu.Lock()
+	start, running := l.timerStarts[name]
 	if running {
-		delete(s.timerStarts, name)
-		s.timerTotals[name] += time.Since(start)
+		delete(l.timerStarts, name)
+		l.timerTotals[name] += time.Since(start)
 	}
-	s.mu.Unlock()
+	l.mu.Unlock()
 	if !running {
-		return s.dieHere(ctx, fmt.Sprintf("time_stop %s: the timer was not started; time_start %s first", name, name))
+		return l.dieHere(ctx, fmt.Sprintf("time_stop %s: the timer was not started; time_start %s first", name, name))
 	}
 	return nil
 }
 
 // timed runs f and adds its duration to the total of name, as DevStack
 // times the package manager, git and run_process.
-func (s *Session) timed(name string, f func() error) error {
+func (l *Library) timed(name string, f func() error) error {
 	start := time.Now()
 	err := f()
-	s.mu.Lock()
-	s.timerTotals[name] += time.Since(start)
-	s.mu.Unlock()
+	l.mu.Lock()
+	l.timerTotals[name] += time.Since(start)
+	l.mu.Unlock()
 	return err
 }
 
-// Timings returns the totals of the session's timers by name: those of
+// Timings returns the totals of the library's timers by name: those of
 // time_start and time_stop, and those the library functions keep (apt-get,
 // apt-get-update, yum_install, git_timed, run_process), as DevStack's
 // time_totals reports them.
-func Timings(s *Session) map[string]time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return maps.Clone(s.timerTotals)
+func (l *Library) Timings() map[string]time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return maps.Clone(l.timerTotals)
 }
 
 // procStat is what /proc/PID/stat tells about a process.

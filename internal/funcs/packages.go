@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"context"
@@ -19,11 +19,11 @@ var (
 
 // isPackageInstalled is is_package_installed: whether every package named
 // is installed, by dpkg -s or rpm -q as os_PACKAGE says.
-func (s *Session) isPackageInstalled(ctx context.Context, args []string) error {
+func (l *Library) isPackageInstalled(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return interp.ExitStatus(1)
 	}
-	v, err := s.osFacts(ctx, "os_PACKAGE")
+	v, err := l.osFacts(ctx, "os_PACKAGE")
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (s *Session) isPackageInstalled(ctx context.Context, args []string) error {
 	case "rpm":
 		name, query = "rpm", append([]string{"--quiet", "-q"}, args...)
 	default:
-		return s.distroNotSupported(ctx, "finding if a package is installed")
+		return l.distroNotSupported(ctx, "finding if a package is installed")
 	}
 	cmd, err := command(ctx, name, query...)
 	if err != nil {
@@ -54,43 +54,43 @@ func (s *Session) isPackageInstalled(ctx context.Context, args []string) error {
 // OFFLINE=True never touches the network: the packages must be installed
 // already, or the run stops saying which are missing (DevStack skips the
 // install and lets whatever needs the package fail later).
-func (s *Session) installPackage(ctx context.Context, args []string) error {
+func (l *Library) installPackage(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	if hc.Env.Get("OFFLINE").String() == "True" {
 		var missing []string
 		for _, pkg := range args {
-			if s.isPackageInstalled(ctx, []string{packageName(pkg)}) != nil {
+			if l.isPackageInstalled(ctx, []string{packageName(pkg)}) != nil {
 				missing = append(missing, pkg)
 			}
 		}
 		if len(missing) > 0 {
-			return s.dieHere(ctx, fmt.Sprintf("install_package: OFFLINE=True and %s not installed: install %s first, or set OFFLINE=False",
+			return l.dieHere(ctx, fmt.Sprintf("install_package: OFFLINE=True and %s not installed: install %s first, or set OFFLINE=False",
 				strings.Join(missing, ", "), strings.Join(missing, " ")))
 		}
 		return nil
 	}
-	v, err := s.osFacts(ctx, "os_PACKAGE")
+	v, err := l.osFacts(ctx, "os_PACKAGE")
 	if err != nil {
 		return err
 	}
 	ubuntu := v.packaging == "deb"
-	if !ubuntu && s.isFedora(ctx, nil) != nil {
-		return s.distroNotSupported(ctx, "installing packages")
+	if !ubuntu && l.isFedora(ctx, nil) != nil {
+		return l.distroNotSupported(ctx, "installing packages")
 	}
 	install := func() error {
 		if len(args) == 0 {
 			return nil
 		}
 		if ubuntu {
-			return s.aptGet(ctx, []string{"install"}, args)
+			return l.aptGet(ctx, []string{"install"}, args)
 		}
-		return s.timed("yum_install", func() error {
+		return l.timed("yum_install", func() error {
 			cmd, err := asRoot(ctx, proxies(hc.Env), "dnf", append([]string{"install", "-y"}, args...)...)
 			return run(ctx, cmd, err)
 		})
 	}
 	if ubuntu {
-		if err := s.updatePackageLists(ctx, false); err != nil {
+		if err := l.updatePackageLists(ctx, false); err != nil {
 			return err
 		}
 	}
@@ -99,7 +99,7 @@ func (s *Session) installPackage(ctx context.Context, args []string) error {
 	}
 	// The lists may be stale, or a mirror was having a bad moment.
 	if ubuntu {
-		if err := s.updatePackageLists(ctx, true); err != nil {
+		if err := l.updatePackageLists(ctx, true); err != nil {
 			return err
 		}
 	}
@@ -117,18 +117,18 @@ func packageName(arg string) string {
 
 // updatePackageLists runs apt-get update, once per session unless again,
 // retrying for a while before it gives up and stops the run.
-func (s *Session) updatePackageLists(ctx context.Context, again bool) error {
+func (l *Library) updatePackageLists(ctx context.Context, again bool) error {
 	env := interp.HandlerCtx(ctx).Env
 	if env.Get("NO_UPDATE_REPOS").String() == "True" || env.Get("OFFLINE").String() == "True" {
 		return nil
 	}
-	s.mu.Lock()
-	done := s.packagesUpdated || env.Get("REPOS_UPDATED").String() == "True"
-	s.mu.Unlock()
+	l.mu.Lock()
+	done := l.packagesUpdated || env.Get("REPOS_UPDATED").String() == "True"
+	l.mu.Unlock()
 	if done && !again {
 		return nil
 	}
-	err := s.timed("apt-get-update", func() error {
+	err := l.timed("apt-get-update", func() error {
 		updateCtx, cancel := context.WithTimeout(ctx, aptUpdateTimeout)
 		defer cancel()
 		for {
@@ -150,24 +150,24 @@ func (s *Session) updatePackageLists(ctx context.Context, again bool) error {
 		return ctx.Err()
 	}
 	if err != nil {
-		return s.dieHere(ctx, fmt.Sprintf("apt-get update kept failing for %s; check the package sources in /etc/apt and the network (or set OFFLINE=True with every package installed)", aptUpdateTimeout))
+		return l.dieHere(ctx, fmt.Sprintf("apt-get update kept failing for %s; check the package sources in /etc/apt and the network (or set OFFLINE=True with every package installed)", aptUpdateTimeout))
 	}
-	s.mu.Lock()
-	s.packagesUpdated = true
-	s.mu.Unlock()
+	l.mu.Lock()
+	l.packagesUpdated = true
+	l.mu.Unlock()
 	return nil
 }
 
 // aptGet runs apt-get OPERATION PACKAGES as root, without questions and
 // keeping changed configuration files, standard input closed. Nothing
 // happens with OFFLINE=True or without packages.
-func (s *Session) aptGet(ctx context.Context, operation, packages []string) error {
+func (l *Library) aptGet(ctx context.Context, operation, packages []string) error {
 	env := interp.HandlerCtx(ctx).Env
 	if env.Get("OFFLINE").String() == "True" || len(packages) == 0 {
 		return nil
 	}
 	args := append(append([]string{"--option", "Dpkg::Options::=--force-confold", "--assume-yes"}, operation...), packages...)
-	return s.timed("apt-get", func() error {
+	return l.timed("apt-get", func() error {
 		vars := append([]string{"DEBIAN_FRONTEND=noninteractive"}, proxies(env)...)
 		cmd, err := asRoot(ctx, vars, "apt-get", args...)
 		if err != nil {
@@ -185,16 +185,16 @@ func (s *Session) aptGet(ctx context.Context, operation, packages []string) erro
 
 // uninstallPackage is uninstall_package: apt-get purge, or dnf remove,
 // whose failure (a package not installed) is ignored.
-func (s *Session) uninstallPackage(ctx context.Context, args []string) error {
-	v, err := s.osFacts(ctx, "os_PACKAGE")
+func (l *Library) uninstallPackage(ctx context.Context, args []string) error {
+	v, err := l.osFacts(ctx, "os_PACKAGE")
 	if err != nil {
 		return err
 	}
 	if v.packaging == "deb" {
-		return s.aptGet(ctx, []string{"purge"}, args)
+		return l.aptGet(ctx, []string{"purge"}, args)
 	}
-	if s.isFedora(ctx, nil) != nil {
-		return s.distroNotSupported(ctx, "uninstalling packages")
+	if l.isFedora(ctx, nil) != nil {
+		return l.distroNotSupported(ctx, "uninstalling packages")
 	}
 	cmd, err := asRoot(ctx, nil, "dnf", append([]string{"remove", "-y"}, args...)...)
 	run(ctx, cmd, err)

@@ -1,20 +1,85 @@
-package shell
+package funcs
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"devstack/internal/shell"
 )
+
+// session is a bash session with the library registered on it.
+type session struct {
+	*shell.Session
+	lib *Library
+}
+
+// newSession starts a session with the library, whose messages go to
+// reporter if one is given.
+func newSession(opts shell.Options, reporter ...Reporter) (*session, error) {
+	sh, err := shell.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	var lopts Options
+	if len(reporter) > 0 {
+		lopts.Reporter = reporter[0]
+	}
+	return &session{Session: sh, lib: Register(sh, lopts)}, nil
+}
+
+// newTestSession is a session with the library in a temporary directory,
+// whose output goes to the returned buffer.
+func newTestSession(t *testing.T, env ...string) (*session, *syncBuffer) {
+	t.Helper()
+	out := &syncBuffer{}
+	s, err := newSession(shell.Options{Dir: t.TempDir(), Env: env, Stdout: out, Stderr: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, out
+}
+
+// writeScript writes content to a new script file and returns its path.
+func writeScript(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "script.sh")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// syncBuffer is a buffer programs' output can be copied into from several
+// goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
 
 // runScript runs shell text in a new session with env (PATH comes from
 // the test's environment unless env sets it), in dir, and returns the
 // session, its output and its error.
-func runScript(t *testing.T, dir string, env []string, text string) (*Session, string, error) {
+func runScript(t *testing.T, dir string, env []string, text string) (*session, string, error) {
 	t.Helper()
 	out := &syncBuffer{}
-	s, err := New(Options{Dir: dir, Env: append([]string{"PATH=" + os.Getenv("PATH")}, env...), Stdout: out, Stderr: out})
+	s, err := newSession(shell.Options{Dir: dir, Env: append([]string{"PATH=" + os.Getenv("PATH")}, env...), Stdout: out, Stderr: out})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"devstack/internal/ini"
+
+	"devstack/internal/shell"
 )
 
 func TestIniFunctions(t *testing.T) {
@@ -220,18 +222,18 @@ func TestEditAsRoot(t *testing.T) {
 				}
 			}
 			out := &syncBuffer{}
-			s, err := New(Options{Dir: dir, Env: []string{bin.pathVar()}, Stdout: out, Stderr: out})
+			s, err := newSession(shell.Options{Dir: dir, Env: []string{bin.pathVar()}, Stdout: out, Stderr: out})
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.library["edit_as_root"] = func(ctx context.Context, args []string) error {
+			s.Define(map[string]shell.Func{"edit_as_root": func(ctx context.Context, args []string) error {
 				return editAsRoot(ctx, f, true, func(path string) error {
 					if path == f {
 						t.Errorf("the file itself was edited")
 					}
 					return ini.Set(path, "s", "o", tt.value)
 				})
-			}
+			}})
 			if err := s.Eval(context.Background(), "test", "edit_as_root"); err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}

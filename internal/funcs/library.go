@@ -1,44 +1,96 @@
-package shell
+package funcs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
+
+	"devstack/internal/shell"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
-	"mvdan.cc/sh/v3/syntax"
 )
 
-// libraryFunc is a function every script may call. It runs only when no
-// shell function of the same name is defined, so a DevStack tree's own
-// definitions win.
-type libraryFunc func(ctx context.Context, args []string) error
+// Reporter receives what the library's functions tell the user.
+type Reporter interface {
+	Summary(msg string)
+	Warning(msg string)
+	Error(msg string)
+}
 
-func (s *Session) newLibrary() map[string]libraryFunc {
-	// The session's own commands, which stand in for bash's builtins.
-	library := s.builtins()
-	maps.Copy(library, s.getoptsBuiltins())
-	if s.opts.NoFunctions {
-		return library
+// Options configure a Library.
+type Options struct {
+	// Reporter receives echo_summary, warn, err and die messages; without
+	// one, they go to the calling command's standard error (echo_summary
+	// to its standard output).
+	Reporter Reporter
+}
+
+// Library is DevStack's function library, run in Go, registered on one
+// bash session, with the state its functions keep between calls.
+type Library struct {
+	sh       *shell.Session
+	reporter Reporter
+
+	// mu guards what follows, which background jobs may reach.
+	mu sync.Mutex
+	// packagesUpdated is set once install_package has updated the lists.
+	packagesUpdated bool
+	// timerStarts and timerTotals are time_start's and time_stop's.
+	timerStarts map[string]time.Time
+	timerTotals map[string]time.Duration
+	// local is the user's settings and the enabled plugins (plugins.go).
+	local localState
+}
+
+// Register defines the library's functions on a session. A shell function
+// of the same name, such as a DevStack tree's own, wins over the library's.
+func Register(sh *shell.Session, opts Options) *Library {
+	l := &Library{sh: sh, reporter: opts.Reporter, timerStarts: map[string]time.Time{}, timerTotals: map[string]time.Duration{}}
+	functions := map[string]shell.Func{
+		"is_service_enabled": l.isServiceEnabled,
+		"enable_service":     l.enableService,
+		"disable_service":    l.disableService,
+		"echo_summary":       l.echoSummary,
+		"warn":               l.warn,
+		"err":                l.err,
+		"die":                l.die,
+		"trueorfalse":        l.trueOrFalse,
 	}
-	maps.Copy(library, map[string]libraryFunc{
-		"is_service_enabled": s.isServiceEnabled,
-		"enable_service":     s.enableService,
-		"disable_service":    s.disableService,
-		"echo_summary":       s.echoSummary,
-		"warn":               s.warn,
-		"err":                s.err,
-		"die":                s.die,
-		"trueorfalse":        s.trueOrFalse,
-	})
-	maps.Copy(library, s.devstackFunctions())
-	maps.Copy(library, s.pluginFunctions())
-	return library
+	maps.Copy(functions, l.devstackFunctions())
+	maps.Copy(functions, l.pluginFunctions())
+	sh.Define(functions)
+	return l
+}
+
+// IsServiceEnabled answers as the session's is_service_enabled would: a
+// shell definition (a DevStack tree's) wins over the library's, which
+// answers even on a session without the library.
+func IsServiceEnabled(ctx context.Context, sh *shell.Session, services ...string) (bool, error) {
+	if sh.HasFunc("is_service_enabled") {
+		err := sh.Call(ctx, "is_service_enabled", services...)
+		var se *shell.ScriptError
+		if errors.As(err, &se) && !se.Exited {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	l := &Library{sh: sh}
+	return l.serviceEnabled(ctx, services...), nil
+}
+
+// ServiceAnswers reports whether is_service_enabled asked for any of
+// asked would answer yes with only service enabled: by name or by group
+// (nova for n-cpu).
+func ServiceAnswers(service string, asked []string) bool {
+	return serviceEnabled(service, asked, nil)
 }
 
 // serviceGroups maps a group name to the prefixes of the services in it.
@@ -81,41 +133,28 @@ func serviceEnabled(list string, services []string, askFunc func(name string) bo
 }
 
 // serviceEnabled answers is_service_enabled from Go, outside any command.
-func (s *Session) serviceEnabled(ctx context.Context, services ...string) bool {
-	return serviceEnabled(s.Var("ENABLED_SERVICES"), services, func(name string) bool {
-		return s.HasFunc(name) && s.Call(ctx, name) == nil
+func (l *Library) serviceEnabled(ctx context.Context, services ...string) bool {
+	return serviceEnabled(l.sh.Var("ENABLED_SERVICES"), services, func(name string) bool {
+		return l.sh.HasFunc(name) && l.sh.Call(ctx, name) == nil
 	})
 }
 
 // funcAsker answers is_NAME_enabled functions from inside a command.
-func (s *Session) funcAsker(ctx context.Context) func(string) bool {
+func (l *Library) funcAsker(ctx context.Context) func(string) bool {
 	return func(name string) bool {
-		if !s.HasFunc(name) {
+		if !l.sh.HasFunc(name) {
 			return false
 		}
 		return interp.HandlerCtx(ctx).Builtin(ctx, []string{"eval", name}) == nil
 	}
 }
 
-func (s *Session) isServiceEnabled(ctx context.Context, args []string) error {
+func (l *Library) isServiceEnabled(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	if serviceEnabled(hc.Env.Get("ENABLED_SERVICES").String(), args, s.funcAsker(ctx)) {
+	if serviceEnabled(hc.Env.Get("ENABLED_SERVICES").String(), args, l.funcAsker(ctx)) {
 		return nil
 	}
 	return interp.ExitStatus(1)
-}
-
-// assign sets shell variables in the running shell's current scope.
-func assign(ctx context.Context, pairs ...string) error {
-	var b strings.Builder
-	for i := 0; i < len(pairs); i += 2 {
-		q, err := syntax.Quote(pairs[i+1], syntax.LangBash)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, "%s=%s ", pairs[i], q)
-	}
-	return interp.HandlerCtx(ctx).Builtin(ctx, []string{"eval", b.String()})
 }
 
 // cleanList drops empty items from a comma list.
@@ -138,21 +177,21 @@ func contains(list, item string) bool {
 	return false
 }
 
-func (s *Session) enableService(ctx context.Context, args []string) error {
+func (l *Library) enableService(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	enabled := hc.Env.Get("ENABLED_SERVICES").String()
 	disabled := hc.Env.Get("DISABLED_SERVICES").String()
 	items := strings.Split(enabled, ",")
 	for _, service := range args {
 		if contains(disabled, service) {
-			s.report(ctx, false, fmt.Sprintf("Attempt to enable_service %s when it has been disabled", service))
+			l.report(ctx, false, fmt.Sprintf("Attempt to enable_service %s when it has been disabled", service))
 			continue
 		}
-		if !serviceEnabled(strings.Join(items, ","), []string{service}, s.funcAsker(ctx)) {
+		if !serviceEnabled(strings.Join(items, ","), []string{service}, l.funcAsker(ctx)) {
 			items = append(items, service)
 		}
 	}
-	return assign(ctx, "ENABLED_SERVICES", cleanList(negate(items)))
+	return shell.Assign(ctx, "ENABLED_SERVICES", cleanList(negate(items)))
 }
 
 // negate applies "-name" items of an ENABLED_SERVICES list: both the
@@ -176,7 +215,7 @@ func negate(items []string) []string {
 	return kept
 }
 
-func (s *Session) disableService(ctx context.Context, args []string) error {
+func (l *Library) disableService(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	enabled := strings.Split(hc.Env.Get("ENABLED_SERVICES").String(), ",")
 	disabled := strings.Split(hc.Env.Get("DISABLED_SERVICES").String(), ",")
@@ -190,12 +229,12 @@ func (s *Session) disableService(ctx context.Context, args []string) error {
 		}
 		enabled = kept
 	}
-	return assign(ctx, "DISABLED_SERVICES", cleanList(disabled), "ENABLED_SERVICES", cleanList(enabled))
+	return shell.Assign(ctx, "DISABLED_SERVICES", cleanList(disabled), "ENABLED_SERVICES", cleanList(enabled))
 }
 
-func (s *Session) echoSummary(ctx context.Context, args []string) error {
-	if s.opts.Reporter != nil {
-		s.opts.Reporter.Summary(strings.Join(args, " "))
+func (l *Library) echoSummary(ctx context.Context, args []string) error {
+	if l.reporter != nil {
+		l.reporter.Summary(strings.Join(args, " "))
 	} else {
 		fmt.Fprintln(interp.HandlerCtx(ctx).Stdout, strings.Join(args, " "))
 	}
@@ -204,10 +243,8 @@ func (s *Session) echoSummary(ctx context.Context, args []string) error {
 
 // where renders "file:line" for a message, from the LINENO a script passes
 // as the first argument of warn, err and die.
-func (s *Session) where(line string) string {
-	s.mu.Lock()
-	file := s.last.File
-	s.mu.Unlock()
+func (l *Library) where(line string) string {
+	file := l.sh.LastFile()
 	if file == "" {
 		return line
 	}
@@ -216,16 +253,16 @@ func (s *Session) where(line string) string {
 
 // report hands a message to the Reporter, or writes it to the command's
 // stderr when the session has none.
-func (s *Session) report(ctx context.Context, isError bool, msg string) {
+func (l *Library) report(ctx context.Context, isError bool, msg string) {
 	switch {
-	case s.opts.Reporter == nil && isError:
+	case l.reporter == nil && isError:
 		fmt.Fprintln(interp.HandlerCtx(ctx).Stderr, "[ERROR] "+msg)
-	case s.opts.Reporter == nil:
+	case l.reporter == nil:
 		fmt.Fprintln(interp.HandlerCtx(ctx).Stderr, "[WARNING] "+msg)
 	case isError:
-		s.opts.Reporter.Error(msg)
+		l.reporter.Error(msg)
 	default:
-		s.opts.Reporter.Warning(msg)
+		l.reporter.Warning(msg)
 	}
 }
 
@@ -239,30 +276,30 @@ func lastStatus(ctx context.Context) error {
 }
 
 // message splits the LINENO-first arguments of warn, err and die.
-func (s *Session) message(args []string) string {
+func (l *Library) message(args []string) string {
 	if len(args) == 0 {
-		return s.where("")
+		return l.where("")
 	}
-	return strings.TrimSpace(s.where(args[0]) + " " + strings.Join(args[1:], " "))
+	return strings.TrimSpace(l.where(args[0]) + " " + strings.Join(args[1:], " "))
 }
 
-func (s *Session) warn(ctx context.Context, args []string) error {
+func (l *Library) warn(ctx context.Context, args []string) error {
 	status := lastStatus(ctx)
-	s.report(ctx, false, s.message(args))
+	l.report(ctx, false, l.message(args))
 	return status
 }
 
-func (s *Session) err(ctx context.Context, args []string) error {
+func (l *Library) err(ctx context.Context, args []string) error {
 	status := lastStatus(ctx)
-	msg := s.message(args)
-	s.report(ctx, true, msg)
-	s.appendErrorLog(interp.HandlerCtx(ctx).Env, "[ERROR] "+msg)
+	msg := l.message(args)
+	l.report(ctx, true, msg)
+	l.appendErrorLog(interp.HandlerCtx(ctx).Env, "[ERROR] "+msg)
 	return status
 }
 
 // appendErrorLog keeps errors in LOGDIR/error.log, where DevStack keeps
 // them for CI to collect.
-func (s *Session) appendErrorLog(env expand.Environ, msg string) {
+func (l *Library) appendErrorLog(env expand.Environ, msg string) {
 	logdir := env.Get("LOGDIR").String()
 	if logdir == "" {
 		return
@@ -277,29 +314,29 @@ func (s *Session) appendErrorLog(env expand.Environ, msg string) {
 
 // die reports an error and exits the shell with the status of the command
 // before it, or 1.
-func (s *Session) die(ctx context.Context, args []string) error {
+func (l *Library) die(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	status := hc.LastExitStatus
 	if status == 0 {
 		status = 1
 	}
-	s.err(ctx, args)
-	return s.exitShell(ctx, []string{strconv.Itoa(status)})
+	l.err(ctx, args)
+	return l.sh.Exit(ctx, status)
 }
 
 // dieHere is die for a library function's own failure, at the line of the
 // command that called it.
-func (s *Session) dieHere(ctx context.Context, msg string) error {
+func (l *Library) dieHere(ctx context.Context, msg string) error {
 	line := strconv.Itoa(int(interp.HandlerCtx(ctx).Pos.Line()))
-	return s.die(ctx, []string{line, msg})
+	return l.die(ctx, []string{line, msg})
 }
 
 // trueOrFalse prints True or False for the value of the variable named by
 // the second argument, or the default when it is neither.
-func (s *Session) trueOrFalse(ctx context.Context, args []string) error {
+func (l *Library) trueOrFalse(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	if len(args) < 2 || args[1] == "" {
-		return s.die(ctx, []string{"", "variable to normalize required"})
+		return l.die(ctx, []string{"", "variable to normalize required"})
 	}
 	out := args[0]
 	if value, known := truth(hc.Env.Get(args[1]).String()); known {

@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"devstack/internal/shell"
 )
 
 func TestEnablePlugin(t *testing.T) {
@@ -29,11 +31,11 @@ is_plugin_enabled nosuch || echo nosuch-disabled
 		t.Errorf("is_plugin_enabled printed %q", got)
 	}
 	want := []Plugin{
-		{Name: "first", URL: "./plugins/first", Dir: filepath.Join(s.opts.Dir, "plugins", "first"), Local: true},
+		{Name: "first", URL: "./plugins/first", Dir: filepath.Join(s.Var("PWD"), "plugins", "first"), Local: true},
 		{Name: "second", URL: "https://opendev.org/x/second", Ref: "stable/2024.1", Dir: "/opt/stack/second"},
 		{Name: "third", URL: "git@example.com:x/third", Dir: "/opt/stack/third"},
 	}
-	if got := s.Plugins(); !reflect.DeepEqual(got, want) {
+	if got := s.lib.Plugins(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Plugins() =\n %+v\nwant\n %+v", got, want)
 	}
 }
@@ -88,29 +90,29 @@ func TestLoadLocalrc(t *testing.T) {
 	ctx := context.Background()
 	t.Run("local.conf text keeps its line numbers", func(t *testing.T) {
 		s, _ := newTestSession(t)
-		s.SetLocalSettings(LocalSettings{Text: "\nA=1\nB=$A$A\nfalse\nC=never\n", Path: "/x/local.conf", Name: "local.conf"})
+		s.lib.SetLocalSettings(LocalSettings{Text: "\nA=1\nB=$A$A\nfalse\nC=never\n", Path: "/x/local.conf", Name: "local.conf"})
 		if err := s.SetErrexit(true); err != nil {
 			t.Fatal(err)
 		}
-		if s.LocalSettingsLoaded() {
+		if s.lib.LocalSettingsLoaded() {
 			t.Error("loaded before load_localrc ran")
 		}
 		err := s.Eval(ctx, "stackrc", "X=before\nload_localrc\nY=after")
-		var se *ScriptError
+		var se *shell.ScriptError
 		if !errors.As(err, &se) || se.At.String() != "local.conf:4" {
 			t.Fatalf("error %v, want one at local.conf:4", err)
 		}
 		if s.Var("B") != "11" || s.Var("C") != "" || s.Var("Y") != "" {
 			t.Errorf("B=%q C=%q Y=%q: the text did not run up to its failing line only", s.Var("B"), s.Var("C"), s.Var("Y"))
 		}
-		if !s.LocalSettingsLoaded() {
+		if !s.lib.LocalSettingsLoaded() {
 			t.Error("not marked loaded")
 		}
 	})
 	t.Run("a legacy file wins", func(t *testing.T) {
 		s, _ := newTestSession(t)
 		file := writeScript(t, "FROM=file\n")
-		s.SetLocalSettings(LocalSettings{File: file, Text: "FROM=text\n", Name: "local.conf"})
+		s.lib.SetLocalSettings(LocalSettings{File: file, Text: "FROM=text\n", Name: "local.conf"})
 		if err := s.Eval(ctx, "stackrc", "load_localrc"); err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +128,7 @@ func TestLoadLocalrc(t *testing.T) {
 	})
 	t.Run("functions defined there are local.conf's", func(t *testing.T) {
 		s, out := newTestSession(t)
-		s.SetLocalSettings(LocalSettings{Text: "\n\nfunction where {\n    echo \"${BASH_SOURCE[0]}\"\n}\n", Path: "/x/local.conf", Name: "local.conf"})
+		s.lib.SetLocalSettings(LocalSettings{Text: "\n\nfunction where {\n    echo \"${BASH_SOURCE[0]}\"\n}\n", Path: "/x/local.conf", Name: "local.conf"})
 		if err := s.Eval(ctx, "stackrc", "load_localrc\nwhere"); err != nil {
 			t.Fatal(err)
 		}

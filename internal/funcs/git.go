@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"mvdan.cc/sh/v3/interp"
+
+	"devstack/internal/shell"
 )
 
 // gitRetryPause is how long git_clone waits before trying a git command
@@ -34,12 +36,12 @@ const gitRetryPause = 5 * time.Second
 // URL. DEST is marked a safe.directory in the system git configuration, so
 // that git run as another user (root, or the stack user) accepts it. The
 // last line printed is DEST's commit.
-func (s *Session) gitClone(ctx context.Context, args []string) error {
+func (l *Library) gitClone(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	if len(args) < 2 {
-		return s.dieHere(ctx, "git_clone: usage: git_clone REPOSITORY DESTINATION [REF]")
+		return l.dieHere(ctx, "git_clone: usage: git_clone REPOSITORY DESTINATION [REF]")
 	}
-	remote, dest, ref := args[0], absolute(hc.Dir, args[1]), ""
+	remote, dest, ref := args[0], shell.Absolute(hc.Dir, args[1]), ""
 	if len(args) > 2 {
 		ref = args[2]
 	}
@@ -47,22 +49,22 @@ func (s *Session) gitClone(ctx context.Context, args []string) error {
 	if d, err := strconv.Atoi(hc.Env.Get("GIT_DEPTH").String()); err == nil && d > 0 {
 		depth = []string{"--depth", strconv.Itoa(d)}
 	}
-	g := gitRunner{s: s, ctx: ctx, dir: dest}
+	g := gitRunner{lib: l, ctx: ctx, dir: dest}
 	info, err := os.Stat(dest)
 	exists := err == nil && info.IsDir()
 
 	if hc.Env.Get("OFFLINE").String() == "True" {
 		if !exists {
-			return s.dieHere(ctx, fmt.Sprintf("git_clone: OFFLINE=True and %s has not been cloned: clone %s there first, or set OFFLINE=False", dest, remote))
+			return l.dieHere(ctx, fmt.Sprintf("git_clone: OFFLINE=True and %s has not been cloned: clone %s there first, or set OFFLINE=False", dest, remote))
 		}
 		fmt.Fprintln(hc.Stdout, "OFFLINE=True: using the existing clone", dest)
 		return g.showHead()
 	}
 	if !exists && hc.Env.Get("ERROR_ON_CLONE").String() == "True" {
 		fmt.Fprintf(hc.Stdout, "%s is not there, and must be cloned beforehand; in a CI job, list the project among the job's projects.\n", dest)
-		return s.dieHere(ctx, "git_clone: ERROR_ON_CLONE=True does not allow cloning "+remote)
+		return l.dieHere(ctx, "git_clone: ERROR_ON_CLONE=True does not allow cloning "+remote)
 	}
-	outside := gitRunner{s: s, ctx: ctx, dir: hc.Dir}
+	outside := gitRunner{lib: l, ctx: ctx, dir: hc.Dir}
 	switch {
 	case strings.HasPrefix(ref, "refs"):
 		if !exists {
@@ -135,12 +137,12 @@ func (g gitRunner) reclone(remote, ref string) error {
 	case g.hasRef("refs/remotes/origin/" + ref):
 		return g.run("checkout", "-b", ref, "-t", "origin/"+ref)
 	}
-	return g.s.dieHere(g.ctx, fmt.Sprintf("git_clone: RECLONE=True and %q is neither a tag nor a branch of %s", ref, remote))
+	return g.lib.dieHere(g.ctx, fmt.Sprintf("git_clone: RECLONE=True and %q is neither a tag nor a branch of %s", ref, remote))
 }
 
 // gitRunner runs git in dir for git_clone.
 type gitRunner struct {
-	s   *Session
+	lib *Library
 	ctx context.Context
 	dir string
 }
@@ -180,7 +182,7 @@ func (g gitRunner) hasRef(ref string) bool {
 func (g gitRunner) timed(args ...string) error {
 	hc := interp.HandlerCtx(g.ctx)
 	timeout, _ := strconv.Atoi(hc.Env.Get("GIT_TIMEOUT").String())
-	return g.s.timed("git_timed", func() error {
+	return g.lib.timed("git_timed", func() error {
 		for attempt := 1; ; attempt++ {
 			ctx, cancel := g.ctx, context.CancelFunc(func() {})
 			if timeout > 0 {
@@ -201,12 +203,12 @@ func (g gitRunner) timed(args ...string) error {
 				return g.ctx.Err()
 			}
 			if !timedOut {
-				return g.s.dieHere(g.ctx, fmt.Sprintf("git_clone: git %s failed", strings.Join(args, " ")))
+				return g.lib.dieHere(g.ctx, fmt.Sprintf("git_clone: git %s failed", strings.Join(args, " ")))
 			}
 			if attempt == 3 {
-				return g.s.dieHere(g.ctx, fmt.Sprintf("git_clone: git %s timed out (GIT_TIMEOUT=%d) three times", strings.Join(args, " "), timeout))
+				return g.lib.dieHere(g.ctx, fmt.Sprintf("git_clone: git %s timed out (GIT_TIMEOUT=%d) three times", strings.Join(args, " "), timeout))
 			}
-			g.s.report(g.ctx, false, fmt.Sprintf("git %s timed out after %ds (attempt %d of 3)", strings.Join(args, " "), timeout, attempt))
+			g.lib.report(g.ctx, false, fmt.Sprintf("git %s timed out after %ds (attempt %d of 3)", strings.Join(args, " "), timeout, attempt))
 			select {
 			case <-g.ctx.Done():
 				return g.ctx.Err()

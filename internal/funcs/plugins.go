@@ -1,4 +1,4 @@
-package shell
+package funcs
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/interp"
+
+	"devstack/internal/shell"
 )
 
 // LocalSettings are the user's settings, which stackrc evaluates with
@@ -51,69 +53,64 @@ type Plugin struct {
 
 // pluginFunctions are DevStack's plugin functions of functions-common,
 // and the loader of the user's settings that stackrc calls.
-func (s *Session) pluginFunctions() map[string]libraryFunc {
-	return map[string]libraryFunc{
-		"load_localrc":      s.loadLocalrc,
-		"enable_plugin":     s.enablePlugin,
+func (l *Library) pluginFunctions() map[string]shell.Func {
+	return map[string]shell.Func{
+		"load_localrc":      l.loadLocalrc,
+		"enable_plugin":     l.enablePlugin,
 		"is_plugin_enabled": isPluginEnabled,
-		"plugin_requires":   s.pluginRequires,
+		"plugin_requires":   l.pluginRequires,
 	}
 }
 
 // SetLocalSettings gives the session the user's settings for stackrc's
 // load_localrc.
-func (s *Session) SetLocalSettings(ls LocalSettings) {
-	s.mu.Lock()
-	s.local.settings = ls
-	s.mu.Unlock()
+func (l *Library) SetLocalSettings(ls LocalSettings) {
+	l.mu.Lock()
+	l.local.settings = ls
+	l.mu.Unlock()
 }
 
 // LocalSettingsLoaded reports whether load_localrc has run, so that a run
 // whose tree has a stackrc of its own that never calls it can still
 // evaluate the user's settings.
-func (s *Session) LocalSettingsLoaded() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.local.loaded
+func (l *Library) LocalSettingsLoaded() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.local.loaded
 }
 
 // loadLocalrc is load_localrc: it evaluates the user's settings in the
 // calling scope, a legacy localrc file if one was given, else local.conf's
 // [[local|localrc]] text, whose failures name local.conf and its line.
-func (s *Session) loadLocalrc(ctx context.Context, args []string) error {
-	s.mu.Lock()
-	ls := s.local.settings
-	s.local.loaded = true
-	s.mu.Unlock()
+func (l *Library) loadLocalrc(ctx context.Context, args []string) error {
+	l.mu.Lock()
+	ls := l.local.settings
+	l.local.loaded = true
+	l.mu.Unlock()
 	if ls.File != "" {
-		return s.source(ctx, []string{ls.File})
+		return l.sh.SourceFile(ctx, ls.File)
 	}
 	if ls.Text == "" {
 		return nil
 	}
-	f := frame{function: "source", source: ls.Path, display: ls.Name}
-	s.push(f)
-	defer s.pop()
-	err := interp.HandlerCtx(ctx).Builtin(ctx, []string{"eval", ls.Text})
-	s.claimFunctions(f)
-	return err
+	return l.sh.EvalAs(ctx, ls.Text, ls.Path, ls.Name)
 }
 
 // enablePlugin is enable_plugin NAME URL [REF], as DevStack's: the plugin
 // joins DEVSTACK_PLUGINS, in the order of the calls; enabling a name twice
 // is an error.
-func (s *Session) enablePlugin(ctx context.Context, args []string) error {
+func (l *Library) enablePlugin(ctx context.Context, args []string) error {
 	if len(args) < 2 || args[0] == "" || args[1] == "" {
-		return s.dieHere(ctx, "enable_plugin: usage: enable_plugin NAME URL [REF]")
+		return l.dieHere(ctx, "enable_plugin: usage: enable_plugin NAME URL [REF]")
 	}
 	name, url := args[0], args[1]
 	if strings.ContainsAny(name, ", \t/") {
-		return s.dieHere(ctx, fmt.Sprintf("enable_plugin: %q is not a plugin name (no commas, blanks or slashes)", name))
+		return l.dieHere(ctx, fmt.Sprintf("enable_plugin: %q is not a plugin name (no commas, blanks or slashes)", name))
 	}
 	hc := interp.HandlerCtx(ctx)
 	plugins := hc.Env.Get("DEVSTACK_PLUGINS").String()
 	if contains(plugins, name) {
-		return s.dieHere(ctx, fmt.Sprintf("Plugin attempted to be enabled twice: %s", strings.Join(args, " ")))
+		return l.dieHere(ctx, fmt.Sprintf("Plugin attempted to be enabled twice: %s", strings.Join(args, " ")))
 	}
 	p := Plugin{Name: name, URL: url}
 	if len(args) > 2 {
@@ -121,15 +118,15 @@ func (s *Session) enablePlugin(ctx context.Context, args []string) error {
 	}
 	if isLocalPath(url) {
 		p.Local = true
-		p.Dir = absolute(hc.Dir, url)
+		p.Dir = shell.Absolute(hc.Dir, url)
 	}
-	s.mu.Lock()
-	if s.local.plugins == nil {
-		s.local.plugins = map[string]Plugin{}
+	l.mu.Lock()
+	if l.local.plugins == nil {
+		l.local.plugins = map[string]Plugin{}
 	}
-	s.local.plugins[name] = p
-	s.mu.Unlock()
-	return assign(ctx, "DEVSTACK_PLUGINS", cleanList(append(strings.Split(plugins, ","), name)))
+	l.local.plugins[name] = p
+	l.mu.Unlock()
+	return shell.Assign(ctx, "DEVSTACK_PLUGINS", cleanList(append(strings.Split(plugins, ","), name)))
 }
 
 // isLocalPath tells a plugin's local directory from a git URL: anything
@@ -155,14 +152,14 @@ func isPluginEnabled(ctx context.Context, args []string) error {
 
 // pluginRequires is plugin_requires NAME OTHER: the run stops unless OTHER
 // is enabled too.
-func (s *Session) pluginRequires(ctx context.Context, args []string) error {
+func (l *Library) pluginRequires(ctx context.Context, args []string) error {
 	if len(args) != 2 {
-		return s.dieHere(ctx, "plugin_requires: usage: plugin_requires NAME OTHER")
+		return l.dieHere(ctx, "plugin_requires: usage: plugin_requires NAME OTHER")
 	}
 	if isPluginEnabled(ctx, args[1:]) == nil {
 		return nil
 	}
-	return s.dieHere(ctx, RequiresError(args[0], args[1]))
+	return l.dieHere(ctx, RequiresError(args[0], args[1]))
 }
 
 // RequiresError is the message of a plugin_requires whose plugin is
@@ -174,13 +171,13 @@ func RequiresError(name, other string) string {
 // Plugins returns the enabled plugins in DEVSTACK_PLUGINS' order. A
 // plugin that is not a local path lives in $DEST/NAME, with DEST as it is
 // now: local.conf may set DEST after enabling the plugin.
-func (s *Session) Plugins() []Plugin {
-	dest, order := s.Var("DEST"), s.Var("DEVSTACK_PLUGINS")
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (l *Library) Plugins() []Plugin {
+	dest, order := l.sh.Var("DEST"), l.sh.Var("DEVSTACK_PLUGINS")
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	var list []Plugin
 	for _, name := range strings.Split(order, ",") {
-		p, ok := s.local.plugins[name]
+		p, ok := l.local.plugins[name]
 		if !ok {
 			continue
 		}

@@ -1,9 +1,11 @@
-package shell
+package funcs
 
 import (
 	"context"
 	"strings"
 	"testing"
+
+	"devstack/internal/shell"
 )
 
 func TestIsServiceEnabled(t *testing.T) {
@@ -34,7 +36,7 @@ func TestIsServiceEnabled(t *testing.T) {
 			if got := err == nil; got != tt.want {
 				t.Errorf("is_service_enabled %s with %q = %v, want %v", tt.query, tt.enabled, got, tt.want)
 			}
-			ok, err := s.IsServiceEnabled(context.Background(), strings.Fields(tt.query)...)
+			ok, err := IsServiceEnabled(context.Background(), s.Session, strings.Fields(tt.query)...)
 			if err != nil || ok != tt.want {
 				t.Errorf("IsServiceEnabled = %v, %v; want %v", ok, err, tt.want)
 			}
@@ -55,7 +57,7 @@ func TestServiceFunctionOverrides(t *testing.T) {
 	if err := s.Eval(ctx, "t", "function is_service_enabled { return 1; }"); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := s.IsServiceEnabled(ctx, "a"); ok {
+	if ok, _ := IsServiceEnabled(ctx, s.Session, "a"); ok {
 		t.Error("the shell's is_service_enabled did not win")
 	}
 }
@@ -118,13 +120,13 @@ func (r *recordingReporter) Error(m string)   { r.errors = append(r.errors, m) }
 func TestMessagesAndDie(t *testing.T) {
 	rep := &recordingReporter{}
 	logdir := t.TempDir()
-	s, err := New(Options{Dir: t.TempDir(), Reporter: rep, Env: []string{"LOGDIR=" + logdir}})
+	s, err := newSession(shell.Options{Dir: t.TempDir(), Env: []string{"LOGDIR=" + logdir}}, rep)
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := writeScript(t, "echo_summary Installing demo\nwarn $LINENO careful\ndie $LINENO broken\necho never\n")
 	err = s.Source(context.Background(), path)
-	se, ok := err.(*ScriptError)
+	se, ok := err.(*shell.ScriptError)
 	if !ok || se.Status != 1 || !se.Exited {
 		t.Fatalf("die: %v", err)
 	}
@@ -136,5 +138,23 @@ func TestMessagesAndDie(t *testing.T) {
 	}
 	if len(rep.errors) != 1 || rep.errors[0] != path+":3 broken" {
 		t.Errorf("errors %q", rep.errors)
+	}
+}
+func TestServiceAnswers(t *testing.T) {
+	tests := []struct {
+		service string
+		asked   []string
+		want    bool
+	}{
+		{"template", []string{"n-cpu", "template"}, true},
+		{"tempalte", []string{"n-cpu", "template"}, false},
+		{"n-api", []string{"nova"}, true},
+		{"n-api", []string{"n-cpu"}, false},
+		{"s-proxy", []string{"swift"}, true},
+	}
+	for _, tt := range tests {
+		if got := ServiceAnswers(tt.service, tt.asked); got != tt.want {
+			t.Errorf("ServiceAnswers(%q, %q) = %v, want %v", tt.service, tt.asked, got, tt.want)
+		}
 	}
 }
