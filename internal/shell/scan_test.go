@@ -32,7 +32,6 @@ echo is_service_enabled not-a-call
 	}
 }
 
-
 func TestLiteralAssign(t *testing.T) {
 	tests := []struct {
 		name, src, value string
