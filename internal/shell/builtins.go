@@ -52,6 +52,7 @@ func (s *Session) builtins() map[string]Func {
 		jobPidCommand:      s.jobPid,
 		jobsCommand:        s.jobsBuiltin,
 		waitCommand:        s.wait,
+		ereQuoteCommand:    ereQuoteBuiltin,
 	}
 }
 

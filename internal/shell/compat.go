@@ -120,7 +120,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n") {
+	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n", "=~") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -181,6 +181,9 @@ func compatSource(name string, src []byte) []byte {
 						Text: dupOp(rd.Op) + fdPrefix + target})
 				}
 			}
+			return true
+		case *syntax.BinaryTest:
+			edits = append(edits, regexEdits(n, src)...)
 			return true
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.

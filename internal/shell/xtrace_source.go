@@ -233,7 +233,9 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 			return "{ " + testParts(n.X, text) + "; } " + n.Op.String() + " { " + testParts(n.Y, text) + "; }"
 		}
 		var rhs string
-		if n.Op == syntax.TsMatch || n.Op == syntax.TsNoMatch || n.Op == syntax.TsMatchShort {
+		if n.Op == syntax.TsReMatch {
+			rhs = regexWord(n.Y.(*syntax.Word), text)
+		} else if n.Op == syntax.TsMatch || n.Op == syntax.TsNoMatch || n.Op == syntax.TsMatchShort {
 			rhs = patternWord(n.Y.(*syntax.Word), text)
 		} else {
 			rhs = operand(n.Y, text)
