@@ -53,6 +53,9 @@ func (s *Session) builtins() map[string]Func {
 		jobsCommand:        s.jobsBuiltin,
 		waitCommand:        s.wait,
 		ereQuoteCommand:    ereQuoteBuiltin,
+		pushdCommand:       s.pushd,
+		popdCommand:        s.popd,
+		dirsCommand:        s.dirs,
 	}
 }
 

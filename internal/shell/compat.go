@@ -59,6 +59,12 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		}
 	case "jobs":
 		return append([]string{jobsCommand}, args[1:]...)
+	case "pushd":
+		return append([]string{pushdCommand}, args[1:]...)
+	case "popd":
+		return append([]string{popdCommand}, args[1:]...)
+	case "dirs":
+		return append([]string{dirsCommand}, args[1:]...)
 	case "wait":
 		return append([]string{waitCommand}, args[1:]...)
 	case "grep":
