@@ -56,6 +56,7 @@ func (s *Session) builtins() map[string]Func {
 		pushdCommand:       s.pushd,
 		popdCommand:        s.popd,
 		dirsCommand:        s.dirs,
+		setVarsCommand:     s.setVars,
 	}
 }
 

@@ -192,6 +192,9 @@ func New(opts Options) (*Session, error) {
 		opts.Stderr = io.Discard
 	}
 	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{}}
+	for _, name := range defaultOn {
+		s.options[name] = true
+	}
 	s.frames = []frame{{function: "main", source: opts.Name, display: opts.Name}}
 	s.secondsBase.Store(time.Now().Unix())
 	s.functions = s.builtins()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,18 +41,32 @@ var posixOptions = []struct {
 }{
 	{'a', "allexport"}, {'E', "errtrace"}, {'T', "functrace"}, {'n', "noexec"},
 	{'f', "noglob"}, {'u', "nounset"}, {' ', "pipefail"}, {'x', "xtrace"}, {'e', "errexit"},
+	{'B', "braceexpand"}, {'C', "noclobber"}, {'H', "histexpand"}, {'P', "physical"},
+	{'h', "hashall"}, {'k', "keyword"}, {'m', "monitor"}, {'b', "notify"}, {'t', "onecmd"},
+	{'p', "privileged"}, {'v', "verbose"}, {' ', "emacs"}, {' ', "history"}, {' ', "ignoreeof"},
+	{' ', "interactive-comments"}, {' ', "nolog"}, {' ', "posix"}, {' ', "vi"},
 }
+
+// interpreterOptions are the options the interpreter itself knows; the
+// session records the others, so that scripts may set them as in bash.
+var interpreterOptions = []string{"allexport", "errexit", "noexec", "noglob", "nounset", "pipefail"}
+
+// defaultOn are the options a non-interactive bash starts with.
+var defaultOn = []string{"braceexpand", "hashall", "interactive-comments"}
 
 // setCommand follows a set command into the session's record of the
 // options and returns what the interpreter should run: without the options
 // it lacks (errtrace, functrace) or that the session handles (xtrace, when
 // it emulates it), and listings (set -o, set +o) answered by the session.
 func (s *Session) setCommand(args []string) []string {
+	if len(args) == 1 {
+		return []string{setVarsCommand}
+	}
 	if len(args) == 2 && (args[1] == "-o" || args[1] == "+o") {
 		return []string{setListCommand, args[1]}
 	}
 	keep := func(name string) bool {
-		return name != "errtrace" && name != "functrace" && name != "xtrace"
+		return slices.Contains(interpreterOptions, name) || optionLetter(name) == 0
 	}
 	out := args[:1:1]
 	xtrace := ""
@@ -119,11 +134,22 @@ func (s *Session) setXtrace(ctx context.Context, args []string) error {
 
 func optionName(letter byte) string {
 	for _, o := range posixOptions {
-		if o.letter == letter {
+		if o.letter == letter && letter != ' ' {
 			return o.name
 		}
 	}
 	return ""
+}
+
+// optionLetter is the letter of a named option, ' ' for one without, 0
+// for a name bash does not know.
+func optionLetter(name string) byte {
+	for _, o := range posixOptions {
+		if o.name == name {
+			return o.letter
+		}
+	}
+	return 0
 }
 
 func (s *Session) setOption(name string, on bool) {
@@ -163,8 +189,13 @@ func (s *Session) setList(ctx context.Context, args []string) error {
 	return nil
 }
 
+// sortedOptions are bash's options, in the order set -o lists them.
 func sortedOptions() []string {
-	names := []string{"allexport", "errexit", "errtrace", "functrace", "noexec", "noglob", "nounset", "pipefail", "xtrace"}
+	names := make([]string, 0, len(posixOptions))
+	for _, o := range posixOptions {
+		names = append(names, o.name)
+	}
+	slices.Sort(names)
 	return names
 }
 
