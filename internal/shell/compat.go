@@ -231,9 +231,10 @@ func compatSource(name string, src []byte) []byte {
 				}
 			}
 		}
-		// The interpreter takes export -f for declare -f and prints.
-		exportF := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsRune(flags, 'f')
-		if unsupported || exportF {
+		// The interpreter takes export -f for declare -f, and prints
+		// functions with the session's rewrites in them.
+		functions := strings.ContainsRune(flags, 'f')
+		if unsupported || functions {
 			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: declCommand + " "})
 			return true
 		}
@@ -306,12 +307,20 @@ func (s *Session) declare(ctx context.Context, args []string) error {
 		return s.declareFunctionNames(hc, args)
 	case strings.ContainsRune(flags, 'f'):
 		// export -f and readonly -f: functions are shared by the whole
-		// session already; bash only checks that they exist.
+		// session already; bash checks that they exist, and export puts
+		// them in the environment of the programs it starts.
+		exporting := variant == "export" || strings.ContainsRune(flags, 'x')
+		if !exporting && variant != "readonly" && !strings.ContainsRune(flags, 'r') {
+			return s.printFunctions(hc, args)
+		}
 		for _, name := range args {
 			if _, ok := s.runner.Funcs[name]; !ok {
-				fmt.Fprintf(hc.Stderr, "%s: %s: not a function\n", variant, name)
+				s.shellError(hc, "%s: %s: not a function", variant, name)
 				return interp.ExitStatus(1)
 			}
+		}
+		if exporting {
+			s.exportFunctions(args)
 		}
 		return nil
 	}

@@ -26,6 +26,9 @@ type frame struct {
 	source string
 	// display is the file as messages name it, "" for none.
 	display string
+	// file is the absolute path of the text, "" when unknown: where the
+	// original text of the functions it defines is found.
+	file string
 	// callLine is the line of the source command or function call in the
 	// frame below.
 	callLine uint
@@ -143,6 +146,9 @@ func (e stackEnviron) Each(f func(name string, vr expand.Variable) bool) {
 			return
 		}
 	}
+	if !e.s.eachExportedFunction(f) {
+		return
+	}
 	e.base.Each(f)
 }
 
@@ -230,7 +236,8 @@ func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...
 		{Cmd: &syntax.FuncDecl{RsrvWord: true, Name: &syntax.Lit{Value: hookFunction}, Body: body}},
 		{Cmd: call},
 	}}
-	f := frame{function: "source", source: script.path, display: name}
+	f := frame{function: "source", source: script.path, display: name, file: script.path}
+	s.originals.Store(script.path, script.orig)
 	s.mu.Lock()
 	s.funcFiles[body] = f
 	s.mu.Unlock()

@@ -130,6 +130,11 @@ type Session struct {
 	untraced map[string]int
 	// pendingSignals are trapped signals whose traps are still to run.
 	pendingSignals []string
+	// originals are the texts of the files run or sourced, as written, by
+	// absolute path (prepare may run with mu held).
+	originals sync.Map
+	// exportedFuncs are the functions export -f put in the environment.
+	exportedFuncs map[string]bool
 	// errs is what the ERR trap and exit need to behave as in bash.
 	errs errState
 	// jobs is the job table, in the order the jobs started; jobKeys
@@ -230,6 +235,8 @@ type Script struct {
 	file *syntax.File
 	// path is the file's path, as BASH_SOURCE names it.
 	path string
+	// orig is the text as written, before the session's rewrites.
+	orig []byte
 }
 
 // Parse parses the script at path as bash, for checking before anything
@@ -237,13 +244,14 @@ type Script struct {
 func Parse(path, name string, src []byte) (*Script, error) {
 	// The session running it may have xtrace on: the trace commands go
 	// in whatever the script says.
+	orig := src
 	src = xtraceSource(name, compatSource(name, src))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file, path: path}, nil
+	return &Script{file: file, path: path, orig: orig}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
@@ -289,7 +297,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 	if err != nil {
 		return 2, err
 	}
-	s.frames[0] = frame{function: "main", source: path, display: s.display(abs)}
+	s.frames[0] = frame{function: "main", source: path, display: s.display(abs), file: abs}
 	err = s.runTop(ctx, file)
 	var status interp.ExitStatus
 	if errors.As(err, &status) {
@@ -630,6 +638,7 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		s.claimFunctions(sourcer)
 	}
 	f := s.sourceFrame(args[0], hc.Pos.Line())
+	f.file = Absolute(hc.Dir, args[0])
 	s.push(f)
 	defer s.pop()
 	if strings.Contains(args[0], "/") {
@@ -670,6 +679,9 @@ func (s *Session) SourceHere(ctx context.Context, path string, args ...string) e
 // prepare is what a script's text goes through before the interpreter
 // parses it: the session's own rewrites, then the caller's.
 func (s *Session) prepare(path string, src []byte) []byte {
+	if path != "" {
+		s.originals.Store(path, src)
+	}
 	src = compatSource(path, src)
 	if s.opts.Rewrite != nil {
 		src = s.opts.Rewrite(path, src)

@@ -23,7 +23,7 @@ func (s *Session) setVars(ctx context.Context, args []string) error {
 	var names []string
 	vars := map[string]expand.Variable{}
 	hc.Env.Each(func(name string, vr expand.Variable) bool {
-		if vr.IsSet() && !strings.HasPrefix(name, "__devstack") {
+		if vr.IsSet() && !strings.HasPrefix(name, "__devstack") && !isExportedFunctionVar(name) {
 			names = append(names, name)
 			vars[name] = vr
 		}
@@ -46,7 +46,9 @@ func (s *Session) setVars(ctx context.Context, args []string) error {
 		}
 		slices.Sort(funcs)
 		for _, name := range funcs {
-			b.WriteString(functionText(name, s.runner.Funcs[name]))
+			if body, ok := s.originalBody(name); ok {
+				b.WriteString(functionText(name, body))
+			}
 		}
 	}
 	_, err := hc.Stdout.Write(b.Bytes())
@@ -172,4 +174,28 @@ func functionText(name string, body *syntax.Stmt) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// printFunctions is declare -f: the functions named, or all of them, as
+// written (without the session's rewrites); status 1 if a name is not a
+// function.
+func (s *Session) printFunctions(hc interp.HandlerContext, names []string) error {
+	if len(names) == 0 {
+		for name := range s.runner.Funcs {
+			if !strings.HasPrefix(name, "__devstack") {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+	}
+	var status error
+	for _, name := range names {
+		body, ok := s.originalBody(name)
+		if !ok {
+			status = interp.ExitStatus(1)
+			continue
+		}
+		fmt.Fprint(hc.Stdout, functionText(name, body))
+	}
+	return status
 }

@@ -1,0 +1,72 @@
+package shell
+
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// bash hands an exported function to the programs it starts as the
+// environment variable BASH_FUNC_NAME%%, whose value is the function's
+// definition without its name; a child bash defines it from there.
+const (
+	exportedFuncPrefix = "BASH_FUNC_"
+	exportedFuncSuffix = "%%"
+)
+
+func (s *Session) exportFunctions(names []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.exportedFuncs == nil {
+		s.exportedFuncs = map[string]bool{}
+	}
+	for _, name := range names {
+		s.exportedFuncs[name] = true
+	}
+}
+
+// eachExportedFunction calls f with the environment variable of every
+// exported function still defined; it returns false when f asked to stop.
+func (s *Session) eachExportedFunction(f func(name string, vr expand.Variable) bool) bool {
+	s.mu.Lock()
+	var names []string
+	for name := range s.exportedFuncs {
+		names = append(names, name)
+	}
+	s.mu.Unlock()
+	for _, name := range names {
+		body, ok := s.originalBody(name)
+		if !ok {
+			continue
+		}
+		vr := expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: exportedDefinition(body)}
+		if !f(exportedFuncPrefix+name+exportedFuncSuffix, vr) {
+			return false
+		}
+	}
+	return true
+}
+
+// exportedDefinition is a function's body as bash exports it: "() { ... }".
+func exportedDefinition(body *syntax.Stmt) string {
+	var b strings.Builder
+	b.WriteString("() { ")
+	printer := syntax.NewPrinter()
+	stmts := []*syntax.Stmt{body}
+	if block, ok := body.Cmd.(*syntax.Block); ok {
+		stmts = block.Stmts
+	}
+	for _, st := range stmts {
+		b.WriteString("\n")
+		printer.Print(&b, st)
+	}
+	b.WriteString("\n}")
+	return b.String()
+}
+
+// isExportedFunctionVar tells the environment variables of exported
+// functions, which listings of the shell's variables leave out.
+func isExportedFunctionVar(name string) bool {
+	return strings.HasPrefix(name, exportedFuncPrefix) && strings.HasSuffix(name, exportedFuncSuffix)
+}
