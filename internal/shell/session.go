@@ -696,6 +696,7 @@ func (s *Session) prepare(path string, src []byte) []byte {
 // disk, serves the embedded copy. Disk comes first: most opens are of real
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
+	onDisk := kernelPath(interp.HandlerCtx(ctx).Dir, path)
 	path = Absolute(interp.HandlerCtx(ctx).Dir, path)
 	if probe, ok := s.openProbe(path); ok {
 		return probe, nil
@@ -738,7 +739,7 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 		}
 		return readOnly{strings.NewReader(string(data))}, nil
 	}
-	f, err := openFile(path, flag, perm)
+	f, err := openFile(onDisk, flag, perm)
 	if err == nil {
 		return f, nil
 	}
@@ -767,6 +768,19 @@ func Absolute(dir, path string) string {
 		return filepath.Clean(path)
 	}
 	return filepath.Join(dir, path)
+}
+
+// kernelPath is path made absolute against dir for the kernel to resolve:
+// a ".." after a symbolic link leads out of the link's target, as bash's
+// open does, where cleaning the text would drop the link.
+func kernelPath(dir, path string) string {
+	if !strings.Contains(path, "..") {
+		return Absolute(dir, path)
+	}
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return dir + "/" + path
 }
 
 // openFile opens a file as os.OpenFile does, without registering it with
