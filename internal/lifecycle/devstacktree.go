@@ -250,6 +250,9 @@ func (r *Run) rewrite(abs string, src []byte) []byte {
 // unstack.sh), in a session of their own as bash would run them in a
 // process of their own.
 func (r *Run) intercept(ctx context.Context, session *shell.Session, args []string) (bool, error) {
+	if refused, err := r.guardRemoval(ctx, args); refused {
+		return true, err
+	}
 	if args[0] == ensureCommand {
 		return true, r.ensureHook(ctx, session, args[1:])
 	}

@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -37,6 +38,9 @@ func readConfiguration(r *Run) error {
 		Stderr:  r.Log.Output(),
 		Trace:   r.Log.Trace(),
 		Overlay: r.Tree,
+		Intercept: func(ctx context.Context, args []string) (bool, error) {
+			return r.guardRemoval(ctx, args)
+		},
 	})
 	if err != nil {
 		return err
@@ -409,8 +413,10 @@ func removeState(r *Run) error {
 		if dir == "" {
 			continue
 		}
-		if err := safeToRemove(r, dir); err != nil {
-			if err := r.fail("removing "+name, err); err != nil {
+		// A relative setting is the scripts', which run from the tree.
+		dir = resolvePath(r.Tree.Top, dir)
+		if why := refuseRemoval(dir, r.protected(r.session.Var("DEST"))); why != "" {
+			if err := r.fail("removing "+name, fmt.Errorf("refusing to remove %s: %s", name, why)); err != nil {
 				return err
 			}
 			continue
@@ -423,19 +429,6 @@ func removeState(r *Run) error {
 	}
 	if err := os.Remove(r.Tree.Path(".stackenv")); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return r.fail("removing .stackenv", err)
-	}
-	return nil
-}
-
-// safeToRemove refuses directories whose removal would destroy more than
-// a run's state: the root, the tree itself or a directory above it.
-func safeToRemove(r *Run, dir string) error {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	if abs == "/" || abs == r.Tree.Top || strings.HasPrefix(r.Tree.Top+"/", abs+"/") {
-		return fmt.Errorf("refusing to remove %s: it holds the tree %s", abs, r.Tree.Top)
 	}
 	return nil
 }

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCleanRemovesNothingItMustNot runs clean with settings that point
+// DATA_DIR at what a run must never remove. Every path involved is under
+// the test's temporary directory (HOME too), so a failure of the guard
+// destroys only test files.
+func TestCleanRemovesNothingItMustNot(t *testing.T) {
+	tests := []struct {
+		name string
+		// setting is the local.conf line; the tree is TOP, the home HOME.
+		setting string
+		// precious is a file that must survive, relative to the test dir.
+		precious string
+		// setup makes directories and links, given the test dir and TOP.
+		setup func(t *testing.T, base, top string)
+		// topDir, if set, is what --top-dir names, relative to base.
+		topDir string
+		// want is in clean's output.
+		want string
+	}{
+		{name: "DATA_DIR is DEST", setting: "DATA_DIR=$DEST", precious: "tree/opt/nova/keep", want: "is DEST"},
+		{name: "DATA_DIR is HOME", setting: "DATA_DIR=$HOME", precious: "home/.ssh/id_rsa", want: "is a home directory"},
+		{name: "DATA_DIR is the tree through a symlinked top", setting: "DATA_DIR=$TOP_DIR", precious: "tree/keep", topDir: "link",
+			setup: func(t *testing.T, base, top string) { symlink(t, top, filepath.Join(base, "link")) }, want: "is the tree"},
+		{name: "dotdot after a symlink", setting: "DATA_DIR=$TOP_DIR/x/lnk/..", precious: "tree/keep",
+			setup: func(t *testing.T, base, top string) {
+				mustMkdir(t, filepath.Join(top, "x"), filepath.Join(top, "sub"))
+				symlink(t, filepath.Join(top, "sub"), filepath.Join(top, "x", "lnk"))
+			}, want: "is the tree"},
+		{name: "relative parent", setting: "DATA_DIR=..", precious: "other/keep", want: "holds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := t.TempDir()
+			top := filepath.Join(base, "tree")
+			copyDir(t, copyTree(t, "basic"), top)
+			appendLocalrc(t, top, tt.setting)
+			home := filepath.Join(base, "home")
+			writeFile(t, base, tt.precious, "precious\n")
+			mustMkdir(t, home)
+			if tt.setup != nil {
+				tt.setup(t, base, top)
+			}
+			topDir := top
+			if tt.topDir != "" {
+				topDir = filepath.Join(base, tt.topDir)
+			}
+			res := runCmdEnv(t, base, []string{"HOME=" + home}, binary, "--top-dir", topDir, "--allow-root", "clean")
+			if _, err := os.Stat(filepath.Join(base, tt.precious)); err != nil {
+				t.Fatalf("clean removed %s: %v\n%s%s", tt.precious, err, res.stdout, res.stderr)
+			}
+			out := res.stdout + res.stderr
+			if res.status == 0 || !strings.Contains(out, tt.want) {
+				t.Errorf("clean: status %d, want non-zero and %q in:\n%s", res.status, tt.want, out)
+			}
+		})
+	}
+}
+
+// TestCleanRelativeDataDirIsTheTrees: a relative DATA_DIR is the scripts',
+// which run from the tree, whatever directory clean runs from.
+func TestCleanRelativeDataDirIsTheTrees(t *testing.T) {
+	base := t.TempDir()
+	top := filepath.Join(base, "tree")
+	copyDir(t, copyTree(t, "basic"), top)
+	appendLocalrc(t, top, "DATA_DIR=reldata")
+	writeFile(t, base, "elsewhere/reldata/keep", "precious\n")
+	writeFile(t, top, "reldata/state", "state\n")
+	res := runCmd(t, filepath.Join(base, "elsewhere"), binary, "--top-dir", top, "--allow-root", "clean")
+	mustSucceed(t, res, "clean")
+	if _, err := os.Stat(filepath.Join(base, "elsewhere", "reldata", "keep")); err != nil {
+		t.Errorf("clean removed the current directory's reldata: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(top, "reldata")); !os.IsNotExist(err) {
+		t.Errorf("clean left the tree's reldata: %v", err)
+	}
+}
+
+// TestRecursiveRemovalOfProtectedPathRefused: a hook's or a DevStack
+// tree's own `rm -rf` (through sudo too) of a protected path does not
+// run, is named, and fails the run.
+func TestRecursiveRemovalOfProtectedPathRefused(t *testing.T) {
+	t.Run("plugin tree hook", func(t *testing.T) {
+		base := t.TempDir()
+		top := filepath.Join(base, "tree")
+		copyDir(t, copyTree(t, "basic"), top)
+		home := filepath.Join(base, "home")
+		writeFile(t, home, "keep", "precious\n")
+		writeFile(t, top, "extras.d/40-wipe.sh", "if [[ \"$1\" == clean ]]; then\n    sudo -E rm -rf \"$HOME/\"\nfi\n")
+		res := runCmdEnv(t, base, []string{"HOME=" + home}, binary, "--top-dir", top, "--allow-root", "clean")
+		if _, err := os.Stat(filepath.Join(home, "keep")); err != nil {
+			t.Fatalf("the hook removed HOME: %v", err)
+		}
+		if out := res.stdout + res.stderr; res.status == 0 || !strings.Contains(out, "refusing `sudo -E rm -rf "+home+"/`") {
+			t.Errorf("clean: status %d, output:\n%s", res.status, out)
+		}
+	})
+	t.Run("DevStack tree clean.sh", func(t *testing.T) {
+		base := t.TempDir()
+		top := filepath.Join(base, "tree")
+		copyDir(t, copyTree(t, "devstack-mini"), top)
+		dest := filepath.Join(top, "opt")
+		writeFile(t, dest, "nova/keep", "precious\n")
+		res := runCmdEnv(t, base, []string{"DEST=" + dest, "DATA_DIR=" + dest}, binary, "--top-dir", top, "--allow-root", "clean")
+		if _, err := os.Stat(filepath.Join(dest, "nova", "keep")); err != nil {
+			t.Fatalf("clean.sh removed DEST: %v", err)
+		}
+		out := res.stdout + res.stderr
+		if !strings.Contains(out, "refusing `rm -rf") || !strings.Contains(out, "is DEST") {
+			t.Errorf("clean.sh's rm -rf $DATA_DIR with DATA_DIR=$DEST was not refused (status %d):\n%s", res.status, out)
+		}
+	})
+}
+
+// appendLocalrc adds a line to local.conf's [[local|localrc]] section.
+func appendLocalrc(t *testing.T, top, line string) {
+	t.Helper()
+	path := filepath.Join(top, "local.conf")
+	data, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	text := string(data)
+	if !strings.Contains(text, "[[local|localrc]]") {
+		text = "[[local|localrc]]\n" + text
+	}
+	// At the end of the section, after the settings it may refer to.
+	start := strings.Index(text, "[[local|localrc]]\n") + len("[[local|localrc]]\n")
+	end := len(text)
+	if next := strings.Index(text[start:], "\n[["); next >= 0 {
+		end = start + next + 1
+	}
+	text = text[:end] + line + "\n" + text[end:]
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustMkdir(t *testing.T, dirs ...string) {
+	t.Helper()
+	for _, dir := range dirs {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// copyDir copies a directory tree, modes kept.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
