@@ -185,3 +185,66 @@ func copyDir(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestHookTurningErrexitOffIsUndone: a hook's set +e no longer lets the
+// rest of a plugin-tree stack run past failures.
+func TestHookTurningErrexitOffIsUndone(t *testing.T) {
+	dir := copyTree(t, "basic")
+	writeFile(t, dir, "extras.d/15-lax.sh", "if [[ \"$1\" == stack && \"$2\" == install ]]; then\n    set +e\nfi\n")
+	writeFile(t, dir, "extras.d/25-fails.sh", "if [[ \"$1\" == stack && \"$2\" == install ]]; then\n    false\n    echo after-false > \"$TOP_DIR/after\"\nfi\n")
+	res := runDevstack(t, dir, "stack")
+	out := res.stdout + res.stderr
+	if res.status == 0 {
+		t.Fatalf("stack went past a failure after a hook's set +e:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "after")); err == nil {
+		t.Errorf("the command after the failure ran")
+	}
+	if !strings.Contains(out, "extras.d/15-lax.sh turned errexit off (set +e)") {
+		t.Errorf("no warning names the hook:\n%s", out)
+	}
+}
+
+// TestBrokenHypervisorPluginAfterStack: a plugin broken after a stack (a
+// syntax error, a function gone) fails unstack and clean, which still run
+// every other step: the services are stopped and the state removed.
+func TestBrokenHypervisorPluginAfterStack(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(text string) string
+		want   string
+	}{
+		{"syntax error", func(text string) string { return text + "\nfunction broken {\n" }, "the hypervisor plugin is passed over"},
+		{"function gone", func(text string) string {
+			return strings.Replace(text, "function stop_nova_hypervisor {", "function stop_nova_hypervisor_gone {", 1)
+		}, "does not define stop_nova_hypervisor"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyTree(t, "basic")
+			writeFile(t, dir, "extras.d/40-marker.sh", "if [[ \"$1\" == unstack ]]; then\n    echo unstacked > \"$TOP_DIR/unstacked\"\nfi\n")
+			mustSucceed(t, runDevstack(t, dir, "stack"), "stack")
+			plugin := filepath.Join(dir, "lib", "nova_plugins", "hypervisor-record")
+			data, err := os.ReadFile(plugin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(plugin, []byte(tt.damage(string(data))), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, command := range []string{"unstack", "clean"} {
+				res := runDevstack(t, dir, command)
+				out := res.stdout + res.stderr
+				if res.status == 0 || !strings.Contains(out, tt.want) {
+					t.Errorf("%s: status %d, want non-zero and %q:\n%s", command, res.status, tt.want, out)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "unstacked")); err != nil {
+				t.Errorf("the unstack hooks did not run: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "opt", "data")); !os.IsNotExist(err) {
+				t.Errorf("clean left DATA_DIR: %v", err)
+			}
+		})
+	}
+}

@@ -347,3 +347,20 @@ func ExpandOptions(opts []Option, expand func(string) (string, error)) ([]Option
 	}
 	return out, nil
 }
+
+// KnownPhases are the meta-section phases DevStack reads.
+var KnownPhases = []string{"local", "post-config", "extra", "post-extra", "test-config"}
+
+// UnknownPhases returns a message, naming local.conf and the line, for
+// every section whose phase DevStack never reads (a typo such as
+// post-confg), whose settings would otherwise be dropped without a word.
+func (c *LocalConf) UnknownPhases() []string {
+	var msgs []string
+	for _, s := range c.Sections {
+		if !contains(KnownPhases, s.Phase) {
+			msgs = append(msgs, fmt.Sprintf("%s:%d: [[%s|%s]]: no phase is called %q (known: %s); the section is ignored",
+				s.source, s.Line, s.Phase, s.File, s.Phase, strings.Join(KnownPhases, ", ")))
+		}
+	}
+	return msgs
+}

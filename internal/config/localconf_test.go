@@ -341,3 +341,19 @@ func TestExpandOptions(t *testing.T) {
 		t.Errorf("error %v, want boom", err)
 	}
 }
+
+func TestUnknownPhasesNamed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "local.conf")
+	text := "[[local|localrc]]\nA=1\n[[post-confg|$NOVA_CONF]]\n[DEFAULT]\nx = 1\n[[post-config|$NOVA_CONF]]\n[DEFAULT]\ny = 2\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf, err := ParseLocalConf(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := conf.UnknownPhases()
+	if len(got) != 1 || !strings.Contains(got[0], "local.conf:3: [[post-confg|$NOVA_CONF]]") {
+		t.Errorf("UnknownPhases() = %q", got)
+	}
+}

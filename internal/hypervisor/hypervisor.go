@@ -24,9 +24,12 @@ type Trees interface {
 	Plugins() ([]string, error)
 }
 
+// Dir is the tree-relative directory of the plugins.
+const Dir = "lib/nova_plugins"
+
 // Path is the tree-relative path of a driver's plugin.
 func Path(driver string) string {
-	return "lib/nova_plugins/hypervisor-" + driver
+	return Dir + "/hypervisor-" + driver
 }
 
 // MissingPluginError is a VIRT_DRIVER with no plugin.

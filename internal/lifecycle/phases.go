@@ -144,6 +144,11 @@ func (r *Run) readLocalConf() error {
 	if err := conf.Validate(); err != nil {
 		return fatalError{err}
 	}
+	if !r.nested {
+		for _, msg := range conf.UnknownPhases() {
+			r.Log.Warning(msg)
+		}
+	}
 	r.conf = conf
 	return nil
 }
@@ -182,6 +187,9 @@ func (r *Run) parseAll(scripts []string) error {
 	r.scripts = map[string]*shell.Script{}
 	for i, rel := range scripts {
 		if errs[i] != nil {
+			if r.passOverBrokenPlugin(rel, errs[i]) {
+				continue
+			}
 			return errs[i]
 		}
 		r.scripts[rel] = parsed[i]
@@ -319,8 +327,28 @@ func (r *Run) checkPlugin() error {
 	if rel == "" || err != nil {
 		return err
 	}
-	_, err = r.parse(rel)
+	if _, err = r.parse(rel); err != nil && r.passOverBrokenPlugin(rel, err) {
+		return nil
+	}
 	return err
+}
+
+// passOverBrokenPlugin lets unstack and clean go on without a hypervisor
+// plugin that does not parse: what is left running must still be stopped.
+// It reports whether rel is such a plugin, recorded as a failure.
+func (r *Run) passOverBrokenPlugin(rel string, err error) bool {
+	if !r.bestEffort() || !strings.HasPrefix(rel, hypervisor.Dir+"/") {
+		return false
+	}
+	if parseErr := errors.Unwrap(errors.Unwrap(err)); parseErr != nil {
+		err = fmt.Errorf("syntax error: %w", parseErr)
+	}
+	if !slices.Contains(r.brokenPlugins, rel) {
+		r.brokenPlugins = append(r.brokenPlugins, rel)
+		r.failures = append(r.failures, Failure{Step: r.step, What: r.Tree.Origin(rel), Err: err})
+		r.Log.Error(fmt.Sprintf("%v; the hypervisor plugin is passed over, the rest of the %s runs", err, r.Command))
+	}
+	return true
 }
 
 // sourceLibraries sources the service libraries, then the hypervisor plugin
@@ -335,6 +363,9 @@ func sourceLibraries(r *Run) error {
 	if rel == "" || err != nil {
 		return err
 	}
+	if slices.Contains(r.brokenPlugins, rel) {
+		return nil
+	}
 	// override_defaults may have changed VIRT_DRIVER since the check.
 	if _, err := r.parse(rel); err != nil {
 		return err
@@ -343,7 +374,13 @@ func sourceLibraries(r *Run) error {
 		return err
 	}
 	if err := hypervisor.Check(r.Tree.Origin(rel), r.session.HasFunc); err != nil {
-		return r.fail(r.Tree.Origin(rel), fatalError{err})
+		if !r.bestEffort() {
+			return r.fail(r.Tree.Origin(rel), fatalError{err})
+		}
+		// unstack and clean call what the plugin does define.
+		if err := r.fail(r.Tree.Origin(rel), err); err != nil {
+			return err
+		}
 	}
 	r.plugin = rel
 	return nil
@@ -356,7 +393,7 @@ func hook(mode string, phase ...string) func(r *Run) error {
 	args := append([]string{mode}, phase...)
 	return func(r *Run) error {
 		for _, h := range r.hooks {
-			if err := r.session.SourceInFunction(r.ctx, r.scripts[h.Rel], args...); err != nil {
+			if err := r.sourceHook(r.Tree.Origin(h.Rel), r.scripts[h.Rel], args); err != nil {
 				if err := r.fail(r.Tree.Origin(h.Rel), err); err != nil {
 					return err
 				}
@@ -364,6 +401,20 @@ func hook(mode string, phase ...string) func(r *Run) error {
 		}
 		return r.runPlugins(args)
 	}
+}
+
+// sourceHook sources a hook or plugin file, as hook does. stack runs with
+// errexit: a script that turns it off (set +e) gets it back when it ends,
+// with a warning, so that the rest of the run still stops at a failure.
+func (r *Run) sourceHook(name string, script *shell.Script, args []string) error {
+	err := r.session.SourceInFunction(r.ctx, script, args...)
+	if !r.bestEffort() && !r.session.Option("errexit") {
+		r.Log.Warning(fmt.Sprintf("%s turned errexit off (set +e) and left it so; it is on again for the rest of the %s", name, r.Command))
+		if serr := r.session.SetErrexit(true); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	return err
 }
 
 // call runs a shell function if the session defines it.

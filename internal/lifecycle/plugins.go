@@ -149,7 +149,7 @@ func (r *Run) runPlugins(args []string) error {
 		if rel == pluginOverrideDefaults {
 			r.Log.Infof("plugin %s overrides defaults (%s)", p.Name, r.displayPath(file))
 		}
-		if err := r.session.SourceInFunction(r.ctx, script, params...); err != nil {
+		if err := r.sourceHook(fmt.Sprintf("plugin %s: %s", p.Name, r.displayPath(file)), script, params); err != nil {
 			if err := r.fail(fmt.Sprintf("plugin %s: %s", p.Name, r.displayPath(file)), err); err != nil {
 				return err
 			}

@@ -47,6 +47,9 @@ type Run struct {
 	scripts map[string]*shell.Script
 	// plugin is the hypervisor plugin the session sourced, "" if none.
 	plugin string
+	// brokenPlugins are hypervisor plugins that do not parse, which
+	// unstack and clean pass over.
+	brokenPlugins []string
 	// plugins are the enable_plugin plugins on disk, in enable order
 	// (plugins.go).
 	plugins []funcs.Plugin

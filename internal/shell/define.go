@@ -92,3 +92,10 @@ func Environ(env expand.Environ) []string {
 	})
 	return list
 }
+
+// Option reports whether a set -o option is on in the shell.
+func (s *Session) Option(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.options[name]
+}
