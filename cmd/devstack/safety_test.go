@@ -248,3 +248,64 @@ func TestBrokenHypervisorPluginAfterStack(t *testing.T) {
 		})
 	}
 }
+
+// TestUntrustedScriptsAsRoot: as root, a hook anyone may write, or replace
+// through its directory, is refused before anything runs; a sticky
+// directory is fine; a hook symlinked from outside the tree is named.
+func TestUntrustedScriptsAsRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the refusals apply to root's runs")
+	}
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, dir string)
+		refused bool
+		want    string
+	}{
+		{"world-writable hook", func(t *testing.T, dir string) {
+			chmod(t, filepath.Join(dir, "extras.d", "20-beta.sh"), 0o666)
+		}, true, "refusing to run as root extras.d/20-beta.sh: anyone may write to it"},
+		{"world-writable directory", func(t *testing.T, dir string) {
+			chmod(t, filepath.Join(dir, "extras.d"), 0o777)
+		}, true, "its directory " + "DIR/extras.d is world-writable"},
+		{"sticky world-writable directory", func(t *testing.T, dir string) {
+			chmod(t, filepath.Join(dir, "extras.d"), 0o777|os.ModeSticky)
+		}, false, ""},
+		{"symlink out of the tree", func(t *testing.T, dir string) {
+			outside := filepath.Join(t.TempDir(), "20-beta.sh")
+			data, err := os.ReadFile(filepath.Join(dir, "extras.d", "20-beta.sh"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Dir(outside), "20-beta.sh", string(data))
+			os.Remove(filepath.Join(dir, "extras.d", "20-beta.sh"))
+			symlink(t, outside, filepath.Join(dir, "extras.d", "20-beta.sh"))
+		}, false, "WARNING: extras.d/20-beta.sh is a symlink out of the tree"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyTree(t, "basic")
+			tt.prepare(t, dir)
+			res := runDevstack(t, dir, "stack")
+			out := res.stdout + res.stderr
+			if (res.status != 0) != tt.refused {
+				t.Fatalf("status %d, refused=%v wanted:\n%s", res.status, tt.refused, out)
+			}
+			if tt.refused {
+				if _, err := os.Stat(filepath.Join(dir, "record.txt")); err == nil {
+					t.Errorf("a hook ran before the refusal")
+				}
+			}
+			if want := strings.ReplaceAll(tt.want, "DIR", dir); !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		})
+	}
+}
+
+func chmod(t *testing.T, path string, mode os.FileMode) {
+	t.Helper()
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -131,6 +131,9 @@ func (r *Run) parseTree() error {
 	if err != nil {
 		return fatalError{err}
 	}
+	if err := r.checkTrust(scripts); err != nil {
+		return err
+	}
 	var required, alternatives []string
 	for _, rel := range scripts {
 		if strings.HasPrefix(rel, "lib/") && strings.Count(rel, "/") > 1 {

@@ -131,6 +131,9 @@ func (r *Run) preflight() error {
 		scripts = append(scripts, h.Rel)
 	}
 	scripts = append(scripts, r.libs...)
+	if err := r.checkTrust(scripts); err != nil {
+		return err
+	}
 	return r.parseAll(scripts)
 }
 

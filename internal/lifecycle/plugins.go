@@ -82,6 +82,9 @@ func pluginFiles(p funcs.Plugin) []string {
 // keyed by their absolute paths; a syntax error stops the run before any
 // hook runs.
 func (r *Run) parsePluginFiles(files []string) error {
+	if err := r.checkTrust(files); err != nil {
+		return r.fail("plugin files", err)
+	}
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if errors.Is(err, os.ErrNotExist) {

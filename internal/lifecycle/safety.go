@@ -174,3 +174,40 @@ func (r *Run) guardRemoval(ctx context.Context, args []string) (bool, error) {
 	}
 	return false, nil
 }
+
+// geteuid is os.Geteuid; tests take root's path with it.
+var geteuid = os.Geteuid
+
+// checkTrust refuses, when the run is root's, a script anyone may change:
+// world-writable, or in a world-writable directory without the sticky bit
+// (anyone could replace it). A script of the tree reached through a
+// symlink that leads out of the tree is named in a warning. Paths are
+// tree-relative or absolute; what is not on disk (the embedded default
+// tree) is left out.
+func (r *Run) checkTrust(paths []string) error {
+	top := resolveExisting(r.Tree.Top)
+	for _, p := range paths {
+		abs := p
+		if !filepath.IsAbs(abs) {
+			abs = r.Tree.Path(p)
+		}
+		info, err := os.Stat(abs)
+		if err != nil {
+			continue
+		}
+		resolved := resolveExisting(abs)
+		if geteuid() == 0 {
+			if info.Mode().Perm()&0o002 != 0 {
+				return fatalError{fmt.Errorf("refusing to run as root %s: anyone may write to it (chmod o-w %s)", r.displayPath(abs), resolved)}
+			}
+			dir := filepath.Dir(resolved)
+			if dinfo, err := os.Stat(dir); err == nil && dinfo.Mode().Perm()&0o002 != 0 && dinfo.Mode()&os.ModeSticky == 0 {
+				return fatalError{fmt.Errorf("refusing to run as root %s: anyone may replace it, its directory %s is world-writable (chmod o-w %s)", r.displayPath(abs), dir, dir)}
+			}
+		}
+		if !filepath.IsAbs(p) && resolved != top && !strings.HasPrefix(resolved, top+"/") {
+			r.Log.Warning(fmt.Sprintf("%s is a symlink out of the tree, to %s", p, resolved))
+		}
+	}
+	return nil
+}
