@@ -1,7 +1,8 @@
 # extras.d/90-run-process.sh - clean removes what run_process leaves behind
-# for the enabled services: their pid files in $SERVICE_DIR (the tool's own
-# supervisor) and their devstack@NAME units in $SYSTEMD_DIR (systemd), as
-# DevStack's clean.sh does. Numbered 90 so that every plugin's clean hook
+# for the enabled services: their pid files, and the identity of the
+# process each names, in $SERVICE_DIR (the tool's own supervisor), and
+# their devstack@NAME units in $SYSTEMD_DIR (systemd), as DevStack's
+# clean.sh does. Numbered 90 so that every plugin's clean hook
 # runs first and may still read them.
 
 function _clean_run_process_state {
@@ -14,7 +15,7 @@ function _clean_run_process_state {
             $SUDO rm -f "$unit"
             reload=True
         fi
-        rm -f "$SERVICE_DIR/$service.pid"
+        rm -f "$SERVICE_DIR/$service.pid" "$SERVICE_DIR/$service.pid.identity"
     done
     if [[ $reload == True && -d /run/systemd/system ]]; then
         $SUDO systemctl daemon-reload

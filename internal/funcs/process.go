@@ -37,11 +37,6 @@ var pid1Comm = "/proc/1/comm"
 // before its process group is killed.
 const stopGrace = 5 * time.Second
 
-// pidFileSlack is how much later than its pid file a process may have
-// started and still be the one the file was written for: the file is
-// written right after the start, and boot time is known to the second.
-const pidFileSlack = 5 * time.Second
-
 func useSystemd(env expand.Environ) bool {
 	if env.Get("USE_SYSTEMD").String() == "False" {
 		return false
@@ -138,6 +133,15 @@ func (l *Library) supervise(ctx context.Context, name, command, group, userName 
 	pid := cmd.Process.Pid
 	// Reap it should it end while the run goes on.
 	go cmd.Wait()
+	identity, ok := processIdentity(pid)
+	if !ok {
+		syscall.Kill(-pid, syscall.SIGKILL)
+		return fail(fmt.Errorf("process %d ended as it started", pid))
+	}
+	if err := os.WriteFile(identityFile(pidPath), []byte(identity+"\n"), 0o644); err != nil {
+		syscall.Kill(-pid, syscall.SIGKILL)
+		return fail(err)
+	}
 	if err := os.WriteFile(pidPath, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
 		syscall.Kill(-pid, syscall.SIGKILL)
 		return fail(err)
@@ -195,13 +199,12 @@ func credential(userName, group string) (*syscall.Credential, error) {
 // liveGroup reads a pid file and reports whether the process group it
 // names still runs the service it was written for. After a reboot, or
 // once the service has died, the number may have gone to an unrelated
-// process, which must not be signalled: the group's leader, while it
-// lives, must have started before the file was written.
+// process, which must not be signalled; nor may a pid file some other
+// program wrote be believed. Beside the pid file, which holds the number
+// alone as DevStack's do, run_process records the identity of the process
+// it started (processIdentity): the group's leader must still be that
+// process.
 func liveGroup(path string) (int, bool) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return 0, false
-	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, false
@@ -210,10 +213,33 @@ func liveGroup(path string) (int, bool) {
 	if err != nil || pgid <= 1 || !groupRunning(pgid) {
 		return 0, false
 	}
-	if started, ok := processStart(pgid); ok && started.After(info.ModTime().Add(pidFileSlack)) {
+	recorded, err := os.ReadFile(identityFile(path))
+	if err != nil {
+		return 0, false
+	}
+	if current, ok := processIdentity(pgid); !ok || current != strings.TrimSpace(string(recorded)) {
 		return 0, false
 	}
 	return pgid, true
+}
+
+// identityFile is where run_process records who a pid file names.
+func identityFile(pidPath string) string {
+	return pidPath + ".identity"
+}
+
+// processIdentity tells one process from any other that may get its
+// number later: its start time, in clock ticks after boot, and the boot.
+func processIdentity(pid int) (string, bool) {
+	st, ok := readProcStat(pid)
+	if !ok {
+		return "", false
+	}
+	boot, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return "", false
+	}
+	return fmt.Sprintf("started=%d boot=%s", st.started, strings.TrimSpace(string(boot))), true
 }
 
 // groupRunning reports whether a process of the group is alive; zombies,
@@ -246,8 +272,10 @@ func (l *Library) stopProcess(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(hc.Stdout, "%s stopped (process group %d)\n", name, pgid)
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return l.dieHere(ctx, fmt.Sprintf("stop_process %s: %v", name, err))
+	for _, file := range []string{path, identityFile(path)} {
+		if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return l.dieHere(ctx, fmt.Sprintf("stop_process %s: %v", name, err))
+		}
 	}
 	if !useSystemd(hc.Env) {
 		return nil

@@ -95,8 +95,10 @@ is_running no-such-service-anywhere || echo "nothing running"
 	}
 }
 
-// TestStopProcessStalePidFile checks that a pid file older than the
-// process that now has its number leaves that process alone.
+// TestStopProcessStalePidFile checks that a pid file run_process did not
+// write for the process that now has its number leaves that process
+// alone: one without a recorded identity (another program's, fresh or
+// old), and one whose recorded identity is another process's.
 func TestStopProcessStalePidFile(t *testing.T) {
 	dest := t.TempDir()
 	env := []string{"USE_SYSTEMD=False", "DEST=" + dest, "ENABLED_SERVICES=stalesvc"}
@@ -111,24 +113,29 @@ func TestStopProcessStalePidFile(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(pidPath), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(pidPath, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	hourAgo := time.Now().Add(-time.Hour)
-	if err := os.Chtimes(pidPath, hourAgo, hourAgo); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := script(t, dest, env, "is_running stalesvc || echo stale"); err != nil || out != "stale\n" {
-		t.Errorf("is_running: %v %q", err, out)
-	}
-	if out, err := script(t, dest, env, "stop_process stalesvc"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	if !groupRunning(pid) {
-		t.Error("stop_process killed a process its pid file no longer names")
-	}
-	if _, err := os.Stat(pidPath); err == nil {
-		t.Error("the stale pid file is still there")
+	for _, identity := range []string{"", "started=1 boot=another\n"} {
+		if err := os.WriteFile(pidPath, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if identity != "" {
+			if err := os.WriteFile(identityFile(pidPath), []byte(identity), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if out, err := script(t, dest, env, "is_running stalesvc || echo stale"); err != nil || out != "stale\n" {
+			t.Errorf("is_running, identity %q: %v %q", identity, err, out)
+		}
+		if out, err := script(t, dest, env, "stop_process stalesvc"); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if !groupRunning(pid) {
+			t.Fatalf("stop_process killed a process it did not start (identity %q)", identity)
+		}
+		for _, file := range []string{pidPath, identityFile(pidPath)} {
+			if _, err := os.Stat(file); err == nil {
+				t.Errorf("%s is still there", file)
+			}
+		}
 	}
 }
 

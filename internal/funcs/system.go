@@ -547,32 +547,6 @@ func readProcStat(pid int) (procStat, bool) {
 	return procStat{state: fields[0][0], pgrp: pgrp, started: started}, true
 }
 
-// clockTicks is the kernel's USER_HZ, the unit of /proc/PID/stat's times;
-// it is 100 on every Linux architecture.
-const clockTicks = 100
-
-// processStart returns when a process started.
-func processStart(pid int) (time.Time, bool) {
-	st, ok := readProcStat(pid)
-	if !ok {
-		return time.Time{}, false
-	}
-	data, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return time.Time{}, false
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "btime "); ok {
-			boot, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
-			if err != nil {
-				return time.Time{}, false
-			}
-			return time.Unix(boot, 0).Add(time.Duration(st.started) * time.Second / clockTicks), true
-		}
-	}
-	return time.Time{}, false
-}
-
 // pids lists the processes in /proc.
 func pids() []int {
 	entries, err := os.ReadDir("/proc")
