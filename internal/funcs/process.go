@@ -18,6 +18,8 @@ import (
 	"mvdan.cc/sh/v3/interp"
 
 	"devstack/internal/ini"
+
+	"devstack/internal/shell"
 )
 
 // Services started with run_process run as systemd units devstack@NAME
@@ -123,7 +125,7 @@ func (l *Library) supervise(ctx context.Context, name, command, group, userName 
 	}
 	// Not bound to ctx: the service outlives the run that started it.
 	cmd := exec.Command("/bin/sh", "-c", command)
-	cmd.Env = append(Environ(hc.Env), envVars...)
+	cmd.Env = append(shell.Environ(hc.Env), envVars...)
 	cmd.Dir = hc.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = devNull, logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred}

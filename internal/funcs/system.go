@@ -61,19 +61,6 @@ func (l *Library) devstackFunctions() map[string]shell.Func {
 // without root takes.
 var geteuid = os.Geteuid
 
-// Environ is what a program started from a shell whose variables are env
-// gets: its exported variables, as KEY=VALUE.
-func Environ(env expand.Environ) []string {
-	var list []string
-	env.Each(func(name string, vr expand.Variable) bool {
-		if vr.Exported && vr.IsSet() {
-			list = append(list, name+"="+vr.String())
-		}
-		return true
-	})
-	return list
-}
-
 // command builds a program run from a library function: found on the
 // shell's PATH, with its environment, directory and streams.
 func command(ctx context.Context, name string, args ...string) (*exec.Cmd, error) {
@@ -83,7 +70,7 @@ func command(ctx context.Context, name string, args ...string) (*exec.Cmd, error
 		return nil, fmt.Errorf("%s: command not found", name)
 	}
 	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = Environ(hc.Env)
+	cmd.Env = shell.Environ(hc.Env)
 	cmd.Dir = hc.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = hc.Stdin, hc.Stdout, hc.Stderr
 	return cmd, nil
