@@ -12,6 +12,7 @@ import (
 
 	"devstack"
 	"devstack/internal/cli"
+	"devstack/internal/lifecycle"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -22,19 +23,19 @@ func main() {
 }
 
 func run() int {
-	// INT and TERM stop the run, unless the command takes them itself (a
-	// script's trap, under devstack sh).
+	// INT, TERM and HUP stop the run, unless the command takes them itself
+	// (a script's trap, under devstack sh).
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	var handler cli.SignalHandler
 	go func() {
 		for sig := range signals {
 			if h := handler.Load(); h != nil && (*h)(sig) {
 				continue
 			}
-			cancel(fmt.Errorf("%v signal received", sig))
+			cancel(&lifecycle.SignalError{Signal: sig.(syscall.Signal)})
 		}
 	}()
 	// A console that goes away (a closed pipe) must not kill the run half

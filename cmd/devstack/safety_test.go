@@ -1,10 +1,15 @@
 package main
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestCleanRemovesNothingItMustNot runs clean with settings that point
@@ -308,4 +313,85 @@ func chmod(t *testing.T, path string, mode os.FileMode) {
 	if err := os.Chmod(path, mode); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestBackgroundJobsEndWithTheRun: what a hook leaves running in the
+// background (a job, a subshell's job, nohup) ends with the run; a service
+// run_process started stays.
+func TestBackgroundJobsEndWithTheRun(t *testing.T) {
+	dir := copyTree(t, "basic")
+	marker := "devstack-leftover-" + filepath.Base(dir)
+	writeFile(t, dir, "extras.d/40-leave.sh", `if [[ "$1" == stack && "$2" == extra ]]; then
+    bash -c 'exec -a `+marker+`-job sleep 300' &
+    ( bash -c 'exec -a `+marker+`-subshell sleep 300' & )
+    nohup bash -c 'exec -a `+marker+`-nohup sleep 300' >/dev/null 2>&1 &
+    while [[ $(pgrep -fc '^`+marker+`') -lt 3 ]]; do sleep 0.02; done
+fi
+`)
+	res := runDevstack(t, dir, "stack")
+	mustSucceed(t, res, "stack")
+	t.Cleanup(func() { exec.Command("pkill", "-f", marker).Run() })
+	if left := processesNamed(t, marker); len(left) > 0 {
+		t.Errorf("still running after stack: %q", left)
+	}
+	if !strings.Contains(res.stderr+res.stdout, "ended 3 background process(es)") {
+		t.Errorf("the ending is not reported:\n%s%s", res.stdout, res.stderr)
+	}
+}
+
+// TestSignalReachesTheScriptsChildren: TERM to the devstack process alone
+// (what timeout and CI runners send) reaches what the scripts started, the
+// grandchildren too, and the status is 128+15.
+func TestSignalReachesTheScriptsChildren(t *testing.T) {
+	dir := copyTree(t, "basic")
+	marker := "devstack-signal-" + filepath.Base(dir)
+	ready := filepath.Join(dir, "ready")
+	writeFile(t, dir, "extras.d/40-wait.sh", `if [[ "$1" == stack && "$2" == install ]]; then
+    bash -c 'bash -c "exec -a `+marker+`-grandchild sleep 300" & touch `+ready+`; exec -a `+marker+`-child sleep 300'
+fi
+`)
+	cmd := exec.Command(binary, "--top-dir", dir, "--allow-root", "stack")
+	cmd.Env = testEnv()
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { exec.Command("pkill", "-f", marker).Run() })
+	for i := 0; i < 500; i++ {
+		if _, err := os.Stat(ready); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 128+15 {
+		t.Errorf("status: %v, want %d\n%s", err, 128+15, out.String())
+	}
+	if left := processesNamed(t, marker); len(left) > 0 {
+		t.Errorf("still running after TERM: %q", left)
+	}
+}
+
+// processesNamed lists the command lines of the processes whose command
+// line holds name.
+func processesNamed(t *testing.T, name string) []string {
+	t.Helper()
+	var found []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || e.Name() == strconv.Itoa(os.Getpid()) {
+			continue
+		}
+		line := strings.ReplaceAll(string(data), "\x00", " ")
+		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if strings.Contains(line, name) && !strings.Contains(string(stat), ") Z ") {
+			found = append(found, line)
+		}
+	}
+	return found
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,6 +79,21 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 	}
 	start := time.Now()
 	log.Infof("devstack %s: %s (%s)", opts.Command, t.Top, t.Kind())
+	// What the scripts start is the run's to end: orphans stay its
+	// descendants, a signal reaches all of them, and what a hook left
+	// running in the background is ended with the run, as stack.sh's
+	// exit trap does. Services run_process started lead groups of their
+	// own, and stay.
+	if err := lifecycle.AdoptOrphans(); err != nil {
+		log.Debugf("orphaned processes will not be found: %v", err)
+	}
+	stopForwarding := context.AfterFunc(ctx, func() {
+		var sigErr *lifecycle.SignalError
+		if errors.As(context.Cause(ctx), &sigErr) {
+			lifecycle.EndChildren(sigErr.Signal, childGrace)
+		}
+	})
+	defer stopForwarding()
 	result, runErr := lifecycle.Execute(ctx, lifecycle.Options{
 		Tree:      t,
 		Command:   opts.Command,
@@ -87,19 +103,31 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 		Log:       log,
 		Env:       opts.Deps.Environ,
 	})
+	if n := lifecycle.EndChildren(syscall.SIGTERM, childGrace); n > 0 {
+		log.Warning(fmt.Sprintf("ended %d background process(es) the scripts left running", n))
+	}
 	report(log, opts, result, time.Since(start), runErr)
 	if err := log.Close(); err != nil && runErr == nil {
 		return err
 	}
 	switch {
 	case errors.Is(runErr, lifecycle.ErrInterrupted):
-		// As a shell reports a run ended by SIGINT.
-		return &ExitError{Status: 130, Err: ErrReported}
+		// As a shell reports a run a signal ended: 128 + its number.
+		status := 128 + int(syscall.SIGINT)
+		var sigErr *lifecycle.SignalError
+		if errors.As(context.Cause(ctx), &sigErr) {
+			status = 128 + int(sigErr.Signal)
+		}
+		return &ExitError{Status: status, Err: ErrReported}
 	case runErr != nil:
 		return &ExitError{Status: lifecycle.ExitStatus(runErr), Err: ErrReported}
 	}
 	return nil
 }
+
+// childGrace is how long what the scripts started has to end after a
+// signal, before SIGKILL.
+const childGrace = 3 * time.Second
 
 // report prints the per-step times and, on failure, the error with the
 // scripts' last lines of output.

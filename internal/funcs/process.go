@@ -19,6 +19,7 @@ import (
 
 	"devstack/internal/ini"
 
+	"devstack/internal/proc"
 	"devstack/internal/shell"
 )
 
@@ -233,7 +234,7 @@ func identityFile(pidPath string) string {
 // processIdentity tells one process from any other that may get its
 // number later: its start time, in clock ticks after boot, and the boot.
 func processIdentity(pid int) (string, bool) {
-	st, ok := readProcStat(pid)
+	st, ok := proc.Read(pid)
 	if !ok {
 		return "", false
 	}
@@ -241,14 +242,14 @@ func processIdentity(pid int) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	return fmt.Sprintf("started=%d boot=%s", st.started, strings.TrimSpace(string(boot))), true
+	return fmt.Sprintf("started=%d boot=%s", st.Started, strings.TrimSpace(string(boot))), true
 }
 
 // groupRunning reports whether a process of the group is alive; zombies,
 // which a signal no longer ends, do not count.
 func groupRunning(pgid int) bool {
-	for _, pid := range pids() {
-		if st, ok := readProcStat(pid); ok && st.pgrp == pgid && st.state != 'Z' {
+	for _, pid := range proc.List() {
+		if st, ok := proc.Read(pid); ok && st.PGRP == pgid && st.State != 'Z' {
 			return true
 		}
 	}
@@ -336,7 +337,7 @@ func (l *Library) isRunning(ctx context.Context, args []string) error {
 		return nil
 	}
 	self := os.Getpid()
-	for _, pid := range pids() {
+	for _, pid := range proc.List() {
 		if pid == self {
 			continue
 		}

@@ -2,7 +2,6 @@ package funcs
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -501,50 +500,4 @@ func (l *Library) Timings() map[string]time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return maps.Clone(l.timerTotals)
-}
-
-// procStat is what /proc/PID/stat tells about a process.
-type procStat struct {
-	state byte
-	pgrp  int
-	// started is in clock ticks after boot.
-	started uint64
-}
-
-func readProcStat(pid int) (procStat, bool) {
-	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return procStat{}, false
-	}
-	// The command name may hold blanks and parentheses: the fields start
-	// after the last ")".
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 {
-		return procStat{}, false
-	}
-	fields := strings.Fields(string(data[i+1:]))
-	if len(fields) < 20 {
-		return procStat{}, false
-	}
-	pgrp, err1 := strconv.Atoi(fields[2])
-	started, err2 := strconv.ParseUint(fields[19], 10, 64)
-	if err1 != nil || err2 != nil {
-		return procStat{}, false
-	}
-	return procStat{state: fields[0][0], pgrp: pgrp, started: started}, true
-}
-
-// pids lists the processes in /proc.
-func pids() []int {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	var list []int
-	for _, e := range entries {
-		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			list = append(list, pid)
-		}
-	}
-	return list
 }
