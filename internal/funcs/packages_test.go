@@ -1,9 +1,15 @@
 package funcs
 
 import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"devstack/internal/shell"
 )
 
 // packageTools are stand-ins for the package managers: cowsay is
@@ -221,5 +227,37 @@ func TestIsUbuntuDetects(t *testing.T) {
 	}
 	if out != want+"\n"+v.packaging+" "+v.release+"\n" {
 		t.Errorf("output %q, want %s and %s %s", out, want, v.packaging, v.release)
+	}
+}
+
+// TestInterruptedPackageManagerIsAskedToStop: a run interrupted while
+// apt-get works sends it TERM, which it can handle (and stop dpkg), not
+// KILL.
+func TestInterruptedPackageManagerIsAskedToStop(t *testing.T) {
+	bin := newFakeBin(t)
+	bin.add(t, "sudo", fakeSudo)
+	started := filepath.Join(bin.dir, "started")
+	bin.add(t, "apt-get", `trap 'echo "apt-get got TERM" >> '`+bin.record+`'; exit 143' TERM
+: > '`+started+`'
+while :; do sleep 0.05; done`)
+	bin.add(t, "dpkg", `exit 1`)
+	out := &syncBuffer{}
+	s, err := newSession(shell.Options{Dir: t.TempDir(), Env: []string{bin.pathVar(), "os_PACKAGE=deb", "OFFLINE=False"}, Stdout: out, Stderr: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for i := 0; i < 500; i++ {
+			if _, err := os.Stat(started); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	s.Eval(ctx, "test", "install_package cowsay")
+	if calls := bin.calls(t); !slices.Contains(calls, "apt-get got TERM") {
+		t.Errorf("apt-get was not asked to stop: %q\n%s", calls, out)
 	}
 }

@@ -72,6 +72,11 @@ func command(ctx context.Context, name string, args ...string) (*exec.Cmd, error
 	cmd.Env = shell.Environ(hc.Env)
 	cmd.Dir = hc.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = hc.Stdin, hc.Stdout, hc.Stderr
+	// An interrupted run asks the program to stop, as a signal to the
+	// shell would (apt-get then stops dpkg cleanly), and kills it only if
+	// it has not after stopGrace.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = stopGrace
 	return cmd, nil
 }
 
