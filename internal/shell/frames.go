@@ -117,8 +117,10 @@ func (e stackEnviron) Get(name string) expand.Variable {
 	case "SECONDS":
 		return e.s.seconds()
 	case "BASHPID":
-		// Subshells run in this process too.
+		// The main shell's; each subshell sets its own (subshell.go).
 		return expand.Variable{Set: true, Kind: expand.String, Str: strconv.Itoa(os.Getpid())}
+	case "BASH_SUBSHELL":
+		return expand.Variable{Set: true, Kind: expand.String, Str: "0"}
 	case "HOSTNAME":
 		// bash sets it from the host's name when the environment has
 		// none; DevStack names the etcd member after it.
