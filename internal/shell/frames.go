@@ -70,6 +70,13 @@ func (s *Session) push(f frame) {
 func (s *Session) pop() {
 	s.mu.Lock()
 	(*s.stack()) = (*s.stack())[:len((*s.stack()))-1]
+	if len(s.unwinding) > 0 {
+		id := goroutineID()
+		if depth, ok := s.unwinding[id]; ok && len(*s.stack()) <= depth {
+			delete(s.unwinding, id)
+			delete(s.jobStacks, id)
+		}
+	}
 	s.mu.Unlock()
 }
 

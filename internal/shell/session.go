@@ -107,6 +107,9 @@ type Session struct {
 	// jobStacks are the call stacks of the background jobs running, by
 	// the goroutine that runs each (stack).
 	jobStacks map[int64]*[]frame
+	// unwinding are the goroutines whose subshell has exited, by the
+	// depth their call stack is dropped at (dropStack).
+	unwinding map[int64]int
 	// funcFiles maps a function body to the frame of the file that
 	// defined it.
 	funcFiles map[*syntax.Stmt]frame
@@ -573,7 +576,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return s.setCommand(shell, args), nil
 	}
-	if args[0] == "exit" {
+	if args[0] == "exit" || args[0] == "return" && s.returnEndsSubshell(hc) {
 		return append([]string{exitCommand}, args[1:]...), nil
 	}
 	if args[0] == "getopts" {

@@ -325,6 +325,9 @@ type shellState struct {
 	errTrap bool
 	// ended is set once the subshell's EXIT trap has run.
 	ended bool
+	// goroutine runs a pipeline's command but the last, with a call stack
+	// of its own (Session.stack); 0 for the others.
+	goroutine int64
 }
 
 // listing is the traps a shell lists: its own, or what it inherited.
@@ -413,6 +416,17 @@ func (s *Session) enterSubshell(ctx context.Context, args []string) error {
 			st.traps["ERR"] = callback
 		}
 	}
+	if strings.HasPrefix(kind, kindPipe) {
+		// The interpreter runs it in a goroutine of its own, alongside
+		// the pipeline's last command: its calls get a call stack of
+		// their own, from where the pipeline started, as a job's do.
+		if s.jobStacks == nil {
+			s.jobStacks = map[int64]*[]frame{}
+		}
+		frames := slices.Clone(*s.stack())
+		st.goroutine = goroutineID()
+		s.jobStacks[st.goroutine] = &frames
+	}
 	if s.shells == nil {
 		s.shells = map[int]*shellState{}
 	}
@@ -487,6 +501,9 @@ func (s *Session) endSubshell(ctx context.Context, st *shellState, status int) e
 	defer func() {
 		s.mu.Lock()
 		delete(s.shells, st.pid)
+		if st.goroutine != 0 {
+			s.dropStack(st.goroutine, st.depth)
+		}
 		s.mu.Unlock()
 	}()
 	if callback == "" {
@@ -507,7 +524,13 @@ func (s *Session) subshellFailed(ctx context.Context, st *shellState, skip bool,
 	hc := interp.HandlerCtx(ctx)
 	s.mu.Lock()
 	callback := st.traps["ERR"]
-	inherits := st.options["errtrace"] || !hasFunctionFrame((*s.stack())[min(st.depth, len(*s.stack())):])
+	stack := *s.stack()
+	inherits := st.options["errtrace"] || !hasFunctionFrame(stack[min(st.depth, len(stack)):])
+	if strings.HasSuffix(st.kind, simpleKind) && len(stack) <= st.depth {
+		// A pipeline's simple command: its status is the parent's to
+		// trap.
+		inherits = false
+	}
 	errexit := st.options["errexit"] && !st.ignoring
 	var line uint
 	if depth < len(s.errs.lineAt) {
@@ -661,4 +684,42 @@ func isSubshellMark(st *syntax.Stmt) bool {
 	}
 	call, ok := b.X.Cmd.(*syntax.CallExpr)
 	return ok && len(call.Args) > 0 && call.Args[0].Lit() == subshellCommand
+}
+
+// returnEndsSubshell reports whether a return ends the subshell it runs
+// in, as in bash: the subshell was started in a function or sourced file
+// and the return is not in one called inside the subshell. The
+// interpreter would refuse it, knowing of no function in the copy.
+func (s *Session) returnEndsSubshell(hc interp.HandlerContext) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	shell := s.shellOf(hc)
+	if shell == nil || shell == s.main {
+		return false
+	}
+	stack := *s.stack()
+	if len(stack) != shell.depth {
+		return false
+	}
+	for _, f := range stack[1:] {
+		if f.function != "main" {
+			return true
+		}
+	}
+	return false
+}
+
+// dropStack forgets the call stack of a goroutine that ran a subshell,
+// once the calls made in the subshell have returned: an exit leaves them
+// on the stack, to be popped as the interpreter unwinds. Call with s.mu
+// held.
+func (s *Session) dropStack(goroutine int64, depth int) {
+	if stack, ok := s.jobStacks[goroutine]; ok && len(*stack) > depth {
+		if s.unwinding == nil {
+			s.unwinding = map[int64]int{}
+		}
+		s.unwinding[goroutine] = depth
+		return
+	}
+	delete(s.jobStacks, goroutine)
 }
