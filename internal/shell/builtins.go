@@ -37,6 +37,7 @@ func (s *Session) builtins() map[string]libraryFunc {
 		trapCommand:        s.trap,
 		errTrap:            s.runErrTrap,
 		timeCommand:        s.timeCommand,
+		unsetCommand:       s.unset,
 		subshellCommand:    s.enterSubshell,
 		subshellEndCommand: s.leaveSubshell,
 		arraySetCommand:    s.arraySet,

@@ -57,6 +57,8 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 				return []string{"eval", string(rewritten)}
 			}
 		}
+	case "unset":
+		return append([]string{unsetCommand}, args[1:]...)
 	case "jobs":
 		return append([]string{jobsCommand}, args[1:]...)
 	case "wait":
@@ -120,7 +122,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until") {
+	if !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -236,7 +238,7 @@ func compatSource(name string, src []byte) []byte {
 		return true
 	})
 	before, after := subshellEdits(file, src)
-	return ApplyEdits(src, slices.Concat(before, edits, after))
+	return ApplyEdits(src, slices.Concat(before, edits, errorMessageEdits(file), after))
 }
 
 // isJobStmt reports whether a statement is a background job, which

@@ -85,7 +85,7 @@ var markText = regexp.MustCompile(`\{ ` + subshellCommand + ` pipe(cmd)? [01] &&
 	`|\( ` + subshellCommand + ` last(cmd)? [01] && ` + traceOK + `; ` +
 	`|; ` + subshellEndCommand + ` last(cmd)? && ` + traceOK + `; \)` +
 	`|` + subshellCommand + ` (paren|subst) [01] && ` + traceOK + `; ` +
-	`|(; )?` + subshellEndCommand + ` (paren|subst) && ` + traceOK + `;` +
+	`|(; )?` + subshellEndCommand + ` (paren|subst) && ` + traceOK + `;?` +
 	`|` + testedCommand + ` `)
 
 // stripMarks removes subshellSource's commands from a construct's text.
@@ -158,10 +158,16 @@ func subshellEdits(file *syntax.File, src []byte) (before, after []Edit) {
 				at = n.Left.Offset() + 1
 			}
 			before = append(before, Edit{Offset: at, Text: enterMark(kindSubst, false)})
-			after = append(after, Edit{Offset: n.Right.Offset(), Text: closeBefore(src, n.Right.Offset(), kindSubst)})
+			if n.Backquotes && hasHeredoc(n.Stmts[len(n.Stmts)-1]) {
+				// The parser takes nothing after the here-document's
+				// first line in ` `: the substitution's EXIT trap, if
+				// it sets one, does not run.
+				break
+			}
+			after = append(after, closeEdit(src, n.Stmts, n.Right.Offset(), kindSubst))
 		case *syntax.Subshell:
-			before = append(before, Edit{Offset: n.Lparen.Offset() + 1, Text: " " + enterMark(kindParen, inTest)})
-			after = append(after, Edit{Offset: n.Rparen.Offset(), Text: closeBefore(src, n.Rparen.Offset(), kindParen)})
+			before = append(before, Edit{Offset: n.Lparen.Offset() + 1, Text: enterMark(kindParen, inTest)})
+			after = append(after, closeEdit(src, n.Stmts, n.Rparen.Offset(), kindParen))
 		case *syntax.CallExpr:
 			if inTest && len(n.Args) > 0 && mayBeFunction(n.Args[0]) {
 				before = append(before, Edit{Offset: n.Args[0].Pos().Offset(), Text: testedCommand + " "})
@@ -214,6 +220,18 @@ func pipelineEdits(pipe *syntax.BinaryCmd, ignore bool, src []byte) (before, aft
 	return before, after
 }
 
+// closeEdit puts the end marker of a subshell before its closing ) or `
+// at offset; or, when its last statement has a here-document (whose end
+// may be right before the `), after that statement on its first line.
+func closeEdit(src []byte, stmts []*syntax.Stmt, offset uint, kind string) Edit {
+	if len(stmts) > 0 {
+		if last := stmts[len(stmts)-1]; hasHeredoc(last) && !last.Background {
+			return Edit{Offset: stmtLineEnd(last), Text: "; " + strings.TrimSuffix(endMark(kind), ";")}
+		}
+	}
+	return Edit{Offset: offset, Text: closeBefore(src, offset, kind)}
+}
+
 // closeBefore is the end marker put before the ) or ` at offset: on a
 // line of its own, or after a ; or &, it needs no separator.
 func closeBefore(src []byte, offset uint, kind string) string {
@@ -231,7 +249,10 @@ func closeBefore(src []byte, offset uint, kind string) string {
 // after any ! (the parser starts the first command of a negated pipeline,
 // and the pipeline, at the !).
 func stmtStart(st *syntax.Stmt, src []byte) uint {
-	start := st.Cmd.Pos().Offset()
+	start := st.End().Offset()
+	if st.Cmd != nil {
+		start = st.Cmd.Pos().Offset()
+	}
 	for _, rd := range st.Redirs {
 		start = min(start, rd.Pos().Offset())
 	}
@@ -248,7 +269,10 @@ func stmtStart(st *syntax.Stmt, src []byte) uint {
 // its command and redirections, before a here-document's body, and before
 // its ; or &.
 func stmtLineEnd(st *syntax.Stmt) uint {
-	end := cmdLineEnd(st.Cmd)
+	var end uint
+	if st.Cmd != nil {
+		end = cmdLineEnd(st.Cmd)
+	}
 	for _, rd := range st.Redirs {
 		end = max(end, rd.Word.End().Offset())
 	}
