@@ -11,7 +11,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// TestSubshellMarks checks what subshellSource adds: each subshell marked
+// TestSubshellMarks checks what subshellEdits adds: each subshell marked
 // where it starts and ends, tested statements marked, every line where it
 // was, the result parsing, and the marks gone from a construct's text as
 // traces print it.
