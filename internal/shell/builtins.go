@@ -37,7 +37,9 @@ func (s *Session) builtins() map[string]Func {
 		trapCommand:        s.trap,
 		errTrap:            s.runErrTrap,
 		timeCommand:        s.timeCommand,
-		noErrexitCommand:   s.noErrexit,
+		unsetCommand:       s.unset,
+		subshellCommand:    s.enterSubshell,
+		subshellEndCommand: s.leaveSubshell,
 		arraySetCommand:    s.arraySet,
 		callerCommand:      s.caller,
 		declCommand:        s.declare,
@@ -92,9 +94,16 @@ func (s *Session) umask(ctx context.Context, args []string) error {
 	if symbolic {
 		args = args[1:]
 	}
+	// Each shell has its own; the process's is the main shell's, which
+	// its programs inherit (see withUmask for a subshell's).
+	s.mu.Lock()
+	shell := s.shellOf(hc)
+	if shell == nil {
+		shell = &shellState{umask: s.main.umask}
+	}
+	mask := shell.umask
+	s.mu.Unlock()
 	if len(args) == 0 {
-		mask := syscall.Umask(0)
-		syscall.Umask(mask)
 		if symbolic {
 			fmt.Fprintln(hc.Stdout, symbolicMode(^mask&0o777))
 		} else {
@@ -102,12 +111,17 @@ func (s *Session) umask(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	mask, err := strconv.ParseUint(args[0], 8, 32)
-	if err != nil || mask > 0o777 {
+	value, err := strconv.ParseUint(args[0], 8, 32)
+	if err != nil || value > 0o777 {
 		fmt.Fprintf(hc.Stderr, "umask: %s: octal number out of range\n", args[0])
 		return interp.ExitStatus(1)
 	}
-	syscall.Umask(int(mask))
+	s.mu.Lock()
+	shell.umask = int(value)
+	s.mu.Unlock()
+	if shell == s.main {
+		syscall.Umask(int(value))
+	}
 	return nil
 }
 
@@ -335,10 +349,17 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		traps := map[string]string{}
+		if shell := s.shellOf(hc); shell != nil {
+			traps = shell.listing()
+		}
 		for _, name := range trapOrder {
-			callback, set := s.traps[name]
+			callback, set := traps[name]
 			if !set || (only != nil && !slices.Contains(only, name)) {
 				continue
+			}
+			if _, signal := signalNumbers[name]; signal {
+				name = "SIG" + name
 			}
 			fmt.Fprintf(hc.Stdout, "trap -- %s %s\n", quoteWord(callback), name)
 		}
@@ -354,6 +375,12 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		callback, specs, reset = "", args, true
 	} else if callback == "-" {
 		reset = true
+	}
+	s.mu.Lock()
+	shell := s.shellOf(hc)
+	s.mu.Unlock()
+	if shell != s.main {
+		return s.subshellTrap(ctx, shell, callback, specs, reset)
 	}
 	for _, spec := range specs {
 		name, ok := trapName(spec)

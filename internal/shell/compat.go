@@ -57,6 +57,8 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 				return []string{"eval", string(rewritten)}
 			}
 		}
+	case "unset":
+		return append([]string{unsetCommand}, args[1:]...)
 	case "jobs":
 		return append([]string{jobsCommand}, args[1:]...)
 	case "pushd":
@@ -126,7 +128,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n", "=~") {
+	if !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -155,7 +157,7 @@ func compatSource(name string, src []byte) []byte {
 	syntax.Walk(file, func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.Stmt:
-			if n.Background && !n.Disown && !n.Coprocess && !hasHeredoc(n) {
+			if isJobStmt(n) {
 				// A background statement runs as a job of the session's
 				// table; its text is rewritten when it runs.
 				inner := strings.TrimRight(string(src[n.Pos().Offset():n.Semicolon.Offset()]), " \t")
@@ -172,7 +174,7 @@ func compatSource(name string, src []byte) []byte {
 				edits = append(edits, Edit{Offset: as.Name.Pos().Offset(), Remove: uint(len("SECONDS")), Text: secondsValue},
 					Edit{Offset: call.End().Offset(), Text: " " + secondsCommand})
 			}
-			if call, ok := n.Cmd.(*syntax.CallExpr); ok && len(call.Assigns) == 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" && highFD(n.Redirs) {
+			if isExecFDStmt(n) {
 				var parts []string
 				for _, rd := range n.Redirs {
 					parts = append(parts, execRedirect(rd, text(rd.Word)))
@@ -194,19 +196,6 @@ func compatSource(name string, src []byte) []byte {
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.
 			edits = append(edits, Edit{Offset: n.Let.Offset(), Remove: uint(len("let")), Text: letCommand})
-			return true
-		case *syntax.CmdSubst:
-			// bash, out of POSIX mode, runs a command substitution with
-			// errexit off (unless inherit_errexit); the interpreter keeps
-			// it on. $(< file) is no command, and left alone.
-			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil {
-				return true
-			}
-			at := n.Left.Offset() + 2
-			if n.Backquotes {
-				at = n.Left.Offset() + 1
-			}
-			edits = append(edits, Edit{Offset: at, Text: noErrexitCommand + "; "})
 			return true
 		case *syntax.TimeClause:
 			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
@@ -258,7 +247,21 @@ func compatSource(name string, src []byte) []byte {
 		}
 		return true
 	})
-	return ApplyEdits(src, edits)
+	before, after := subshellEdits(file, src)
+	return ApplyEdits(src, slices.Concat(before, edits, errorMessageEdits(file), after))
+}
+
+// isJobStmt reports whether a statement is a background job, which
+// compatSource rewrites whole.
+func isJobStmt(n *syntax.Stmt) bool {
+	return n.Background && !n.Disown && !n.Coprocess && !hasHeredoc(n)
+}
+
+// isExecFDStmt reports whether a statement is an exec opening descriptors
+// above 2, which compatSource rewrites whole.
+func isExecFDStmt(n *syntax.Stmt) bool {
+	call, ok := n.Cmd.(*syntax.CallExpr)
+	return ok && len(call.Assigns) == 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" && highFD(n.Redirs)
 }
 
 // hasHeredoc reports whether a statement holds a here-document, whose
@@ -274,12 +277,13 @@ func hasHeredoc(stmt *syntax.Stmt) bool {
 	return found
 }
 
-// needsSeparator reports whether the text after a rewritten background
-// statement starts another command on the same line, which the rewritten
-// command must be separated from.
+// needsSeparator reports whether a job statement, once its & is gone,
+// needs a ; before what follows it on its line: anything but the end of
+// the line or another separator. Before a ), the subshell's end marker
+// goes in between, and needs one too.
 func needsSeparator(rest []byte) bool {
 	rest = bytes.TrimLeft(rest, " \t")
-	return len(rest) > 0 && !strings.ContainsRune("\n#;)", rune(rest[0]))
+	return len(rest) > 0 && !strings.ContainsRune("\n#;", rune(rest[0]))
 }
 
 func isSecondsAssign(as *syntax.Assign) bool {
@@ -443,14 +447,4 @@ func execRedirect(rd *syntax.Redirect, word string) string {
 		return "exec " + n + dupOp(rd.Op) + fdPrefix + target
 	}
 	return "exec " + n + rd.Op.String() + word
-}
-
-// noErrexitCommand starts every command substitution (compatSource).
-const noErrexitCommand = "__devstack_noerrexit"
-
-// noErrexit turns errexit off in the command substitution it starts, as
-// bash does; the set builtin is called directly, so the session's own
-// record of the options, the main shell's, is left as it is.
-func (s *Session) noErrexit(ctx context.Context, args []string) error {
-	return interp.HandlerCtx(ctx).Builtin(ctx, []string{"set", "+e"})
 }

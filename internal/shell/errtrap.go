@@ -55,6 +55,9 @@ type errState struct {
 type errFiring struct {
 	seq   uint64
 	depth int
+	// shell is the BASHPID of the shell the failure was in: a subshell's
+	// failure and its own status in the parent are two.
+	shell int
 }
 
 // Commands the session runs its traps and exit through.
@@ -139,7 +142,11 @@ func (s *Session) exitShell(ctx context.Context, args []string) error {
 		n, err := strconv.Atoi(args[0])
 		status, valid = n, err == nil
 	}
-	if valid && s.mainShell(ctx) {
+	if valid && s.inSubshell(hc) {
+		if err := s.exitSubshell(ctx, status); err != nil {
+			return err
+		}
+	} else if valid && s.mainShell(ctx) {
 		s.mu.Lock()
 		s.errs.exiting, s.errs.status, s.errs.force = true, uint8(status), false
 		s.mu.Unlock()
@@ -213,13 +220,24 @@ func (s *Session) runErrTrap(ctx context.Context, args []string) error {
 	s.mu.Lock()
 	e := &s.errs
 	depth := len((*s.stack())) - 1
+	shell := s.shellOf(hc)
 	firing := errFiring{seq: e.seq, depth: depth}
-	skip := e.exiting || (e.hasFired && e.fired == firing) ||
+	if shell != nil {
+		firing.shell = shell.pid
+	}
+	repeated := (e.hasFired && e.fired == firing) ||
 		// A return's status is the function's; the call fails, not the
 		// return.
 		(e.seq == e.returnSeq && depth >= e.returnDepth)
 	e.fired, e.hasFired = firing, true
-	if skip {
+	if shell != s.main {
+		s.mu.Unlock()
+		if shell == nil {
+			return nil
+		}
+		return s.subshellFailed(ctx, shell, repeated, depth)
+	}
+	if e.exiting || repeated {
 		s.mu.Unlock()
 		return nil
 	}
@@ -243,7 +261,7 @@ func (s *Session) runErrTrap(ctx context.Context, args []string) error {
 		// The trap's own commands are not the failure: outer levels of
 		// the same failure are still recognised.
 		e.seq, e.lineAt = seq, lineAt
-		e.fired = errFiring{seq: seq, depth: depth}
+		e.fired = firing
 		if e.exiting && !errexit {
 			// The interpreter goes on after the trap unless errexit
 			// ends it: the next command exits instead.

@@ -73,6 +73,13 @@ func (s *Session) push(f frame) {
 func (s *Session) pop() {
 	s.mu.Lock()
 	(*s.stack()) = (*s.stack())[:len((*s.stack()))-1]
+	if len(s.unwinding) > 0 {
+		id := goroutineID()
+		if depth, ok := s.unwinding[id]; ok && len(*s.stack()) <= depth {
+			delete(s.unwinding, id)
+			delete(s.jobStacks, id)
+		}
+	}
 	s.mu.Unlock()
 }
 
@@ -120,8 +127,10 @@ func (e stackEnviron) Get(name string) expand.Variable {
 	case "SECONDS":
 		return e.s.seconds()
 	case "BASHPID":
-		// Subshells run in this process too.
+		// The main shell's; each subshell sets its own (subshell.go).
 		return expand.Variable{Set: true, Kind: expand.String, Str: strconv.Itoa(os.Getpid())}
+	case "BASH_SUBSHELL":
+		return expand.Variable{Set: true, Kind: expand.String, Str: "0"}
 	case "HOSTNAME":
 		// bash sets it from the host's name when the environment has
 		// none; DevStack names the etcd member after it.

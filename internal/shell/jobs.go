@@ -143,8 +143,9 @@ func (s *Session) runJob(ctx context.Context, args []string) error {
 	}
 	s.mu.Unlock()
 	// The padding keeps LINENO at the statement's line; the statement is
-	// rewritten as any sourced text is.
-	text := strings.Repeat("\n", max(line-1, 0)) + args[2]
+	// rewritten as any sourced text is, and runs as a subshell of its own
+	// (subshell.go).
+	text := enterMark(kindJob, false) + strings.Repeat("\n", max(line-1, 0)) + args[2] + "\n" + endMark(kindJob)
 	err := hc.Builtin(jctx, []string{"eval", string(compatSource("", []byte(text)))})
 	status := statusOf(err)
 	s.mu.Lock()

@@ -97,6 +97,9 @@ type Session struct {
 	// jobStacks are the call stacks of the background jobs running, by
 	// the goroutine that runs each (stack).
 	jobStacks map[int64]*[]frame
+	// unwinding are the goroutines whose subshell has exited, by the
+	// depth their call stack is dropped at (dropStack).
+	unwinding map[int64]int
 	// funcFiles maps a function body to the frame of the file that
 	// defined it.
 	funcFiles map[*syntax.Stmt]frame
@@ -122,6 +125,11 @@ type Session struct {
 	traps map[string]string
 	// options mirrors the set -o options, for the ones the session handles.
 	options map[string]bool
+	// main is the shell's own state (its traps and options are the two
+	// maps above); shells are the subshells running, by BASHPID
+	// (subshell.go).
+	main   *shellState
+	shells map[int]*shellState
 	// stderrAt is standard error before the redirections of the command
 	// about to be traced at a line (traceStderr).
 	stderrAt map[uint]io.Writer
@@ -201,6 +209,7 @@ func New(opts Options) (*Session, error) {
 		s.options[name] = true
 	}
 	s.frames = []frame{{function: "main", source: opts.Name, display: opts.Name}}
+	s.main = &shellState{traps: s.traps, options: s.options, umask: processUmask()}
 	s.secondsBase.Store(time.Now().Unix())
 	s.functions = s.builtins()
 	maps.Copy(s.functions, s.getoptsBuiltins())
@@ -437,6 +446,15 @@ func (s *Session) display(path string) string {
 // session, so that it sees every frame entered and left.
 func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	hc := interp.HandlerCtx(ctx)
+	tested := false
+	if args[0] == testedCommand {
+		// A command whose status is tested (subshell.go).
+		tested, args = true, args[1:]
+		if len(args) == 0 {
+			// An empty command, as bash runs it.
+			return []string{traceOK}, nil
+		}
+	}
 	s.mu.Lock()
 	if args[0] == bypassCommand {
 		// The session's own call of a function or of source, which must
@@ -464,8 +482,8 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return rewritten, nil
 	}
-	if args[0] == noErrexitCommand {
-		// Part of the command substitution, not a command of the script.
+	if args[0] == subshellCommand || args[0] == subshellEndCommand {
+		// Part of the subshell, not a command of the script.
 		s.mu.Unlock()
 		return args, nil
 	}
@@ -513,11 +531,18 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		return args, nil
 	}
 	if traceNow {
+		if tested {
+			// Traced without the mark, run with it.
+			return append([]string{xtraceCommand, testedCommand}, args...), nil
+		}
 		return append([]string{xtraceCommand}, args...), nil
 	}
 	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
 		if s.opts.Observe != nil {
 			s.opts.Observe(args)
+		}
+		if tested {
+			return append([]string{testedFunctionCommand}, args...), nil
 		}
 		return append([]string{functionCommand}, args...), nil
 	}
@@ -525,9 +550,12 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		return append([]string{sourceCommand}, args[1:]...), nil
 	}
 	if args[0] == "set" {
-		return s.setCommand(args), nil
+		s.mu.Lock()
+		shell := s.shellOf(hc)
+		s.mu.Unlock()
+		return s.setCommand(shell, args), nil
 	}
-	if args[0] == "exit" {
+	if args[0] == "exit" || args[0] == "return" && s.returnEndsSubshell(hc) {
 		return append([]string{exitCommand}, args[1:]...), nil
 	}
 	if args[0] == "getopts" {
@@ -586,6 +614,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.source(ctx, args[1:])
 		case functionCommand:
 			return s.callFunction(ctx, args[1:])
+		case testedFunctionCommand:
+			return s.testedFunction(ctx, args[1:])
 		case fdCommand:
 			return s.setFD(ctx, args[1:])
 		case exitCommand:
@@ -617,6 +647,9 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 				fmt.Fprintf(hc.Stderr, "%s: line %d: %s: command not found\n", where, hc.Pos.Line(), args[0])
 				return interp.ExitStatus(127)
 			}
+		}
+		if mask, differs := s.shellUmask(interp.HandlerCtx(ctx)); differs {
+			return next(ctx, withUmask(mask, args))
 		}
 		return next(ctx, args)
 	}
@@ -738,6 +771,11 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 			return nil, err
 		}
 		return readOnly{strings.NewReader(string(data))}, nil
+	}
+	if flag&os.O_CREATE != 0 {
+		if mask, differs := s.shellUmask(interp.HandlerCtx(ctx)); differs {
+			return createWithUmask(onDisk, flag, perm, mask)
+		}
 	}
 	f, err := openFile(onDisk, flag, perm)
 	if err == nil {

@@ -58,20 +58,23 @@ var defaultOn = []string{"braceexpand", "hashall", "interactive-comments"}
 // options and returns what the interpreter should run: without the options
 // it lacks (errtrace, functrace) or that the session handles (xtrace, when
 // it emulates it), and listings (set -o, set +o) answered by the session.
-func (s *Session) setCommand(args []string) []string {
+func (s *Session) setCommand(shell *shellState, args []string) []string {
 	if len(args) == 1 {
 		return []string{setVarsCommand}
 	}
 	if len(args) == 2 && (args[1] == "-o" || args[1] == "+o") {
 		return []string{setListCommand, args[1]}
 	}
-	keep := func(name string) bool {
-		return slices.Contains(interpreterOptions, name) || optionLetter(name) == 0
+	// In a subshell whose status is tested, errexit stays ignored.
+	ignoring := shell != nil && shell.ignoring
+	keep := func(name string, on bool) bool {
+		known := slices.Contains(interpreterOptions, name) || optionLetter(name) == 0
+		return known && !(ignoring && on && name == "errexit")
 	}
 	out := args[:1:1]
 	xtrace := ""
 	note := func(name string, on bool) {
-		s.setOption(name, on)
+		s.setOption(shell, name, on)
 		if name == "xtrace" {
 			xtrace = "0"
 			if on {
@@ -90,7 +93,7 @@ func (s *Session) setCommand(args []string) []string {
 			if i+1 < len(args) {
 				i++
 				note(args[i], on)
-				if keep(args[i]) {
+				if keep(args[i], on) {
 					out = append(out, a, args[i])
 				}
 			}
@@ -100,7 +103,7 @@ func (s *Session) setCommand(args []string) []string {
 		for _, c := range []byte(a[1:]) {
 			name := optionName(c)
 			note(name, on)
-			if name == "" || keep(name) {
+			if name == "" || keep(name, on) {
 				letters += string(c)
 			}
 		}
@@ -152,12 +155,12 @@ func optionLetter(name string) byte {
 	return 0
 }
 
-func (s *Session) setOption(name string, on bool) {
-	if name == "" {
+func (s *Session) setOption(shell *shellState, name string, on bool) {
+	if name == "" || shell == nil {
 		return
 	}
 	s.mu.Lock()
-	s.options[name] = on
+	shell.options[name] = on
 	s.mu.Unlock()
 }
 
@@ -167,8 +170,12 @@ func (s *Session) setList(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	options := s.options
+	if shell := s.shellOf(hc); shell != nil {
+		options = shell.options
+	}
 	for _, o := range sortedOptions() {
-		on := s.options[o]
+		on := options[o]
 		if o == "xtrace" {
 			on = xtraceOn(hc)
 		}
@@ -205,6 +212,10 @@ func sortedOptions() []string {
 // not held in one place, as a pipeline's commands trace at once.
 func (s *Session) xtrace(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	run := args
+	if args[0] == testedCommand {
+		args = args[1:]
+	}
 	key := untracedKey(args[0], hc.Pos.Line())
 	s.mu.Lock()
 	// A command whose standard error is redirected is traced where the
@@ -240,7 +251,7 @@ func (s *Session) xtrace(ctx context.Context, args []string) error {
 	if hc.LastExitStatus != 0 {
 		restore = fmt.Sprintf("%s %d || ", statusCommand, hc.LastExitStatus)
 	}
-	return hc.Builtin(ctx, []string{"eval", linePadding(hc) + restore + quoteArgs(args, 0)})
+	return hc.Builtin(ctx, []string{"eval", linePadding(hc) + restore + quoteArgs(run, 0)})
 }
 
 func untracedKey(name string, line uint) string {

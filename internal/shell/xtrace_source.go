@@ -74,6 +74,11 @@ func xtraceSource(name string, src []byte) []byte {
 				// $(<file) reads the file only as a lone redirection.
 				return true
 			}
+			if isSubshellMark(n.Stmts[0]) {
+				// The subshell's start counts the level, after $? is
+				// passed on.
+				return true
+			}
 			edits = append(edits, Edit{Offset: n.Stmts[0].Pos().Offset(), Text: levelVar + "+=+; "})
 		case *syntax.ProcSubst:
 			if len(n.Stmts) > 0 {
@@ -351,6 +356,7 @@ func expandable(text string) string {
 // traceLiteral quotes text as one word that expands to itself, on one
 // line.
 func traceLiteral(text string) string {
+	text = stripMarks(text)
 	if strings.ContainsAny(text, "\n\t\r") {
 		q, err := syntax.Quote(text, syntax.LangBash)
 		if err == nil {
