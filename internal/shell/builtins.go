@@ -8,35 +8,32 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
-	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
-	"mvdan.cc/sh/v3/syntax"
 )
 
 // Builtins the interpreter lacks, or runs differently from bash, are
 // rewritten by compatCall to these commands and run here.
 const (
-	printfCommand = "__devstack_printf"
 	umaskCommand  = "__devstack_umask"
 	ulimitCommand = "__devstack_ulimit"
 	killCommand   = "__devstack_kill"
 	trapCommand   = "__devstack_trap"
 	errTrap       = "__devstack_errtrap"
-	timeCommand   = "__devstack_time"
 )
 
 // builtins maps the commands above to their implementations.
 func (s *Session) builtins() map[string]libraryFunc {
 	return map[string]libraryFunc{
-		printfCommand:      s.printfV,
+		printfCommand:      s.printf,
 		umaskCommand:       s.umask,
 		ulimitCommand:      s.ulimit,
 		killCommand:        s.kill,
 		trapCommand:        s.trap,
 		errTrap:            s.runErrTrap,
 		timeCommand:        s.timeCommand,
+		timeStartCommand:   s.startTiming,
+		timeEndCommand:     s.endTiming,
 		noErrexitCommand:   s.noErrexit,
 		arraySetCommand:    s.arraySet,
 		callerCommand:      s.caller,
@@ -52,32 +49,11 @@ func (s *Session) builtins() map[string]libraryFunc {
 		jobPidCommand:      s.jobPid,
 		jobsCommand:        s.jobsBuiltin,
 		waitCommand:        s.wait,
+		readCommand:        s.read,
+		shoptCommand:       s.shopt,
+		typeCommand:        s.typeBuiltin,
+		commandCommand:     s.commandDescribe,
 	}
-}
-
-// printfV is printf -v VAR FORMAT ARGS: the output goes into VAR.
-func (s *Session) printfV(ctx context.Context, args []string) error {
-	hc := interp.HandlerCtx(ctx)
-	if len(args) < 2 || !syntax.ValidName(args[0]) {
-		fmt.Fprintln(hc.Stderr, "printf: usage: printf [-v var] format [arguments]")
-		return interp.ExitStatus(2)
-	}
-	name, format, rest := args[0], args[1], args[2:]
-	var out strings.Builder
-	cfg := &expand.Config{Env: hc.Env}
-	for {
-		text, n, err := expand.Format(cfg, format, rest)
-		if err != nil {
-			fmt.Fprintf(hc.Stderr, "printf: %v\n", err)
-			return interp.ExitStatus(1)
-		}
-		out.WriteString(text)
-		rest = rest[n:]
-		if n == 0 || len(rest) == 0 {
-			break
-		}
-	}
-	return assign(ctx, name, out.String())
 }
 
 // umask prints or sets the file mode creation mask.
@@ -389,36 +365,6 @@ func trapName(spec string) (string, bool) {
 		return "ERR", true
 	}
 	return signalName(spec)
-}
-
-// timeCommand is `time COMMAND`: it runs the command and reports the
-// times on standard error, as bash's time keyword does.
-func (s *Session) timeCommand(ctx context.Context, args []string) error {
-	hc := interp.HandlerCtx(ctx)
-	var before, beforeChildren syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
-	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &beforeChildren)
-	start := time.Now()
-	var err error
-	if len(args) > 0 {
-		err = hc.Builtin(ctx, []string{"eval", quoteArgs(args, 0)})
-	}
-	real := time.Since(start)
-	var after, afterChildren syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &afterChildren)
-	user := tvDelta(after.Utime, before.Utime) + tvDelta(afterChildren.Utime, beforeChildren.Utime)
-	sys := tvDelta(after.Stime, before.Stime) + tvDelta(afterChildren.Stime, beforeChildren.Stime)
-	fmt.Fprintf(hc.Stderr, "\nreal\t%s\nuser\t%s\nsys\t%s\n", bashDuration(real), bashDuration(user), bashDuration(sys))
-	return err
-}
-
-func tvDelta(a, b syscall.Timeval) time.Duration {
-	return time.Duration(a.Nano() - b.Nano())
-}
-
-func bashDuration(d time.Duration) string {
-	return fmt.Sprintf("%dm%.3fs", int(d.Minutes()), d.Seconds()-60*float64(int(d.Minutes())))
 }
 
 // rlimInfinity is RLIM_INFINITY as the kernel reports it.

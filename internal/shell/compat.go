@@ -28,9 +28,7 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 	case "caller":
 		return append([]string{callerCommand}, args[1:]...)
 	case "printf":
-		if len(args) > 2 && args[1] == "-v" {
-			return append([]string{printfCommand}, args[2:]...)
-		}
+		return append([]string{printfCommand}, args[1:]...)
 	case "umask":
 		return append([]string{umaskCommand}, args[1:]...)
 	case "ulimit":
@@ -43,7 +41,17 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		// Reached as a command only through builtin or command; the
 		// keyword is rewritten by compatSource.
 		return append([]string{letCommand}, args[1:]...)
-	case "builtin", "command":
+	case "type":
+		return append([]string{typeCommand}, args[1:]...)
+	case "command":
+		if rest, ok := commandOptions(args[1:]); ok {
+			return compatCall(hc, append([]string{"command"}, rest...))
+		}
+		if len(args) > 1 && strings.HasPrefix(args[1], "-") {
+			return append([]string{commandCommand}, args[1:]...)
+		}
+		fallthrough
+	case "builtin":
 		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			if inner := compatCall(hc, args[1:]); inner[0] != args[1] {
 				return inner
@@ -57,6 +65,10 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 				return []string{"eval", string(rewritten)}
 			}
 		}
+	case "read":
+		return append([]string{readCommand}, args[1:]...)
+	case "shopt":
+		return append([]string{shoptCommand}, args[1:]...)
 	case "jobs":
 		return append([]string{jobsCommand}, args[1:]...)
 	case "wait":
@@ -67,6 +79,23 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		}
 	}
 	return args
+}
+
+// commandOptions strips the options of command that change nothing
+// here (-p, and --), ok when that leaves a plain command; -v, -V and
+// invalid options are commandCommand's.
+func commandOptions(args []string) ([]string, bool) {
+	stripped := false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		if args[0] == "--" {
+			return args[1:], len(args) > 1
+		}
+		if strings.Trim(args[0][1:], "p") != "" {
+			return nil, false
+		}
+		args, stripped = args[1:], true
+	}
+	return args, stripped && len(args) > 0
 }
 
 // splitEchoFlags turns echo's combined options (-ne, -en, -neE) into the
@@ -120,8 +149,13 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n") {
+	fdSyntax := hasFDSyntax(src)
+	if !fdSyntax && !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "$(", "`", "-n", "caller") {
 		return src
+	}
+	var named map[uint]string
+	if fdSyntax {
+		src, named = namedFDSource(name, src)
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
 	if err != nil {
@@ -143,10 +177,9 @@ func compatSource(name string, src []byte) []byte {
 		return false
 	}
 	edits := namerefArrays(file, src)
-	text := func(node syntax.Node) string {
-		return string(src[node.Pos().Offset():node.End().Offset()])
-	}
-	syntax.Walk(file, func(node syntax.Node) bool {
+	fds := &fdRewriter{src: src, named: named, mark: marksRedirects(src), edits: &edits}
+	var visit func(node syntax.Node) bool
+	visit = func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.Stmt:
 			if n.Background && !n.Disown && !n.Coprocess && !hasHeredoc(n) {
@@ -166,22 +199,7 @@ func compatSource(name string, src []byte) []byte {
 				edits = append(edits, Edit{Offset: as.Name.Pos().Offset(), Remove: uint(len("SECONDS")), Text: secondsValue},
 					Edit{Offset: call.End().Offset(), Text: " " + secondsCommand})
 			}
-			if call, ok := n.Cmd.(*syntax.CallExpr); ok && len(call.Assigns) == 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" && highFD(n.Redirs) {
-				var parts []string
-				for _, rd := range n.Redirs {
-					parts = append(parts, execRedirect(rd, text(rd.Word)))
-				}
-				edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: n.End().Offset() - n.Pos().Offset(),
-					Text: "{ " + strings.Join(parts, "; ") + "; }"})
-				return false
-			}
-			for _, rd := range n.Redirs {
-				if target, ok := dupTarget(rd); ok {
-					edits = append(edits, Edit{Offset: rd.OpPos.Offset(), Remove: rd.Word.End().Offset() - rd.OpPos.Offset(),
-						Text: dupOp(rd.Op) + fdPrefix + target})
-				}
-			}
-			return true
+			return fds.stmt(n)
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.
 			edits = append(edits, Edit{Offset: n.Let.Offset(), Remove: uint(len("let")), Text: letCommand})
@@ -200,10 +218,7 @@ func compatSource(name string, src []byte) []byte {
 			edits = append(edits, Edit{Offset: at, Text: noErrexitCommand + "; "})
 			return true
 		case *syntax.TimeClause:
-			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
-				// The interpreter reports times on standard output.
-				edits = append(edits, Edit{Offset: n.Time.Offset(), Remove: uint(len("time")), Text: timeCommand})
-			}
+			edits = append(edits, timeEdits(n, src)...)
 			return true
 		}
 		dc, ok := node.(*syntax.DeclClause)
@@ -247,7 +262,9 @@ func compatSource(name string, src []byte) []byte {
 			}
 		}
 		return true
-	})
+	}
+	fds.visit = visit
+	syntax.Walk(file, visit)
 	return ApplyEdits(src, edits)
 }
 
@@ -377,54 +394,6 @@ func containsAny(src []byte, words ...string) bool {
 		}
 	}
 	return false
-}
-
-// highFD reports whether any redirection names a descriptor above 2.
-func highFD(redirs []*syntax.Redirect) bool {
-	for _, rd := range redirs {
-		if rd.N != nil {
-			if n, err := strconv.Atoi(rd.N.Value); err == nil && n > 2 {
-				return true
-			}
-		}
-		if _, ok := dupTarget(rd); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// dupTarget is N of a >&N or <&N redirection with N above 2.
-func dupTarget(rd *syntax.Redirect) (string, bool) {
-	if rd.Op != syntax.DplOut && rd.Op != syntax.DplIn || rd.Word == nil {
-		return "", false
-	}
-	target := rd.Word.Lit()
-	n, err := strconv.Atoi(target)
-	return target, err == nil && n > 2
-}
-
-func dupOp(op syntax.RedirOperator) string {
-	if op == syntax.DplIn {
-		return "<"
-	}
-	return ">"
-}
-
-// execRedirect renders one redirection of an exec: fdCommand for a
-// descriptor above 2, an exec of its own for 0 to 2.
-func execRedirect(rd *syntax.Redirect, word string) string {
-	n := ""
-	if rd.N != nil {
-		n = rd.N.Value
-	}
-	if num, err := strconv.Atoi(n); err == nil && num > 2 {
-		return fmt.Sprintf("%s %d '%s' %s", fdCommand, num, rd.Op, word)
-	}
-	if target, ok := dupTarget(rd); ok {
-		return "exec " + n + dupOp(rd.Op) + fdPrefix + target
-	}
-	return "exec " + n + rd.Op.String() + word
 }
 
 // noErrexitCommand starts every command substitution (compatSource).

@@ -124,8 +124,16 @@ type Session struct {
 	// open handler serves from scripts.
 	sourcing string
 	scripts  scriptCache
-	// fds are the descriptors above 2 scripts opened with exec.
-	fds fdTable
+	// fds are the descriptors above 2 scripts opened; fdSaved what
+	// commands' own redirections of them replaced.
+	fds     fdTable
+	fdSaved []fdSaved
+	// sources are the scripts as written, for printing their functions,
+	// under srcMu.
+	srcMu   sync.Mutex
+	sources map[string]*scriptSource
+	// timing are the timed pipelines running.
+	timing []timeStart
 	// getopts is where getopts' scan is, and what function calls saved.
 	getopts getoptsScans
 	// traps are the trap callbacks, by signal name.
@@ -329,6 +337,7 @@ func (s *Session) Call(ctx context.Context, name string, args ...string) error {
 // Eval runs shell text in the session, as `eval` would; name is used in
 // messages.
 func (s *Session) Eval(ctx context.Context, name, script string) error {
+	s.noteSource(name, []byte(script))
 	script = string(compatSource(name, []byte(script)))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), name)
 	if err != nil {
@@ -495,6 +504,12 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if args[0] == fdPopCommand || args[0] == timeEndCommand {
+		// Passes on the status of the command it follows, whose
+		// failure, if any, it is.
+		s.mu.Unlock()
+		return args, nil
+	}
 	if len(s.pendingSignals) > 0 && !strings.HasPrefix(args[0], "__devstack_") {
 		s.mu.Unlock()
 		return append([]string{pendingTrapCommand}, args...), nil
@@ -609,6 +624,10 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.callFunction(ctx, args[1:])
 		case fdCommand:
 			return s.setFD(ctx, args[1:])
+		case fdPushCommand:
+			return s.pushFD(ctx, args[1:])
+		case fdPopCommand:
+			return s.popFD(ctx, args[1:])
 		case exitCommand:
 			return s.exitShell(ctx, args[1:])
 		case exitTrap:
@@ -699,6 +718,7 @@ func (s *Session) SourceHere(ctx context.Context, path string, args ...string) e
 // prepare is what a script's text goes through before the interpreter
 // parses it: the session's own rewrites, then the caller's.
 func (s *Session) prepare(path string, src []byte) []byte {
+	s.noteSource(path, src)
 	src = compatSource(path, src)
 	if s.opts.Rewrite != nil {
 		src = s.opts.Rewrite(path, src)
@@ -713,6 +733,16 @@ func (s *Session) prepare(path string, src []byte) []byte {
 // disk, serves the embedded copy. Disk comes first: most opens are of real
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
+	if strings.HasPrefix(path, redirPrefix) {
+		return s.openRedir(ctx, path, flag, perm)
+	}
+	return s.openPath(ctx, path, flag, perm, true)
+}
+
+// openPath is open for a path as the script wrote it; clobber tells
+// whether noclobber applies.
+func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.FileMode, clobber bool) (io.ReadWriteCloser, error) {
+	word := path
 	path = absolute(interp.HandlerCtx(ctx).Dir, path)
 	if probe, ok := s.openProbe(path); ok {
 		return probe, nil
@@ -723,13 +753,26 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 	if s.opts.Dry && flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE) != 0 && path != os.DevNull {
 		return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrPermission}
 	}
-	if strings.HasPrefix(path, fdPrefix) {
-		if f, ok, err := s.openFD(path); ok {
+	if strings.HasPrefix(path, "/dev/") {
+		if f, ok, err := s.openFD(interp.HandlerCtx(ctx), path); ok {
 			if err != nil {
 				return nil, err
 			}
 			return f, nil
 		}
+	}
+	if clobber && flag&os.O_TRUNC != 0 && s.noclobber() {
+		// A > whose line compatSource did not mark: bash's message,
+		// at the line of the last command seen.
+		f, err := noclobberOpen(path, word)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			pe.Op, pe.Err = s.bashWhere(s.Last().Line), errors.New(errnoText(pe.Err))
+		}
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
 	}
 	sourcing := false
 	if flag == os.O_RDONLY {

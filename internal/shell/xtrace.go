@@ -40,6 +40,7 @@ var posixOptions = []struct {
 }{
 	{'a', "allexport"}, {'E', "errtrace"}, {'T', "functrace"}, {'n', "noexec"},
 	{'f', "noglob"}, {'u', "nounset"}, {' ', "pipefail"}, {'x', "xtrace"}, {'e', "errexit"},
+	{'C', "noclobber"},
 }
 
 // setCommand follows a set command into the session's record of the
@@ -51,7 +52,8 @@ func (s *Session) setCommand(args []string) []string {
 		return []string{setListCommand, args[1]}
 	}
 	keep := func(name string) bool {
-		return name != "errtrace" && name != "functrace" && name != "xtrace"
+		// noclobber is the session's: the open handler honours it.
+		return name != "errtrace" && name != "functrace" && name != "xtrace" && name != "noclobber"
 	}
 	out := args[:1:1]
 	xtrace := ""
@@ -164,7 +166,7 @@ func (s *Session) setList(ctx context.Context, args []string) error {
 }
 
 func sortedOptions() []string {
-	names := []string{"allexport", "errexit", "errtrace", "functrace", "noexec", "noglob", "nounset", "pipefail", "xtrace"}
+	names := []string{"allexport", "errexit", "errtrace", "functrace", "noclobber", "noexec", "noglob", "nounset", "pipefail", "xtrace"}
 	return names
 }
 
