@@ -351,35 +351,35 @@ func (s *Session) pushFD(ctx context.Context, args []string) error {
 	return nil
 }
 
-// popFD undoes the pushes of one statement, latest first, and passes on
-// the status of the command between them.
+// popFD undoes the latest COUNT pushes of statement KEY, latest first,
+// and passes on the status of the command between them.
 func (s *Session) popFD(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	if len(args) == 1 {
-		key := args[0] + "/" + strconv.FormatInt(goroutineID(), 10)
-		var closing []io.ReadWriteCloser
-		s.mu.Lock()
-		for i := len(s.fdSaved) - 1; i >= 0; i-- {
-			saved := s.fdSaved[i]
-			if saved.key != key {
-				continue
-			}
-			if cur := s.fds[saved.n]; cur != nil && cur != saved.prev {
-				closing = append(closing, cur)
-			}
-			delete(s.fds, saved.n)
-			if saved.prev != nil {
-				s.fds[saved.n] = saved.prev
-			}
-			s.fdSaved = append(s.fdSaved[:i], s.fdSaved[i+1:]...)
-			if i > 0 && s.fdSaved[i-1].key != key {
-				break
-			}
+	if len(args) != 2 {
+		return fmt.Errorf("%s: want KEY COUNT", fdPopCommand)
+	}
+	key := args[0] + "/" + strconv.FormatInt(goroutineID(), 10)
+	count, _ := strconv.Atoi(args[1])
+	var closing []io.ReadWriteCloser
+	s.mu.Lock()
+	for i := len(s.fdSaved) - 1; i >= 0 && count > 0; i-- {
+		saved := s.fdSaved[i]
+		if saved.key != key {
+			continue
 		}
-		s.mu.Unlock()
-		for _, f := range closing {
-			f.Close()
+		count--
+		if cur := s.fds[saved.n]; cur != nil && cur != saved.prev {
+			closing = append(closing, cur)
 		}
+		delete(s.fds, saved.n)
+		if saved.prev != nil {
+			s.fds[saved.n] = saved.prev
+		}
+		s.fdSaved = append(s.fdSaved[:i], s.fdSaved[i+1:]...)
+	}
+	s.mu.Unlock()
+	for _, f := range closing {
+		f.Close()
 	}
 	if hc.LastExitStatus != 0 {
 		return interp.ExitStatus(uint8(hc.LastExitStatus))
