@@ -56,30 +56,116 @@ func (s *Session) builtins() map[string]libraryFunc {
 	}
 }
 
-// umask prints or sets the file mode creation mask.
+// umask prints or sets the file mode creation mask: -S prints it as the
+// permissions it leaves, -p as a command; a mode is octal or symbolic
+// (u=rwx,g+w,o-x), the permissions to leave.
 func (s *Session) umask(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	symbolic := len(args) > 0 && args[0] == "-S"
-	if symbolic {
+	symbolic, reusable := false, false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
+		for _, c := range args[0][1:] {
+			switch c {
+			case 'S':
+				symbolic = true
+			case 'p':
+				reusable = true
+			default:
+				fmt.Fprintf(hc.Stderr, "%s umask: -%c: invalid option\numask: usage: umask [-p] [-S] [mode]\n", s.bashWhere(hc.Pos.Line()), c)
+				return interp.ExitStatus(2)
+			}
+		}
 		args = args[1:]
 	}
+	mask := syscall.Umask(0)
+	syscall.Umask(mask)
 	if len(args) == 0 {
-		mask := syscall.Umask(0)
-		syscall.Umask(mask)
+		prefix := ""
+		if reusable {
+			prefix = "umask "
+			if symbolic {
+				prefix += "-S "
+			}
+		}
 		if symbolic {
-			fmt.Fprintln(hc.Stdout, symbolicMode(^mask&0o777))
+			fmt.Fprintln(hc.Stdout, prefix+symbolicMode(^mask&0o777))
 		} else {
-			fmt.Fprintf(hc.Stdout, "%04o\n", mask)
+			fmt.Fprintf(hc.Stdout, "%s%04o\n", prefix, mask)
 		}
 		return nil
 	}
-	mask, err := strconv.ParseUint(args[0], 8, 32)
-	if err != nil || mask > 0o777 {
-		fmt.Fprintf(hc.Stderr, "umask: %s: octal number out of range\n", args[0])
-		return interp.ExitStatus(1)
+	if args[0] != "" && args[0][0] >= '0' && args[0][0] <= '9' {
+		n, err := strconv.ParseUint(args[0], 8, 32)
+		if err != nil || n > 0o777 {
+			fmt.Fprintf(hc.Stderr, "%s umask: %s: octal number out of range\n", s.bashWhere(hc.Pos.Line()), args[0])
+			return interp.ExitStatus(1)
+		}
+		mask = int(n)
+	} else {
+		perm, err := applySymbolic(^mask&0o777, args[0])
+		if err != nil {
+			fmt.Fprintf(hc.Stderr, "%s umask: %v\n", s.bashWhere(hc.Pos.Line()), err)
+			return interp.ExitStatus(1)
+		}
+		mask = ^perm & 0o777
 	}
-	syscall.Umask(int(mask))
+	syscall.Umask(mask)
+	if symbolic {
+		fmt.Fprintln(hc.Stdout, symbolicMode(^mask&0o777))
+	}
 	return nil
+}
+
+// applySymbolic applies a symbolic mode (chmod's clauses, comma
+// separated) to permission bits.
+func applySymbolic(perm int, mode string) (int, error) {
+	for _, clause := range strings.Split(mode, ",") {
+		i := 0
+		who := 0
+		for ; i < len(clause) && strings.IndexByte("ugoa", clause[i]) >= 0; i++ {
+			who |= map[byte]int{'u': 0o700, 'g': 0o070, 'o': 0o007, 'a': 0o777}[clause[i]]
+		}
+		if who == 0 {
+			who = 0o777
+		}
+		if i >= len(clause) || strings.IndexByte("+-=", clause[i]) < 0 {
+			return 0, fmt.Errorf("`%c': invalid symbolic mode operator", clauseChar(clause, i))
+		}
+		op := clause[i]
+		bits := 0
+		for i++; i < len(clause); i++ {
+			switch clause[i] {
+			case 'r':
+				bits |= 0o444
+			case 'w':
+				bits |= 0o222
+			case 'x':
+				bits |= 0o111
+			default:
+				return 0, fmt.Errorf("`%c': invalid symbolic mode character", clause[i])
+			}
+		}
+		bits &= who
+		switch op {
+		case '+':
+			perm |= bits
+		case '-':
+			perm &^= bits
+		case '=':
+			perm = perm&^who | bits
+		}
+	}
+	return perm, nil
+}
+
+func clauseChar(clause string, i int) byte {
+	if i < len(clause) {
+		return clause[i]
+	}
+	return 0
 }
 
 func symbolicMode(perm int) string {

@@ -153,10 +153,6 @@ func compatSource(name string, src []byte) []byte {
 	if !fdSyntax && !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "$(", "`", "-n", "caller") {
 		return src
 	}
-	var named map[uint]string
-	if fdSyntax {
-		src, named = namedFDSource(name, src)
-	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
 	if err != nil {
 		return src
@@ -177,7 +173,7 @@ func compatSource(name string, src []byte) []byte {
 		return false
 	}
 	edits := namerefArrays(file, src)
-	fds := &fdRewriter{src: src, named: named, mark: marksRedirects(src), edits: &edits}
+	fds := &fdRewriter{src: src, mark: marksRedirects(src), edits: &edits}
 	var visit func(node syntax.Node) bool
 	visit = func(node syntax.Node) bool {
 		switch n := node.(type) {
@@ -238,8 +234,10 @@ func compatSource(name string, src []byte) []byte {
 			}
 		}
 		// The interpreter takes export -f for declare -f and prints.
-		exportF := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsRune(flags, 'f')
-		if unsupported || exportF {
+		// The interpreter takes export -f for declare -f, and prints
+		// functions as they run, rewritten: both are the session's.
+		functions := strings.ContainsRune(flags, 'f')
+		if unsupported || functions {
 			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: declCommand + " "})
 			return true
 		}
@@ -312,6 +310,8 @@ func (s *Session) declare(ctx context.Context, args []string) error {
 	switch {
 	case strings.ContainsRune(flags, 'F'):
 		return s.declareFunctionNames(hc, args)
+	case strings.ContainsRune(flags, 'f') && (variant == "declare" || variant == "typeset" || variant == "local"):
+		return s.printFunctions(hc, args)
 	case strings.ContainsRune(flags, 'f'):
 		// export -f and readonly -f: functions are shared by the whole
 		// session already; bash only checks that they exist.

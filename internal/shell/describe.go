@@ -3,7 +3,9 @@ package shell
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -171,11 +173,7 @@ func (s *Session) describe(ctx context.Context, name string, mode describeMode) 
 		}
 		if !mode.noFuncs {
 			if body, ok := s.runner.Funcs[name]; ok {
-				long := name + " is a function"
-				if def := s.functionText(name, body); def != "" {
-					long += "\n" + def
-				}
-				say("function", name, long)
+				say("function", name, name+" is a function\n"+s.functionDefinition(name, body))
 				if !mode.all {
 					return true
 				}
@@ -226,9 +224,9 @@ func (s *Session) alias(ctx context.Context, name string) (string, bool) {
 	if !states["expand_aliases"] || !syntax.ValidName(strings.ReplaceAll(name, "-", "_")) {
 		return "", false
 	}
-	// The interpreter lists an alias as NAME='VALUE'.
+	// The interpreter lists an alias as alias NAME='VALUE'.
 	listing := strings.TrimSpace(s.capture(ctx, bypassCommand+" alias "+quoteWord(name)+" 2>/dev/null"))
-	value, ok := strings.CutPrefix(listing, name+"=")
+	value, ok := strings.CutPrefix(strings.TrimPrefix(listing, "alias "), name+"=")
 	if !ok {
 		return "", false
 	}
@@ -279,6 +277,11 @@ func (s *Session) noteSource(path string, src []byte) {
 	if s.sources == nil {
 		s.sources = map[string]*scriptSource{}
 	}
+	if path == "eval" {
+		// Each evaluated text is kept: functions defined by earlier
+		// ones stay.
+		path = fmt.Sprintf("eval %x", sha256.Sum256(src))
+	}
 	if old, ok := s.sources[path]; ok && bytes.Equal(old.src, src) {
 		return
 	}
@@ -290,6 +293,18 @@ type scriptSource struct {
 	src    []byte
 	file   *syntax.File
 	parsed bool
+}
+
+// functionDefinition is a function's definition as bash prints it, or,
+// when the text it was defined from is not known, as the interpreter
+// prints the body it runs.
+func (s *Session) functionDefinition(name string, body *syntax.Stmt) string {
+	if def := s.functionText(name, body); def != "" {
+		return def
+	}
+	var b strings.Builder
+	syntax.NewPrinter().Print(&b, &syntax.FuncDecl{Name: &syntax.Lit{Value: name}, Parens: true, Body: body})
+	return b.String()
 }
 
 // functionText is a function's definition as bash prints it, from the
@@ -327,4 +342,25 @@ func (s *Session) functionText(name string, body *syntax.Stmt) string {
 		return ""
 	}
 	return printFunction(best, bestSrc)
+}
+
+// printFunctions is declare -f: the definitions of the functions named,
+// or of all, by name; status 1 when a name is no function.
+func (s *Session) printFunctions(hc interp.HandlerContext, names []string) error {
+	if len(names) == 0 {
+		names = slices.Sorted(maps.Keys(s.runner.Funcs))
+	}
+	status := 0
+	for _, name := range names {
+		body, ok := s.runner.Funcs[name]
+		if !ok || strings.HasPrefix(name, "__devstack_") {
+			status = 1
+			continue
+		}
+		fmt.Fprintln(hc.Stdout, s.functionDefinition(name, body))
+	}
+	if status != 0 {
+		return interp.ExitStatus(uint8(status))
+	}
+	return nil
 }

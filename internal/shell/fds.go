@@ -97,6 +97,9 @@ func (s *Session) fdNumber(hc interp.HandlerContext, spec, op, word string) (n i
 		}
 		return n, "", nil
 	}
+	if hc.Env.Get(name).ReadOnly {
+		return 0, "", fmt.Errorf("%s: readonly variable\n%s %s: cannot assign fd to variable", name, s.bashWhere(hc.Pos.Line()), name)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for n = firstNamedFD; s.fds[n] != nil || inherited(n); n++ {

@@ -25,89 +25,11 @@ import (
 //   - `>|` becomes `>` of a marked word (redirPrefix), which the open
 //     handler writes whatever noclobber says; in a script that speaks of
 //     noclobber, every `>` is marked with its line, for bash's message;
-//   - `{NAME}>WORD`, which the parser does not know, is first replaced by
-//     a descriptor number only this rewrite knows (namedFDSource).
-
-// namedFDPattern finds `{NAME}` right before a redirection operator, at
-// the start of a word.
-var namedFDPattern = regexp.MustCompile(`(?:^|[\s;&|()])\{([A-Za-z_][A-Za-z0-9_]*)\}[<>]`)
-
-// namedFDBase numbers the placeholders of `{NAME}`.
-const namedFDBase = 990000
-
-// namedFDSource replaces each `{NAME}` of a `{NAME}>WORD` redirection by a
-// number, for the parser, and returns where each number is in the new text
-// with its NAME. A candidate the parser does not read as a redirection's
-// descriptor (text in quotes, say) is left as it was.
-func namedFDSource(name string, src []byte) ([]byte, map[uint]string) {
-	if !bytes.Contains(src, []byte("}>")) && !bytes.Contains(src, []byte("}<")) {
-		return src, nil
-	}
-	type candidate struct {
-		start, end int
-		name       string
-	}
-	var cands []candidate
-	for _, m := range namedFDPattern.FindAllSubmatchIndex(src, -1) {
-		cands = append(cands, candidate{start: m[2] - 1, end: m[3] + 1, name: string(src[m[2]:m[3]])})
-	}
-	if len(cands) == 0 {
-		return src, nil
-	}
-	// apply replaces the candidates kept; at[i] is where candidate i's
-	// number is in the result.
-	apply := func(keep []bool) (out []byte, named map[uint]string, at []uint) {
-		named = map[uint]string{}
-		at = make([]uint, len(cands))
-		last := 0
-		for i, c := range cands {
-			if !keep[i] {
-				continue
-			}
-			out = append(out, src[last:c.start]...)
-			at[i] = uint(len(out))
-			named[at[i]] = c.name
-			out = append(out, strconv.Itoa(namedFDBase+i)...)
-			last = c.end
-		}
-		return append(out, src[last:]...), named, at
-	}
-	keep := make([]bool, len(cands))
-	for i := range keep {
-		keep[i] = true
-	}
-	out, named, at := apply(keep)
-	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(out), name)
-	if err != nil {
-		return src, nil
-	}
-	confirmed := map[uint]bool{}
-	syntax.Walk(file, func(node syntax.Node) bool {
-		if rd, ok := node.(*syntax.Redirect); ok && rd.N != nil {
-			confirmed[rd.N.Pos().Offset()] = true
-		}
-		return true
-	})
-	all, any := true, false
-	for i := range cands {
-		keep[i] = confirmed[at[i]]
-		all = all && keep[i]
-		any = any || keep[i]
-	}
-	switch {
-	case all:
-		return out, named
-	case !any:
-		return src, nil
-	}
-	out, named, _ = apply(keep)
-	return out, named
-}
+//   - `{NAME}>WORD` is a descriptor above 2 that fdCommand allocates.
 
 // fdRewriter holds what the redirection rewrites of one script need.
 type fdRewriter struct {
-	src   []byte
-	named map[uint]string
+	src []byte
 	// mark is set in a script that speaks of noclobber: every > gets its
 	// line marked.
 	mark  bool
@@ -132,8 +54,8 @@ type fdInfo struct {
 
 func (c *fdRewriter) info(rd *syntax.Redirect) fdInfo {
 	if rd.N != nil {
-		if name, ok := c.named[rd.N.Pos().Offset()]; ok {
-			return fdInfo{n: -1, named: name}
+		if name, ok := strings.CutPrefix(rd.N.Value, "{"); ok {
+			return fdInfo{n: -1, named: strings.TrimSuffix(name, "}")}
 		}
 		n, err := strconv.Atoi(rd.N.Value)
 		if err != nil {

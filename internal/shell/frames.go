@@ -246,6 +246,7 @@ const hookFunction = "__devstack_hook"
 // it. The script was parsed once, before the run; it is not read again at
 // every phase.
 func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...string) error {
+	s.noteSource(script.path, script.written)
 	name := script.file.Name
 	body := &syntax.Stmt{Cmd: &syntax.Block{Stmts: script.file.Stmts}}
 	call := &syntax.CallExpr{Args: []*syntax.Word{lit(hookFunction)}}

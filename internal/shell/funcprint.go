@@ -38,14 +38,96 @@ func (p *bashPrinter) text(n syntax.Node) string {
 	return string(p.src[n.Pos().Offset():n.End().Offset()])
 }
 
+// word is a word's text as bash prints it back: a command substitution's
+// commands printed again, $'...' as the single-quoted string it stands
+// for.
+func (p *bashPrinter) word(n syntax.Node) string {
+	start, end := n.Pos().Offset(), n.End().Offset()
+	var edits []Edit
+	syntax.Walk(n, func(node syntax.Node) bool {
+		switch x := node.(type) {
+		case *syntax.CmdSubst:
+			if x.Backquotes {
+				return false
+			}
+			sub := &bashPrinter{src: p.src}
+			sub.list(x.Stmts)
+			sub.flushHeredocs("")
+			inner := sub.b.String()
+			if strings.HasPrefix(inner, "(") {
+				inner = " " + inner
+			}
+			edits = append(edits, Edit{Offset: x.Pos().Offset() - start, Remove: x.End().Offset() - x.Pos().Offset(), Text: "$(" + inner + ")"})
+			return false
+		case *syntax.SglQuoted:
+			if x.Dollar {
+				edits = append(edits, Edit{Offset: x.Pos().Offset() - start, Remove: x.End().Offset() - x.Pos().Offset(),
+					Text: "'" + strings.ReplaceAll(decodeANSI(x.Value), "'", `'\''`) + "'"})
+			}
+			return false
+		}
+		return true
+	})
+	return flatten(string(ApplyEdits(p.src[start:end], edits)))
+}
+
+// decodeANSI is the value of the text of a $'...' string.
+func decodeANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		c := s[i+1]
+		if simple, ok := simpleEscape(c); ok {
+			b.WriteByte(simple)
+			i++
+			continue
+		}
+		switch {
+		case c >= '0' && c <= '7':
+			v, n := octal(s[i+1:], 3)
+			b.WriteByte(byte(v))
+			i += n
+		case c == 'x' || c == 'u' || c == 'U':
+			max := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
+			v, n := hexDigits(s[i+2:], max)
+			if n == 0 {
+				b.WriteString(s[i : i+2])
+				i++
+				continue
+			}
+			if c == 'x' {
+				b.WriteByte(byte(v))
+			} else {
+				b.WriteRune(rune(v))
+			}
+			i += 1 + n
+		case c == 'c' && i+2 < len(s):
+			b.WriteByte(s[i+2] & 0x1f)
+			i += 2
+		case c == '\'' || c == '"' || c == '?':
+			b.WriteByte(c)
+			i++
+		default:
+			b.WriteString(s[i : i+2])
+			i++
+		}
+	}
+	return b.String()
+}
+
 func (p *bashPrinter) write(s string) { p.b.WriteString(s) }
 
 func (p *bashPrinter) newline(s string) {
 	p.write("\n" + strings.Repeat(" ", p.indent) + s)
 }
 
-// semicolon ends a list before a keyword, unless a line or & ended it.
+// semicolon ends a list before a keyword, unless a line or & ended it;
+// the here-documents pending are written first.
 func (p *bashPrinter) semicolon() {
+	p.flushHeredocs("")
 	out := p.b.String()
 	if len(out) > 0 && (out[len(out)-1] == '&' || out[len(out)-1] == '\n') {
 		return
@@ -106,15 +188,19 @@ func (p *bashPrinter) list(stmts []*syntax.Stmt) {
 				p.skip++
 			}
 		case last:
-		case len(p.heredocs) > 0:
-			p.flushHeredocs("")
-			p.afterHeredoc = true
-			fallthrough
 		default:
-			if !p.afterHeredoc {
+			switch {
+			case len(p.heredocs) > 0:
+				// The bodies end the line.
+				p.flushHeredocs("")
+				p.afterHeredoc = false
+			case p.afterHeredoc:
+				// Bodies written at the end of a compound command
+				// ended its line: bash leaves out the next separator.
+				p.afterHeredoc = false
+			default:
 				p.write(";")
 			}
-			p.afterHeredoc = false
 			if p.inFunc > 0 {
 				p.write("\n")
 			} else {
@@ -151,6 +237,7 @@ func (p *bashPrinter) flushHeredocs(sep string) {
 		p.write(body + "\n")
 	}
 	p.heredocs = nil
+	p.afterHeredoc = true
 }
 
 func (p *bashPrinter) stmt(st *syntax.Stmt) {
@@ -192,12 +279,12 @@ func (p *bashPrinter) redirects(rds []*syntax.Redirect) {
 			if _, err := strconv.Atoi(rd.Word.Lit()); (err == nil || rd.Word.Lit() == "-") && n == "" {
 				n = map[syntax.RedirOperator]string{syntax.DplOut: "1", syntax.DplIn: "0"}[rd.Op]
 			}
-			p.write(n + rd.Op.String() + p.text(rd.Word))
+			p.write(n + rd.Op.String() + p.word(rd.Word))
 		default:
 			if (n == "1" && rd.Op != syntax.RdrIn) || (n == "0" && rd.Op == syntax.RdrIn) {
 				n = ""
 			}
-			p.write(n + rd.Op.String() + " " + p.text(rd.Word))
+			p.write(n + rd.Op.String() + " " + p.word(rd.Word))
 		}
 	}
 }
@@ -208,16 +295,16 @@ func (p *bashPrinter) command(cmd syntax.Command) {
 	case *syntax.CallExpr:
 		var words []string
 		for _, as := range c.Assigns {
-			words = append(words, flatten(p.text(as)))
+			words = append(words, p.word(as))
 		}
 		for _, w := range c.Args {
-			words = append(words, flatten(p.text(w)))
+			words = append(words, p.word(w))
 		}
 		p.write(strings.Join(words, " "))
 	case *syntax.DeclClause:
 		words := []string{c.Variant.Value}
 		for _, as := range c.Args {
-			words = append(words, flatten(p.text(as)))
+			words = append(words, p.word(as))
 		}
 		p.write(strings.Join(words, " "))
 	case *syntax.BinaryCmd:
@@ -248,7 +335,7 @@ func (p *bashPrinter) command(cmd syntax.Command) {
 				p.write(` "$@"`)
 			}
 			for _, w := range loop.Items {
-				p.write(" " + flatten(p.text(w)))
+				p.write(" " + p.word(w))
 			}
 			p.write(";")
 		case *syntax.CStyleLoop:
@@ -259,12 +346,12 @@ func (p *bashPrinter) command(cmd syntax.Command) {
 		p.semicolon()
 		p.newline("done")
 	case *syntax.CaseClause:
-		p.write("case " + p.text(c.Word) + " in ")
+		p.write("case " + p.word(c.Word) + " in ")
 		p.indent += 4
 		for _, item := range c.Items {
 			var pats []string
 			for _, w := range item.Patterns {
-				pats = append(pats, p.text(w))
+				pats = append(pats, p.word(w))
 			}
 			p.newline(strings.Join(pats, " | ") + ")\n")
 			p.body(item.Stmts)
@@ -371,5 +458,5 @@ func (p *bashPrinter) test(x syntax.TestExpr) string {
 	case *syntax.ParenTest:
 		return "( " + p.test(t.X) + " )"
 	}
-	return flatten(p.text(x))
+	return p.word(x)
 }

@@ -286,8 +286,10 @@ func splitRead(line []byte, escaped []bool, ifs string, n int) []string {
 		if f, next := word(i); next == len(line) {
 			last = f
 		} else {
+			// Trailing blanks go, escaped ones too, as bash strips
+			// them.
 			end := len(line)
-			for end > i && isBlank(end-1) {
+			for end > i && (isBlank(end-1) || escaped[end-1] && strings.IndexByte(" \t\n", line[end-1]) >= 0) {
 				end--
 			}
 			last = string(line[i:end])

@@ -253,11 +253,14 @@ type Script struct {
 	file *syntax.File
 	// path is the file's path, as BASH_SOURCE names it.
 	path string
+	// written is the text as written, for printing its functions.
+	written []byte
 }
 
 // Parse parses the script at path as bash, for checking before anything
 // runs; name is how errors and traces refer to it.
 func Parse(path, name string, src []byte) (*Script, error) {
+	written := src
 	// The session running it may have xtrace on: the trace commands go
 	// in whatever the script says.
 	src = xtraceSource(name, compatSource(name, src))
@@ -266,7 +269,7 @@ func Parse(path, name string, src []byte) (*Script, error) {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file, path: path}, nil
+	return &Script{file: file, path: path, written: written}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
@@ -568,6 +571,10 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	}
 	if args[0] == "getopts" {
 		return append([]string{getoptsCommand}, args[1:]...), nil
+	}
+	if args[0] == "eval" && len(args) > 1 {
+		// Functions it defines are printed from its text.
+		s.noteSource("eval", []byte(strings.Join(args[1:], " ")))
 	}
 	return compatCall(hc, args), nil
 }

@@ -235,11 +235,12 @@ func timeValue(secs, thousandths int64, prec int, long bool) string {
 	return b.String()
 }
 
-// cpuPercent is (user+sys)/real in hundredths of a percent.
+// cpuPercent is (user+sys)/real in hundredths of a percent, at most
+// 100%, as bash clamps it.
 func cpuPercent(real, cpu time.Duration) int64 {
 	r := real.Microseconds()
 	if r == 0 {
 		return 0
 	}
-	return cpu.Microseconds() * 10000 / r
+	return min(cpu.Microseconds()*10000/r, 10000)
 }
