@@ -256,6 +256,9 @@ func (c *fdRewriter) low(rd *syntax.Redirect) {
 // markable reports whether a word keeps its meaning after a mark: not a
 // process substitution's, nor one starting with a tilde.
 func markable(w *syntax.Word) bool {
+	if len(w.Parts) == 0 {
+		return false
+	}
 	switch p := w.Parts[0].(type) {
 	case *syntax.ProcSubst:
 		return false

@@ -1,8 +1,11 @@
 # Descriptors above 2 beyond exec N>: inside process substitutions, for
 # input, allocated with {name}, a command's own, and noclobber.
-exec 3>&1
+exec 3>"$TMPDIR/three.txt"
 echo "through fd 3 in a process substitution" > >(cat >&3)
-sleep 0.1
+# The substitution runs beside the shell: wait for its line.
+for i in {1..100}; do [[ -s $TMPDIR/three.txt ]] && break; sleep 0.02; done
+cat "$TMPDIR/three.txt"
+exec 3>&1
 exec 4<<<"a here-string on fd 4"
 read -u 4 line
 echo "read -u 4: $line"
