@@ -8,29 +8,24 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
-	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
-	"mvdan.cc/sh/v3/syntax"
 )
 
 // Builtins the interpreter lacks, or runs differently from bash, are
 // rewritten by compatCall to these commands and run here.
 const (
-	printfCommand = "__devstack_printf"
 	umaskCommand  = "__devstack_umask"
 	ulimitCommand = "__devstack_ulimit"
 	killCommand   = "__devstack_kill"
 	trapCommand   = "__devstack_trap"
 	errTrap       = "__devstack_errtrap"
-	timeCommand   = "__devstack_time"
 )
 
 // builtins maps the commands above to their implementations.
 func (s *Session) builtins() map[string]Func {
 	return map[string]Func{
-		printfCommand:      s.printfV,
+		printfCommand:      s.printf,
 		umaskCommand:       s.umask,
 		ulimitCommand:      s.ulimit,
 		killCommand:        s.kill,
@@ -40,6 +35,8 @@ func (s *Session) builtins() map[string]Func {
 		unsetCommand:       s.unset,
 		subshellCommand:    s.enterSubshell,
 		subshellEndCommand: s.leaveSubshell,
+		timeStartCommand:   s.startTiming,
+		timeEndCommand:     s.endTiming,
 		arraySetCommand:    s.arraySet,
 		callerCommand:      s.caller,
 		declCommand:        s.declare,
@@ -59,39 +56,35 @@ func (s *Session) builtins() map[string]Func {
 		popdCommand:        s.popd,
 		dirsCommand:        s.dirs,
 		setVarsCommand:     s.setVars,
+		readCommand:        s.read,
+		shoptCommand:       s.shopt,
+		typeCommand:        s.typeBuiltin,
+		commandCommand:     s.commandDescribe,
 	}
 }
 
-// printfV is printf -v VAR FORMAT ARGS: the output goes into VAR.
-func (s *Session) printfV(ctx context.Context, args []string) error {
-	hc := interp.HandlerCtx(ctx)
-	if len(args) < 2 || !syntax.ValidName(args[0]) {
-		fmt.Fprintln(hc.Stderr, "printf: usage: printf [-v var] format [arguments]")
-		return interp.ExitStatus(2)
-	}
-	name, format, rest := args[0], args[1], args[2:]
-	var out strings.Builder
-	cfg := &expand.Config{Env: hc.Env}
-	for {
-		text, n, err := expand.Format(cfg, format, rest)
-		if err != nil {
-			fmt.Fprintf(hc.Stderr, "printf: %v\n", err)
-			return interp.ExitStatus(1)
-		}
-		out.WriteString(text)
-		rest = rest[n:]
-		if n == 0 || len(rest) == 0 {
-			break
-		}
-	}
-	return Assign(ctx, name, out.String())
-}
-
-// umask prints or sets the file mode creation mask.
+// umask prints or sets the file mode creation mask: -S prints it as the
+// permissions it leaves, -p as a command; a mode is octal or symbolic
+// (u=rwx,g+w,o-x), the permissions to leave.
 func (s *Session) umask(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	symbolic := len(args) > 0 && args[0] == "-S"
-	if symbolic {
+	symbolic, reusable := false, false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		if args[0] == "--" {
+			args = args[1:]
+			break
+		}
+		for _, c := range args[0][1:] {
+			switch c {
+			case 'S':
+				symbolic = true
+			case 'p':
+				reusable = true
+			default:
+				fmt.Fprintf(hc.Stderr, "%s umask: -%c: invalid option\numask: usage: umask [-p] [-S] [mode]\n", s.bashWhere(hc.Pos.Line()), c)
+				return interp.ExitStatus(2)
+			}
+		}
 		args = args[1:]
 	}
 	// Each shell has its own; the process's is the main shell's, which
@@ -104,25 +97,94 @@ func (s *Session) umask(ctx context.Context, args []string) error {
 	mask := shell.umask
 	s.mu.Unlock()
 	if len(args) == 0 {
+		prefix := ""
+		if reusable {
+			prefix = "umask "
+			if symbolic {
+				prefix += "-S "
+			}
+		}
 		if symbolic {
-			fmt.Fprintln(hc.Stdout, symbolicMode(^mask&0o777))
+			fmt.Fprintln(hc.Stdout, prefix+symbolicMode(^mask&0o777))
 		} else {
-			fmt.Fprintf(hc.Stdout, "%04o\n", mask)
+			fmt.Fprintf(hc.Stdout, "%s%04o\n", prefix, mask)
 		}
 		return nil
 	}
-	value, err := strconv.ParseUint(args[0], 8, 32)
-	if err != nil || value > 0o777 {
-		fmt.Fprintf(hc.Stderr, "umask: %s: octal number out of range\n", args[0])
-		return interp.ExitStatus(1)
+	if args[0] != "" && args[0][0] >= '0' && args[0][0] <= '9' {
+		n, err := strconv.ParseUint(args[0], 8, 32)
+		if err != nil || n > 0o777 {
+			fmt.Fprintf(hc.Stderr, "%s umask: %s: octal number out of range\n", s.bashWhere(hc.Pos.Line()), args[0])
+			return interp.ExitStatus(1)
+		}
+		mask = int(n)
+	} else {
+		perm, err := applySymbolic(^mask&0o777, args[0])
+		if err != nil {
+			fmt.Fprintf(hc.Stderr, "%s umask: %v\n", s.bashWhere(hc.Pos.Line()), err)
+			return interp.ExitStatus(1)
+		}
+		mask = ^perm & 0o777
 	}
 	s.mu.Lock()
-	shell.umask = int(value)
+	shell.umask = mask
 	s.mu.Unlock()
 	if shell == s.main {
-		syscall.Umask(int(value))
+		syscall.Umask(mask)
+	}
+	if symbolic {
+		fmt.Fprintln(hc.Stdout, symbolicMode(^mask&0o777))
 	}
 	return nil
+}
+
+// applySymbolic applies a symbolic mode (chmod's clauses, comma
+// separated) to permission bits.
+func applySymbolic(perm int, mode string) (int, error) {
+	for _, clause := range strings.Split(mode, ",") {
+		i := 0
+		who := 0
+		for ; i < len(clause) && strings.IndexByte("ugoa", clause[i]) >= 0; i++ {
+			who |= map[byte]int{'u': 0o700, 'g': 0o070, 'o': 0o007, 'a': 0o777}[clause[i]]
+		}
+		if who == 0 {
+			who = 0o777
+		}
+		if i >= len(clause) || strings.IndexByte("+-=", clause[i]) < 0 {
+			return 0, fmt.Errorf("`%c': invalid symbolic mode operator", clauseChar(clause, i))
+		}
+		op := clause[i]
+		bits := 0
+		for i++; i < len(clause); i++ {
+			switch clause[i] {
+			case 'r':
+				bits |= 0o444
+			case 'w':
+				bits |= 0o222
+			case 'x':
+				bits |= 0o111
+			default:
+				return 0, fmt.Errorf("`%c': invalid symbolic mode character", clause[i])
+			}
+		}
+		bits &= who
+		switch op {
+		case '+':
+			perm |= bits
+		case '-':
+			perm &^= bits
+		case '=':
+			perm = perm&^who | bits
+		}
+	}
+	return perm, nil
+}
+
+func clauseChar(clause string, i int) byte {
+	if i < len(clause) {
+		return clause[i]
+	}
+	return 0
 }
 
 func symbolicMode(perm int) string {
@@ -421,36 +483,6 @@ func trapName(spec string) (string, bool) {
 		return "ERR", true
 	}
 	return signalName(spec)
-}
-
-// timeCommand is `time COMMAND`: it runs the command and reports the
-// times on standard error, as bash's time keyword does.
-func (s *Session) timeCommand(ctx context.Context, args []string) error {
-	hc := interp.HandlerCtx(ctx)
-	var before, beforeChildren syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
-	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &beforeChildren)
-	start := time.Now()
-	var err error
-	if len(args) > 0 {
-		err = hc.Builtin(ctx, []string{"eval", quoteArgs(args, 0)})
-	}
-	real := time.Since(start)
-	var after, afterChildren syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &afterChildren)
-	user := tvDelta(after.Utime, before.Utime) + tvDelta(afterChildren.Utime, beforeChildren.Utime)
-	sys := tvDelta(after.Stime, before.Stime) + tvDelta(afterChildren.Stime, beforeChildren.Stime)
-	fmt.Fprintf(hc.Stderr, "\nreal\t%s\nuser\t%s\nsys\t%s\n", bashDuration(real), bashDuration(user), bashDuration(sys))
-	return err
-}
-
-func tvDelta(a, b syscall.Timeval) time.Duration {
-	return time.Duration(a.Nano() - b.Nano())
-}
-
-func bashDuration(d time.Duration) string {
-	return fmt.Sprintf("%dm%.3fs", int(d.Minutes()), d.Seconds()-60*float64(int(d.Minutes())))
 }
 
 // rlimInfinity is RLIM_INFINITY as the kernel reports it.

@@ -28,9 +28,7 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 	case "caller":
 		return append([]string{callerCommand}, args[1:]...)
 	case "printf":
-		if len(args) > 2 && args[1] == "-v" {
-			return append([]string{printfCommand}, args[2:]...)
-		}
+		return append([]string{printfCommand}, args[1:]...)
 	case "umask":
 		return append([]string{umaskCommand}, args[1:]...)
 	case "ulimit":
@@ -43,7 +41,17 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		// Reached as a command only through builtin or command; the
 		// keyword is rewritten by compatSource.
 		return append([]string{letCommand}, args[1:]...)
-	case "builtin", "command":
+	case "type":
+		return append([]string{typeCommand}, args[1:]...)
+	case "command":
+		if rest, ok := commandOptions(args[1:]); ok {
+			return compatCall(hc, append([]string{"command"}, rest...))
+		}
+		if len(args) > 1 && strings.HasPrefix(args[1], "-") {
+			return append([]string{commandCommand}, args[1:]...)
+		}
+		fallthrough
+	case "builtin":
 		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			if inner := compatCall(hc, args[1:]); inner[0] != args[1] {
 				return inner
@@ -59,6 +67,10 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		}
 	case "unset":
 		return append([]string{unsetCommand}, args[1:]...)
+	case "read":
+		return append([]string{readCommand}, args[1:]...)
+	case "shopt":
+		return append([]string{shoptCommand}, args[1:]...)
 	case "jobs":
 		return append([]string{jobsCommand}, args[1:]...)
 	case "pushd":
@@ -75,6 +87,23 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		}
 	}
 	return args
+}
+
+// commandOptions strips the options of command that change nothing
+// here (-p, and --), ok when that leaves a plain command; -v, -V and
+// invalid options are commandCommand's.
+func commandOptions(args []string) ([]string, bool) {
+	stripped := false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		if args[0] == "--" {
+			return args[1:], len(args) > 1
+		}
+		if strings.Trim(args[0][1:], "p") != "" {
+			return nil, false
+		}
+		args, stripped = args[1:], true
+	}
+	return args, stripped && len(args) > 0
 }
 
 // splitEchoFlags turns echo's combined options (-ne, -en, -neE) into the
@@ -128,7 +157,8 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~") {
+	fdSyntax := hasFDSyntax(src)
+	if !fdSyntax && !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -151,10 +181,12 @@ func compatSource(name string, src []byte) []byte {
 		return false
 	}
 	edits := namerefArrays(file, src)
-	text := func(node syntax.Node) string {
-		return string(src[node.Pos().Offset():node.End().Offset()])
-	}
-	syntax.Walk(file, func(node syntax.Node) bool {
+	// closings end constructs the rewrites wrap a statement in; at one
+	// offset they come after the subshell marks, which sit inside them.
+	var closings []Edit
+	fds := &fdRewriter{src: src, mark: marksRedirects(src), edits: &edits, closings: &closings}
+	var visit func(node syntax.Node) bool
+	visit = func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.Stmt:
 			if isJobStmt(n) {
@@ -174,22 +206,7 @@ func compatSource(name string, src []byte) []byte {
 				edits = append(edits, Edit{Offset: as.Name.Pos().Offset(), Remove: uint(len("SECONDS")), Text: secondsValue},
 					Edit{Offset: call.End().Offset(), Text: " " + secondsCommand})
 			}
-			if isExecFDStmt(n) {
-				var parts []string
-				for _, rd := range n.Redirs {
-					parts = append(parts, execRedirect(rd, text(rd.Word)))
-				}
-				edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: n.End().Offset() - n.Pos().Offset(),
-					Text: "{ " + strings.Join(parts, "; ") + "; }"})
-				return false
-			}
-			for _, rd := range n.Redirs {
-				if target, ok := dupTarget(rd); ok {
-					edits = append(edits, Edit{Offset: rd.OpPos.Offset(), Remove: rd.Word.End().Offset() - rd.OpPos.Offset(),
-						Text: dupOp(rd.Op) + fdPrefix + target})
-				}
-			}
-			return true
+			return fds.stmt(n)
 		case *syntax.BinaryTest:
 			edits = append(edits, regexEdits(n, src)...)
 			return true
@@ -198,10 +215,9 @@ func compatSource(name string, src []byte) []byte {
 			edits = append(edits, Edit{Offset: n.Let.Offset(), Remove: uint(len("let")), Text: letCommand})
 			return true
 		case *syntax.TimeClause:
-			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
-				// The interpreter reports times on standard output.
-				edits = append(edits, Edit{Offset: n.Time.Offset(), Remove: uint(len("time")), Text: timeCommand})
-			}
+			open, close := timeEdits(n, src)
+			edits = append(edits, open...)
+			closings = append(closings, close...)
 			return true
 		}
 		dc, ok := node.(*syntax.DeclClause)
@@ -246,9 +262,27 @@ func compatSource(name string, src []byte) []byte {
 			}
 		}
 		return true
-	})
+	}
+	fds.visit = visit
+	syntax.Walk(file, visit)
 	before, after := subshellEdits(file, src)
-	return ApplyEdits(src, slices.Concat(before, edits, errorMessageEdits(file), after))
+	// Text the other rewrites remove (a descriptor's word moved before
+	// its command, rewritten on its own) takes no marks where it was.
+	before, after = outsideRemovals(before, edits), outsideRemovals(after, edits)
+	return ApplyEdits(src, slices.Concat(before, edits, errorMessageEdits(file), after, closings))
+}
+
+// outsideRemovals drops the edits that fall inside text another edit
+// removes.
+func outsideRemovals(edits, others []Edit) []Edit {
+	return slices.DeleteFunc(edits, func(e Edit) bool {
+		for _, o := range others {
+			if o.Remove > 0 && e.Offset > o.Offset && e.Offset < o.Offset+o.Remove {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // isJobStmt reports whether a statement is a background job, which
@@ -258,7 +292,7 @@ func isJobStmt(n *syntax.Stmt) bool {
 }
 
 // isExecFDStmt reports whether a statement is an exec opening descriptors
-// above 2, which compatSource rewrites whole.
+// above 2, whose redirections compatSource rewrites.
 func isExecFDStmt(n *syntax.Stmt) bool {
 	call, ok := n.Cmd.(*syntax.CallExpr)
 	return ok && len(call.Assigns) == 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" && highFD(n.Redirs)
@@ -424,27 +458,4 @@ func dupTarget(rd *syntax.Redirect) (string, bool) {
 	target := rd.Word.Lit()
 	n, err := strconv.Atoi(target)
 	return target, err == nil && n > 2
-}
-
-func dupOp(op syntax.RedirOperator) string {
-	if op == syntax.DplIn {
-		return "<"
-	}
-	return ">"
-}
-
-// execRedirect renders one redirection of an exec: fdCommand for a
-// descriptor above 2, an exec of its own for 0 to 2.
-func execRedirect(rd *syntax.Redirect, word string) string {
-	n := ""
-	if rd.N != nil {
-		n = rd.N.Value
-	}
-	if num, err := strconv.Atoi(n); err == nil && num > 2 {
-		return fmt.Sprintf("%s %d '%s' %s", fdCommand, num, rd.Op, word)
-	}
-	if target, ok := dupTarget(rd); ok {
-		return "exec " + n + dupOp(rd.Op) + fdPrefix + target
-	}
-	return "exec " + n + rd.Op.String() + word
 }

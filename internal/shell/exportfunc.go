@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
-	"mvdan.cc/sh/v3/syntax"
 )
 
 // bash hands an exported function to the programs it starts as the
@@ -36,11 +35,11 @@ func (s *Session) eachExportedFunction(f func(name string, vr expand.Variable) b
 	}
 	s.mu.Unlock()
 	for _, name := range names {
-		body, ok := s.originalBody(name)
+		body, ok := s.runner.Funcs[name]
 		if !ok {
 			continue
 		}
-		vr := expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: exportedDefinition(body)}
+		vr := expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: exportedDefinition(s.functionDefinition(name, body))}
 		if !f(exportedFuncPrefix+name+exportedFuncSuffix, vr) {
 			return false
 		}
@@ -48,21 +47,13 @@ func (s *Session) eachExportedFunction(f func(name string, vr expand.Variable) b
 	return true
 }
 
-// exportedDefinition is a function's body as bash exports it: "() { ... }".
-func exportedDefinition(body *syntax.Stmt) string {
-	var b strings.Builder
-	b.WriteString("() { ")
-	printer := syntax.NewPrinter()
-	stmts := []*syntax.Stmt{body}
-	if block, ok := body.Cmd.(*syntax.Block); ok {
-		stmts = block.Stmts
+// exportedDefinition is a function's definition as bash exports it: the
+// body after "() {", which a child bash requires.
+func exportedDefinition(definition string) string {
+	if i := strings.Index(definition, "{"); i >= 0 {
+		return "() {" + definition[i+1:]
 	}
-	for _, st := range stmts {
-		b.WriteString("\n")
-		printer.Print(&b, st)
-	}
-	b.WriteString("\n}")
-	return b.String()
+	return definition
 }
 
 // isExportedFunctionVar tells the environment variables of exported

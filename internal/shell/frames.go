@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -26,9 +27,6 @@ type frame struct {
 	source string
 	// display is the file as messages name it, "" for none.
 	display string
-	// file is the absolute path of the text, "" when unknown: where the
-	// original text of the functions it defines is found.
-	file string
 	// callLine is the line of the source command or function call in the
 	// frame below.
 	callLine uint
@@ -161,31 +159,57 @@ func (e stackEnviron) Each(f func(name string, vr expand.Variable) bool) {
 	e.base.Each(f)
 }
 
-// caller runs the caller builtin: "LINE FUNCTION FILE" of the frame N
-// below the current one (N defaults to 0, printed as "LINE FILE").
+// caller runs the caller builtin as bash's caller.def does, from
+// BASH_LINENO, BASH_SOURCE and FUNCNAME: with no argument "LINE FILE" of
+// the current call ("0 NULL" at a script's top level), with N "LINE
+// FUNCTION FILE" of the frame N below, and status 1 past the bottom.
 func (s *Session) caller(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	n, withName := 0, len(args) > 0
-	if withName {
-		var err error
-		if n, err = strconv.Atoi(args[0]); err != nil || n < 0 {
-			fmt.Fprintf(hc.Stderr, "caller: %s: invalid number\n", args[0])
-			return interp.ExitStatus(2)
-		}
-	}
+	lines, sources := s.stackVar("BASH_LINENO").List, s.stackVar("BASH_SOURCE").List
+	// bash's FUNCNAME array is kept in sourced files too, where the
+	// variable does not show it.
+	var funcs []string
 	s.mu.Lock()
-	top := len((*s.stack())) - 1
-	if top-n-1 < 0 {
-		s.mu.Unlock()
+	for i := len(*s.stack()) - 1; i >= 0; i-- {
+		funcs = append(funcs, (*s.stack())[i].function)
+	}
+	s.mu.Unlock()
+	at := func(list []string, i int64) (string, bool) {
+		if i < 0 || i >= int64(len(list)) {
+			return "", false
+		}
+		return list[i], true
+	}
+	if len(lines) == 0 || len(sources) == 0 {
 		return interp.ExitStatus(1)
 	}
-	this, below := (*s.stack())[top-n], (*s.stack())[top-n-1]
-	s.mu.Unlock()
-	if withName {
-		fmt.Fprintf(hc.Stdout, "%d %s %s\n", this.callLine, below.function, below.source)
-	} else {
-		fmt.Fprintf(hc.Stdout, "%d %s\n", this.callLine, below.source)
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
 	}
+	if len(args) == 0 {
+		line, ok := at(lines, 0)
+		if !ok {
+			line = "NULL"
+		}
+		source, ok := at(sources, 1)
+		if !ok {
+			source = "NULL"
+		}
+		fmt.Fprintf(hc.Stdout, "%s %s\n", line, source)
+		return nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(args[0]), 10, 64)
+	if err != nil {
+		fmt.Fprintf(hc.Stderr, "%s caller: %s: invalid number\ncaller: usage: caller [expr]\n", s.bashWhere(hc.Pos.Line()), args[0])
+		return interp.ExitStatus(2)
+	}
+	line, ok1 := at(lines, n)
+	source, ok2 := at(sources, n+1)
+	function, ok3 := at(funcs, n+1)
+	if !ok1 || !ok2 || !ok3 {
+		return interp.ExitStatus(1)
+	}
+	fmt.Fprintf(hc.Stdout, "%s %s %s\n", line, function, source)
 	return nil
 }
 
@@ -234,6 +258,7 @@ const hookFunction = "__devstack_hook"
 // it. The script was parsed once, before the run; it is not read again at
 // every phase.
 func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...string) error {
+	s.noteSource(script.path, script.written)
 	name := script.file.Name
 	body := &syntax.Stmt{Cmd: &syntax.Block{Stmts: script.file.Stmts}}
 	call := &syntax.CallExpr{Args: []*syntax.Word{lit(hookFunction)}}
@@ -245,8 +270,7 @@ func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...
 		{Cmd: &syntax.FuncDecl{RsrvWord: true, Name: &syntax.Lit{Value: hookFunction}, Body: body}},
 		{Cmd: call},
 	}}
-	f := frame{function: "source", source: script.path, display: name, file: script.path}
-	s.originals.Store(script.path, script.orig)
+	f := frame{function: "source", source: script.path, display: name}
 	s.mu.Lock()
 	s.funcFiles[body] = f
 	s.mu.Unlock()

@@ -117,8 +117,16 @@ type Session struct {
 	// open handler serves from scripts.
 	sourcing string
 	scripts  scriptCache
-	// fds are the descriptors above 2 scripts opened with exec.
-	fds fdTable
+	// fds are the descriptors above 2 scripts opened; fdSaved what
+	// commands' own redirections of them replaced.
+	fds     fdTable
+	fdSaved []fdSaved
+	// sources are the scripts as written, for printing their functions,
+	// under srcMu.
+	srcMu   sync.Mutex
+	sources map[string]*scriptSource
+	// timing are the timed pipelines running.
+	timing []timeStart
 	// getopts is where getopts' scan is, and what function calls saved.
 	getopts getoptsScans
 	// traps are the trap callbacks, by signal name.
@@ -138,9 +146,6 @@ type Session struct {
 	untraced map[string]int
 	// pendingSignals are trapped signals whose traps are still to run.
 	pendingSignals []string
-	// originals are the texts of the files run or sourced, as written, by
-	// absolute path (prepare may run with mu held).
-	originals sync.Map
 	// exportedFuncs are the functions export -f put in the environment.
 	exportedFuncs map[string]bool
 	// errs is what the ERR trap and exit need to behave as in bash.
@@ -236,7 +241,27 @@ func New(opts Options) (*Session, error) {
 	if err := runner.Run(context.Background(), &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit("trap"), lit(exitTrap), lit("EXIT")}}}); err != nil {
 		return nil, err
 	}
+	// Scripts test the version for the features they use: the session
+	// answers as the bash it follows.
+	version := &syntax.Stmt{Cmd: &syntax.CallExpr{Assigns: []*syntax.Assign{
+		{Name: &syntax.Lit{Value: "BASH_VERSION"}, Value: lit(bashVersion)},
+		{Name: &syntax.Lit{Value: "BASH_VERSINFO"}, Array: &syntax.ArrayExpr{Elems: bashVersinfo()}},
+	}}}
+	if err := runner.Run(context.Background(), version); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// bashVersion is the bash whose behaviour the session follows.
+const bashVersion = "5.2.15(1)-release"
+
+func bashVersinfo() []*syntax.ArrayElem {
+	var elems []*syntax.ArrayElem
+	for _, v := range []string{"5", "2", "15", "1", "release", "x86_64-pc-linux-gnu"} {
+		elems = append(elems, &syntax.ArrayElem{Value: lit(v)})
+	}
+	return elems
 }
 
 // Script is a parsed bash file.
@@ -244,23 +269,23 @@ type Script struct {
 	file *syntax.File
 	// path is the file's path, as BASH_SOURCE names it.
 	path string
-	// orig is the text as written, before the session's rewrites.
-	orig []byte
+	// written is the text as written, for printing its functions.
+	written []byte
 }
 
 // Parse parses the script at path as bash, for checking before anything
 // runs; name is how errors and traces refer to it.
 func Parse(path, name string, src []byte) (*Script, error) {
+	written := src
 	// The session running it may have xtrace on: the trace commands go
 	// in whatever the script says.
-	orig := src
 	src = xtraceSource(name, compatSource(name, src))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file, path: path, orig: orig}, nil
+	return &Script{file: file, path: path, written: written}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
@@ -306,7 +331,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 	if err != nil {
 		return 2, err
 	}
-	s.frames[0] = frame{function: "main", source: path, display: s.display(abs), file: abs}
+	s.frames[0] = frame{function: "main", source: path, display: s.display(abs)}
 	err = s.runTop(ctx, file)
 	var status interp.ExitStatus
 	if errors.As(err, &status) {
@@ -331,6 +356,7 @@ func (s *Session) Call(ctx context.Context, name string, args ...string) error {
 // Eval runs shell text in the session, as `eval` would; name is used in
 // messages.
 func (s *Session) Eval(ctx context.Context, name, script string) error {
+	s.noteSource(name, []byte(script))
 	script = string(compatSource(name, []byte(script)))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), name)
 	if err != nil {
@@ -492,6 +518,12 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if args[0] == fdPopCommand || args[0] == timeEndCommand {
+		// Passes on the status of the command it follows, whose
+		// failure, if any, it is.
+		s.mu.Unlock()
+		return args, nil
+	}
 	if len(s.pendingSignals) > 0 && !strings.HasPrefix(args[0], "__devstack_") {
 		s.mu.Unlock()
 		return append([]string{pendingTrapCommand}, args...), nil
@@ -561,6 +593,10 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	if args[0] == "getopts" {
 		return append([]string{getoptsCommand}, args[1:]...), nil
 	}
+	if args[0] == "eval" && len(args) > 1 {
+		// Functions it defines are printed from its text.
+		s.noteSource("eval", []byte(strings.Join(args[1:], " ")))
+	}
 	return compatCall(hc, args), nil
 }
 
@@ -618,6 +654,10 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.testedFunction(ctx, args[1:])
 		case fdCommand:
 			return s.setFD(ctx, args[1:])
+		case fdPushCommand:
+			return s.pushFD(ctx, args[1:])
+		case fdPopCommand:
+			return s.popFD(ctx, args[1:])
 		case exitCommand:
 			return s.exitShell(ctx, args[1:])
 		case exitTrap:
@@ -671,7 +711,6 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		s.claimFunctions(sourcer)
 	}
 	f := s.sourceFrame(args[0], hc.Pos.Line())
-	f.file = Absolute(hc.Dir, args[0])
 	s.push(f)
 	defer s.pop()
 	if strings.Contains(args[0], "/") {
@@ -712,9 +751,7 @@ func (s *Session) SourceHere(ctx context.Context, path string, args ...string) e
 // prepare is what a script's text goes through before the interpreter
 // parses it: the session's own rewrites, then the caller's.
 func (s *Session) prepare(path string, src []byte) []byte {
-	if path != "" {
-		s.originals.Store(path, src)
-	}
+	s.noteSource(path, src)
 	src = compatSource(path, src)
 	if s.opts.Rewrite != nil {
 		src = s.opts.Rewrite(path, src)
@@ -729,6 +766,16 @@ func (s *Session) prepare(path string, src []byte) []byte {
 // disk, serves the embedded copy. Disk comes first: most opens are of real
 // files, and one failed open is cheaper than a stat before every open.
 func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
+	if strings.HasPrefix(path, redirPrefix) {
+		return s.openRedir(ctx, path, flag, perm)
+	}
+	return s.openPath(ctx, path, flag, perm, true)
+}
+
+// openPath is open for a path as the script wrote it; clobber tells
+// whether noclobber applies.
+func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.FileMode, clobber bool) (io.ReadWriteCloser, error) {
+	word := path
 	onDisk := kernelPath(interp.HandlerCtx(ctx).Dir, path)
 	path = Absolute(interp.HandlerCtx(ctx).Dir, path)
 	if probe, ok := s.openProbe(path); ok {
@@ -740,13 +787,26 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 	if s.opts.Dry && flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE) != 0 && path != os.DevNull {
 		return nil, &os.PathError{Op: "open", Path: path, Err: os.ErrPermission}
 	}
-	if strings.HasPrefix(path, fdPrefix) {
-		if f, ok, err := s.openFD(path); ok {
+	if strings.HasPrefix(path, "/dev/") {
+		if f, ok, err := s.openFD(interp.HandlerCtx(ctx), path); ok {
 			if err != nil {
 				return nil, err
 			}
 			return f, nil
 		}
+	}
+	if clobber && flag&os.O_TRUNC != 0 && s.noclobber() {
+		// A > whose line compatSource did not mark: bash's message,
+		// at the line of the last command seen.
+		f, err := noclobberOpen(path, word)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			pe.Op, pe.Err = s.bashWhere(s.Last().Line), errors.New(errnoText(pe.Err))
+		}
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
 	}
 	sourcing := false
 	if flag == os.O_RDONLY {
