@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // bash hands an exported function to the programs it starts as the
@@ -39,7 +40,21 @@ func (s *Session) eachExportedFunction(f func(name string, vr expand.Variable) b
 		if !ok {
 			continue
 		}
-		vr := expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: exportedDefinition(s.functionDefinition(name, body))}
+		// Every program started and every subshell lists the
+		// environment: a definition is printed once per body.
+		s.mu.Lock()
+		text, done := s.exportedText[body]
+		s.mu.Unlock()
+		if !done {
+			text = exportedDefinition(s.functionDefinition(name, body))
+			s.mu.Lock()
+			if s.exportedText == nil {
+				s.exportedText = map[*syntax.Stmt]string{}
+			}
+			s.exportedText[body] = text
+			s.mu.Unlock()
+		}
+		vr := expand.Variable{Set: true, Exported: true, Kind: expand.String, Str: text}
 		if !f(exportedFuncPrefix+name+exportedFuncSuffix, vr) {
 			return false
 		}

@@ -146,8 +146,10 @@ type Session struct {
 	untraced map[string]int
 	// pendingSignals are trapped signals whose traps are still to run.
 	pendingSignals []string
-	// exportedFuncs are the functions export -f put in the environment.
+	// exportedFuncs are the functions export -f put in the environment;
+	// exportedText their definitions as exported, by body.
 	exportedFuncs map[string]bool
+	exportedText  map[*syntax.Stmt]string
 	// errs is what the ERR trap and exit need to behave as in bash.
 	errs errState
 	// jobs is the job table, in the order the jobs started; jobKeys
