@@ -76,11 +76,16 @@ type BusyError struct {
 }
 
 func (e *BusyError) Error() string {
+	return e.state() + "; wait for it to end, or pass --wait to wait for it"
+}
+
+// state says who holds the lock.
+func (e *BusyError) state() string {
 	who := "another devstack run"
 	if e.Holder != "" {
 		who += " (" + e.Holder + ")"
 	}
-	return fmt.Sprintf("%s is working on %s %s; wait for it to end, or pass --wait to wait for it", who, e.What, e.Dir)
+	return fmt.Sprintf("%s is working on %s %s", who, e.What, e.Dir)
 }
 
 // lockDir takes the lock of dir, what naming it in messages. A lock held
@@ -108,7 +113,7 @@ func lockDir(ctx context.Context, dir, what string, me holder, wait bool, waitin
 			return nil, busy
 		}
 		if !told {
-			waiting(fmt.Sprintf("waiting for %s", strings.TrimSuffix(busy.Error(), "; wait for it to end, or pass --wait to wait for it")))
+			waiting("waiting: " + busy.state())
 			told = true
 		}
 		select {

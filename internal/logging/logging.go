@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -68,7 +69,12 @@ type Logger struct {
 
 	outRead, outWrite *os.File
 	outDone           chan struct{}
+	// copied counts the bytes copied from the pipe (settle).
+	copied atomic.Uint64
 }
+
+// settleMax bounds how long a line waits for the output before it.
+const settleMax = 100 * time.Millisecond
 
 // New returns a Logger writing to console. With verbose, the scripts'
 // output and trace are shown on the console as well.
@@ -113,6 +119,7 @@ func (l *Logger) copyOutput() {
 			if l.verbose {
 				l.consoleOut.Write(buf[:n])
 			}
+			l.copied.Add(uint64(n))
 		}
 		if err != nil {
 			return
@@ -170,6 +177,22 @@ func appendStamp(b []byte) []byte {
 	return append(b, " | "...)
 }
 
+// settle waits, briefly, until what was written into the output pipe so
+// far has been copied, so that a line logged now (the trace of the next
+// command, a phase) comes after the output written before it, and does
+// not cut a long line that is still in the pipe.
+func (l *Logger) settle() {
+	pending := unread(l.outRead)
+	if pending <= 0 {
+		return
+	}
+	target := l.copied.Load() + uint64(pending)
+	deadline := time.Now().Add(settleMax)
+	for l.copied.Load() < target && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
 // lockedWriter serializes writes to the console.
 type lockedWriter struct {
 	mu sync.Mutex
@@ -205,6 +228,7 @@ func (l *Logger) Trace() io.Writer {
 type traceWriter struct{ l *Logger }
 
 func (w traceWriter) Write(p []byte) (int, error) {
+	w.l.settle()
 	w.l.mu.Lock()
 	for line := range strings.SplitSeq(strings.TrimSuffix(string(p), "\n"), "\n") {
 		w.l.writeLine(line)
@@ -424,6 +448,7 @@ func (l *Logger) Infof(format string, args ...any) {
 func (l *Logger) Debugf(format string, args ...any) {
 	l.console.Debugf(format, args...)
 	if !l.verbose {
+		l.settle()
 		l.mu.Lock()
 		l.writeLine(fmt.Sprintf(format, args...))
 		l.mu.Unlock()
@@ -462,6 +487,7 @@ type fileHook struct{ l *Logger }
 func (fileHook) Levels() []logrus.Level { return logrus.AllLevels }
 
 func (h fileHook) Fire(e *logrus.Entry) error {
+	h.l.settle()
 	h.l.mu.Lock()
 	defer h.l.mu.Unlock()
 	prefix := ""
