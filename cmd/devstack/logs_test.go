@@ -346,3 +346,33 @@ fi
 		t.Errorf("the full disk is told over and over:\n%.3000s", out)
 	}
 }
+
+// TestCleanDoesNotHoldItsOutput: clean passes its hooks' output on to its
+// log rather than holding it: 32 MiB of output leave the process below
+// that in memory (it used to hold four times as much), and all of it in
+// the log.
+func TestCleanDoesNotHoldItsOutput(t *testing.T) {
+	dir := copyTree(t, "basic")
+	writeFile(t, dir, "extras.d/40-chatty.sh", `if [[ "$1" == clean ]]; then
+    head -c 1048576 /dev/zero | tr '\0' '\n' | sed 's/^/thirty-one bytes of clean output/'
+fi
+`)
+	mustSucceed(t, runDevstack(t, dir, "stack"), "stack")
+	cmd := exec.Command(binary, "--top-dir", dir, "--allow-root", "clean")
+	cmd.Env = testEnv()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("clean: %v\n%s", err, out)
+	}
+	usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		t.Skip("no resource usage on this system")
+	}
+	// Linux gives the peak resident size in KiB.
+	if peak := usage.Maxrss * 1024; peak > 32<<20 {
+		t.Errorf("clean peaked at %d MiB for 32 MiB of output", peak>>20)
+	}
+	log := readString(t, filepath.Join(dir, "opt", "logs", "clean.sh.log"))
+	if n := strings.Count(log, "| thirty-one bytes of clean output\n"); n != 1048576 {
+		t.Errorf("clean's log has %d of the 1048576 lines of output", n)
+	}
+}
