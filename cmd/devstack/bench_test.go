@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -115,4 +116,56 @@ func BenchmarkSourceDevStack(b *testing.B) {
 	b.ReportMetric(float64(oursTime.Microseconds())/float64(b.N)/1000, "ms-devstack/op")
 	b.ReportMetric(float64(bashTime.Microseconds())/float64(b.N)/1000, "ms-bash/op")
 	b.ReportMetric(float64(oursTime)/float64(bashTime), "ratio")
+}
+
+// BenchmarkLargeLocalConf times `devstack stack` on the basic tree with a
+// local.conf of many assignment lines in [[local|localrc]], and of many
+// options in a [[post-config|FILE]] section, each at two sizes four times
+// apart, and reports the ratio of their times: 4 at most for time in
+// proportion to the size (less, as the run's own cost does not grow), 16
+// for time growing with its square. A ratio over 10 fails.
+func BenchmarkLargeLocalConf(b *testing.B) {
+	cases := []struct {
+		name string
+		line string
+		head string
+	}{
+		{"assignments", "LARGE_SETTING_%d=value%d", ""},
+		{"post-config options", "option_%d = value%d", "[[post-config|$DEST/large.conf]]\n[DEFAULT]\n"},
+	}
+	const small, large = 4000, 16000
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			trees := map[int]string{}
+			for _, n := range []int{small, large} {
+				dir := copyTree(b, "basic")
+				var text strings.Builder
+				if c.head == "" {
+					text.WriteString("[[local|localrc]]\n")
+				}
+				text.WriteString(c.head)
+				for i := range n {
+					fmt.Fprintf(&text, c.line+"\n", i, i)
+				}
+				data, err := os.ReadFile(filepath.Join(dir, "local.conf"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				writeFile(b, dir, "local.conf", string(data)+"\n"+text.String())
+				trees[n] = dir
+			}
+			var smallTime, largeTime time.Duration
+			for i := 0; i < b.N; i++ {
+				smallTime += timeRun(b, trees[small], nil, binary, "--top-dir", trees[small], "--allow-root", "stack")
+				largeTime += timeRun(b, trees[large], nil, binary, "--top-dir", trees[large], "--allow-root", "stack")
+				if ratio := float64(largeTime) / float64(smallTime); ratio > 10 {
+					b.Fatalf("%d lines take %.1f times as long as %d (%s against %s): more than in proportion",
+						large, ratio, small, largeTime/time.Duration(i+1), smallTime/time.Duration(i+1))
+				}
+			}
+			b.ReportMetric(float64(smallTime.Microseconds())/float64(b.N)/1000, "ms-small/op")
+			b.ReportMetric(float64(largeTime.Microseconds())/float64(b.N)/1000, "ms-large/op")
+			b.ReportMetric(float64(largeTime)/float64(smallTime), "ratio")
+		})
+	}
 }

@@ -152,14 +152,37 @@ func TestStackLeavesStateAndCleanRemovesIt(t *testing.T) {
 	}
 
 	mustSucceed(t, runDevstack(t, dir, "clean"), "clean")
-	for _, gone := range []string{filepath.Join(opt, "data"), filepath.Join(opt, "logs"), filepath.Join(dir, ".stackenv")} {
+	for _, gone := range []string{filepath.Join(opt, "data"), filepath.Join(dir, ".stackenv")} {
 		if _, err := os.Stat(gone); !os.IsNotExist(err) {
 			t.Errorf("clean left %s behind (%v)", gone, err)
 		}
 	}
+	onlyCleanLog(t, filepath.Join(opt, "logs"))
 	mustSucceed(t, runDevstack(t, dir, "clean"), "second clean")
 	mustSucceed(t, runDevstack(t, dir, "unstack"), "unstack after clean")
 	mustSucceed(t, runDevstack(t, dir, "unstack"), "second unstack")
+}
+
+// onlyCleanLog checks that clean emptied LOGDIR but for its own log: the
+// clean.sh.log link and the file it points at.
+func onlyCleanLog(t *testing.T, logdir string) {
+	t.Helper()
+	entries, err := os.ReadDir(logdir)
+	if err != nil {
+		t.Fatalf("clean did not keep its log: %v", err)
+	}
+	target, err := os.Readlink(filepath.Join(logdir, "clean.sh.log"))
+	if err != nil {
+		t.Fatalf("no clean.sh.log link: %v", err)
+	}
+	for _, e := range entries {
+		if e.Name() != "clean.sh.log" && e.Name() != target {
+			t.Errorf("clean left %s in LOGDIR", e.Name())
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(logdir, target)); err != nil || !strings.Contains(string(data), "==> remove state") {
+		t.Errorf("clean's log lacks its last step (%v):\n%s", err, data)
+	}
 }
 
 func TestLocalrcWinsOverStackrc(t *testing.T) {

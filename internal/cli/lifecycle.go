@@ -42,6 +42,7 @@ func newLifecycleCmd(deps Deps, use, short string, runF func(context.Context, *L
 			return lifecycleRun(cmd.Context(), opts)
 		},
 	}
+	config.AddRunFlags(cmd.Flags())
 	return cmd, opts
 }
 
@@ -100,6 +101,7 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 		All:       opts.All,
 		Strict:    opts.Settings.Strict,
 		AllowRoot: opts.Settings.AllowRoot,
+		Wait:      opts.Settings.Wait,
 		Log:       log,
 		Env:       opts.Deps.Environ,
 	})
@@ -132,6 +134,11 @@ const childGrace = 3 * time.Second
 // report prints the per-step times and, on failure, the error with the
 // scripts' last lines of output.
 func report(log *logging.Logger, opts *LifecycleOptions, result *lifecycle.Result, took time.Duration, runErr error) {
+	if len(result.Timings) == 0 && runErr != nil {
+		// Refused before anything ran.
+		log.Error(runErr.Error())
+		return
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s timings (total %s):", opts.Command, took.Round(time.Millisecond))
 	width := 22

@@ -185,21 +185,14 @@ func (c *LocalConf) Phase(phase string) []MetaSection {
 // in order of first appearance: the files DevStack merges for that phase.
 func (c *LocalConf) Files(phase string) []string {
 	var files []string
+	seen := map[string]bool{}
 	for _, s := range c.Sections {
-		if s.Phase == phase && !contains(files, s.File) {
+		if s.Phase == phase && !seen[s.File] {
+			seen[s.File] = true
 			files = append(files, s.File)
 		}
 	}
 	return files
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // FileOptions returns the options of every [[phase|file]] section taken

@@ -51,39 +51,48 @@ func Merge(path string, opts []Option) error {
 		return fmt.Errorf("cannot merge into %s: it is a directory", path)
 	}
 	opts = combine(opts)
+	// One batch of edits: the file is read and written once, however many
+	// options there are.
+	batch, err := ini.OpenBatch(path)
+	if err != nil {
+		return fmt.Errorf("cannot merge into %s: %w", path, err)
+	}
 	for start := 0; start < len(opts); {
 		end := start + 1
 		for end < len(opts) && opts[end].Section == opts[start].Section {
 			end++
 		}
 		for i := end - 1; i >= start; i-- {
-			if err := mergeOption(path, opts[i]); err != nil {
+			if err := mergeOption(batch, opts[i]); err != nil {
 				return fmt.Errorf("merging [%s] %s into %s: %w", opts[i].Section, opts[i].Name, path, err)
 			}
 		}
 		start = end
 	}
+	if err := batch.Save(); err != nil {
+		return fmt.Errorf("cannot merge into %s: %w", path, err)
+	}
 	return nil
 }
 
-func mergeOption(path string, o Option) error {
+func mergeOption(batch *ini.Batch, o Option) error {
 	n := len(o.Values)
 	switch n {
 	case 0:
 		return nil
 	case 1:
-		return ini.Set(path, o.Section, o.Name, o.Values[0])
+		return batch.Set(o.Section, o.Name, o.Values[0])
 	}
-	if err := ini.Delete(path, o.Section, o.Name); err != nil {
+	if err := batch.Delete(o.Section, o.Name); err != nil {
 		return err
 	}
-	if err := ini.Set(path, o.Section, o.Name, o.Values[n-1]); err != nil {
+	if err := batch.Set(o.Section, o.Name, o.Values[n-1]); err != nil {
 		return err
 	}
 	// Each literal goes directly after the header, so adding them from the
 	// next to last back to the first leaves all values in order.
 	for i := n - 2; i >= 0; i-- {
-		if err := ini.AddLiteral(path, o.Section, o.Name, o.Values[i]); err != nil {
+		if err := batch.AddLiteral(o.Section, o.Name, o.Values[i]); err != nil {
 			return err
 		}
 	}
@@ -93,8 +102,11 @@ func mergeOption(path string, o Option) error {
 // combine merges options with the same section and name into the first of
 // them, keeping the order of first appearance.
 func combine(opts []Option) []Option {
-	var out []Option
-	index := map[[2]string]int{}
+	if len(opts) == 0 {
+		return nil
+	}
+	out := make([]Option, 0, len(opts))
+	index := make(map[[2]string]int, len(opts))
 	for _, o := range opts {
 		key := [2]string{o.Section, o.Name}
 		if i, seen := index[key]; seen {

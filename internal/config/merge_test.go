@@ -1,9 +1,11 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 type mergeCase struct {
@@ -313,5 +315,42 @@ func TestMergeErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "nodir")); err == nil {
 		t.Error("Merge created the missing directory")
+	}
+}
+
+// BenchmarkMergeScaling merges 8k and then 32k options of one section into
+// a new file and reports the ratio of the times: about 4 when the time is
+// in proportion to the options (a little more, as larger tables cost more
+// to grow), 16 when it grows with their square. A ratio over 10 fails.
+func BenchmarkMergeScaling(b *testing.B) {
+	options := func(n int) []Option {
+		opts := make([]Option, n)
+		for i := range opts {
+			opts[i] = Option{Section: "DEFAULT", Name: fmt.Sprintf("option_%d", i), Values: []string{fmt.Sprintf("value %d", i)}}
+		}
+		return opts
+	}
+	small, large := options(8000), options(32000)
+	dir := b.TempDir()
+	var smallTime, largeTime time.Duration
+	for i := 0; i < b.N; i++ {
+		for _, run := range []struct {
+			opts []Option
+			took *time.Duration
+		}{{small, &smallTime}, {large, &largeTime}} {
+			path := filepath.Join(dir, fmt.Sprintf("merged-%d-%d.conf", len(run.opts), i))
+			start := time.Now()
+			if err := Merge(path, run.opts); err != nil {
+				b.Fatal(err)
+			}
+			*run.took += time.Since(start)
+		}
+	}
+	ratio := float64(largeTime) / float64(smallTime)
+	b.ReportMetric(float64(smallTime.Microseconds())/float64(b.N)/1000, "ms-8k/op")
+	b.ReportMetric(float64(largeTime.Microseconds())/float64(b.N)/1000, "ms-32k/op")
+	b.ReportMetric(ratio, "ratio")
+	if ratio > 10 {
+		b.Fatalf("32k options take %.1f times as long as 8k (%s against %s): more than in proportion", ratio, largeTime, smallTime)
 	}
 }

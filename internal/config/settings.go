@@ -22,11 +22,14 @@ type Settings struct {
 	Strict bool
 	// Verbose shows the scripts' output on the console.
 	Verbose bool
+	// Wait waits for another run on the same tree or DEST to end, where
+	// stack, unstack and clean otherwise refuse to start.
+	Wait bool
 }
 
 // settingKeys are the settings' names: the flags' names, DEVSTACK_* in the
 // environment with - as _, and keys of the config file.
-var settingKeys = []string{"top-dir", "allow-root", "strict", "verbose"}
+var settingKeys = []string{"top-dir", "allow-root", "strict", "verbose", "wait"}
 
 // AddFlags declares the settings' flags.
 func AddFlags(flags *pflag.FlagSet) {
@@ -37,11 +40,21 @@ func AddFlags(flags *pflag.FlagSet) {
 	flags.String("config", "", "settings file (default: $XDG_CONFIG_HOME/devstack/config.yaml, if present)")
 }
 
+// AddRunFlags declares the flags of the commands that run a tree (stack,
+// unstack, clean).
+func AddRunFlags(flags *pflag.FlagSet) {
+	flags.Bool("wait", false, "if another run is working on the tree or its DEST, wait for it to end rather than refuse")
+}
+
 // LoadSettings reads the settings: flags, then DEVSTACK_* environment
 // variables, then the config file, then defaults.
 func LoadSettings(flags *pflag.FlagSet, getenv func(string) string) (Settings, error) {
 	v := viper.New()
 	for _, key := range settingKeys {
+		if flags.Lookup(key) == nil {
+			// A setting of other commands than this one.
+			continue
+		}
 		if err := v.BindPFlag(key, flags.Lookup(key)); err != nil {
 			return Settings{}, err
 		}
@@ -69,6 +82,7 @@ func LoadSettings(flags *pflag.FlagSet, getenv func(string) string) (Settings, e
 		AllowRoot: v.GetBool("allow-root"),
 		Strict:    v.GetBool("strict"),
 		Verbose:   v.GetBool("verbose"),
+		Wait:      v.GetBool("wait"),
 	}
 	if s.TopDir == "" {
 		dir, err := os.Getwd()

@@ -180,11 +180,17 @@ func Set(path, section, option, value string) error {
 	if err := checkNames(section, option); err != nil {
 		return err
 	}
-	value = strings.Join(words(value), " ")
 	f, err := load(path)
 	if err != nil {
 		return err
 	}
+	f.set(section, option, value)
+	return f.save()
+}
+
+// set is Set on the file in memory, its names checked.
+func (f *file) set(section, option, value string) {
+	value = strings.Join(words(value), " ")
 	f.ensureSection(section)
 	idx := f.optionLines(section, option)
 	if len(idx) == 0 {
@@ -194,7 +200,6 @@ func Set(path, section, option, value string) error {
 		text := f.lines[i].text
 		f.lines[i].text = text[:skipBlanks(text, valueStart(text, option))] + value
 	}
-	return f.save()
 }
 
 // ensureSection appends section unless a line starts with its header
@@ -303,6 +308,14 @@ func (f *file) deleteOption(section, option string) {
 	f.lines = out
 }
 
+// checkLiteral refuses a value that would split a line in two.
+func checkLiteral(value string) error {
+	if strings.Contains(value, "\n") {
+		return fmt.Errorf("ini: value %q contains a newline", value)
+	}
+	return nil
+}
+
 // AddLiteral inserts "option = value" directly after the section header,
 // and after each repeated header of it, keeping the option's other lines
 // (iniadd_literal). The value is written as given. Nothing happens when the
@@ -315,8 +328,8 @@ func AddLiteral(path, section, option, value string) error {
 	if err := checkNames(section, option); err != nil {
 		return err
 	}
-	if strings.Contains(value, "\n") {
-		return fmt.Errorf("ini: value %q contains a newline", value)
+	if err := checkLiteral(value); err != nil {
+		return err
 	}
 	f, err := load(path)
 	if err != nil {

@@ -47,6 +47,8 @@ type treeRun struct {
 	lastHook string
 	// refusal is why the tool stopped the script, if it did.
 	refusal error
+	// dest is DEST as local.conf sets it, if it does with a literal.
+	dest string
 }
 
 // executeTree runs the tree's own script for the command.
@@ -55,12 +57,18 @@ func (r *Run) executeTree() error {
 	if script == "" || !r.Tree.Exists(script) {
 		return fmt.Errorf("%s has no %s", r.Tree.Top, script)
 	}
+	// The tree's own stack.sh writes its LOGFILE, as under bash; the tool
+	// keeps none beside it.
+	r.Log.NoFile()
 	r.step = "parse"
 	start := time.Now()
 	err := r.preflightTree()
 	r.timings = append(r.timings, Timing{Step: "parse", Duration: time.Since(start)})
 	if err != nil {
 		return &StepError{Command: r.Command, Step: "parse", Err: err}
+	}
+	if err := r.lockDest(r.treeDest()); err != nil {
+		return err
 	}
 	var params []string
 	if r.Command == "unstack" && r.All {
@@ -105,6 +113,21 @@ func (r *Run) executeTree() error {
 		return &FailuresError{Command: r.Command, Failures: r.failures}
 	}
 	return nil
+}
+
+// treeDest is the DEST the tree's run will use, as far as it is known
+// before it runs: local.conf's literal setting, else the environment's,
+// else DevStack's default.
+func (r *Run) treeDest() string {
+	if r.tree.dest != "" {
+		return r.tree.dest
+	}
+	for _, kv := range r.Env {
+		if dest, ok := strings.CutPrefix(kv, "DEST="); ok && dest != "" {
+			return dest
+		}
+	}
+	return "/opt/stack"
 }
 
 // preflightTree parses local.conf and every script the run can source, and
@@ -448,6 +471,7 @@ func (r *Run) parsePlugins() error {
 		return fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
 	}
 	dest, ok := settings.LiteralAssign("DEST")
+	r.tree.dest = dest
 	if !ok {
 		dest = "/opt/stack"
 	}

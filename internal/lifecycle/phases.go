@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"devstack/internal/config"
 	"devstack/internal/funcs"
 	"devstack/internal/hypervisor"
+	"devstack/internal/logging"
 	"devstack/internal/shell"
 	"devstack/internal/tree"
 )
@@ -93,6 +95,9 @@ func readConfiguration(r *Run) error {
 		if err := session.Eval(r.ctx, "unstack --all", "UNSTACK_ALL=${UNSTACK_ALL:-1}"); err != nil {
 			return err
 		}
+	}
+	if err := r.lockDest(session.Var("DEST")); err != nil {
+		return err
 	}
 	if err := r.openLogFile(); err != nil {
 		return err
@@ -278,26 +283,56 @@ func (r *Run) source(rel string) error {
 	return nil
 }
 
-// openLogFile starts the LOGFILE once LOGDIR and LOGFILE are known. clean
-// keeps none: it removes LOGDIR.
+// openLogFile starts the run's own log once LOGDIR and LOGFILE are known.
+// stack's is LOGFILE (default LOGDIR/stack.sh.log); unstack and clean
+// keep theirs, unstack.sh.log and clean.sh.log, in the same directory, and
+// leave stack.sh.log alone, as unstack.sh and clean.sh do. LOGDAYS (7 by
+// default, as stack.sh has it) says how long older logs of the same name
+// are kept.
 func (r *Run) openLogFile() error {
-	if r.nested || r.Command == "clean" {
+	if r.nested {
 		return nil
 	}
 	logfile := r.session.Var("LOGFILE")
 	logdir := r.session.Var("LOGDIR")
 	switch {
 	case logfile == "" && logdir == "":
+		r.Log.NoFile()
 		return nil
 	case logfile == "":
-		logfile = filepath.Join(logdir, r.Command+".sh.log")
+		logfile = filepath.Join(logdir, "stack.sh.log")
 	case !strings.Contains(logfile, "/") && logdir != "":
 		logfile = filepath.Join(logdir, logfile)
 	}
-	if err := r.Log.OpenFile(logfile); err != nil {
+	if !filepath.IsAbs(logfile) {
+		// As the scripts, which run from the tree, would reach it.
+		logfile = filepath.Join(r.Tree.Top, logfile)
+	}
+	if r.Command != "stack" {
+		logfile = filepath.Join(filepath.Dir(logfile), r.Command+".sh.log")
+	}
+	if err := r.Log.OpenFile(logging.LogFile{Path: logfile, KeepDays: r.logDays()}); err != nil {
 		return fatalError{err}
 	}
 	return nil
+}
+
+// defaultLogDays is stack.sh's LOGDAYS.
+const defaultLogDays = 7
+
+// logDays is LOGDAYS, a number of days; anything else is warned about and
+// taken as the default.
+func (r *Run) logDays() int {
+	value := r.session.Var("LOGDAYS")
+	if value == "" {
+		return defaultLogDays
+	}
+	days, err := strconv.Atoi(strings.TrimSpace(value))
+	if err != nil || days < 0 {
+		r.Log.Warning(fmt.Sprintf("LOGDAYS=%q is not a number of days; logs older than %d days are removed", value, defaultLogDays))
+		return defaultLogDays
+	}
+	return days
 }
 
 // enabled answers is_service_enabled in the session.
@@ -460,7 +495,8 @@ func unstackAll(r *Run) error {
 	return nil
 }
 
-// removeState removes DATA_DIR, LOGDIR and .stackenv.
+// removeState removes DATA_DIR, LOGDIR and .stackenv, but not clean's own
+// log.
 func removeState(r *Run) error {
 	for _, name := range []string{"DATA_DIR", "LOGDIR"} {
 		dir := r.session.Var(name)
@@ -475,7 +511,7 @@ func removeState(r *Run) error {
 			}
 			continue
 		}
-		if err := os.RemoveAll(dir); err != nil {
+		if err := removeKeeping(dir, r.ownLog()); err != nil {
 			if err := r.fail("removing "+name, err); err != nil {
 				return err
 			}

@@ -25,6 +25,9 @@ type Options struct {
 	Strict bool
 	// AllowRoot passes over a DevStack tree's own refusal of root.
 	AllowRoot bool
+	// Wait waits for another run holding the tree or DEST to end, rather
+	// than refusing.
+	Wait bool
 	// Log is where the run reports.
 	Log *logging.Logger
 	// Env is the environment the scripts start with.
@@ -59,6 +62,9 @@ type Run struct {
 	timings  []Timing
 	// tree is the state of a run of a DevStack tree's own script.
 	tree treeRun
+	// started is when the run started, and locks what it holds (lock.go).
+	started time.Time
+	locks   []*dirLock
 }
 
 // Timing is how long a step took.
@@ -125,7 +131,11 @@ func Execute(ctx context.Context, opts Options) (*Result, error) {
 	if steps == nil {
 		return nil, fmt.Errorf("unknown command %q", opts.Command)
 	}
-	r := &Run{Options: opts, ctx: ctx}
+	r := &Run{Options: opts, ctx: ctx, started: time.Now()}
+	if err := r.lockTree(); err != nil {
+		return &Result{}, err
+	}
+	defer r.unlock()
 	var err error
 	if opts.Tree.DevStack {
 		err = r.executeTree()

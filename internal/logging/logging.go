@@ -2,53 +2,88 @@
 // (phases, echo_summary lines, warnings, errors) and a LOGFILE that gets
 // everything, with timestamps, including the scripts' output and the trace
 // of every command they run.
+//
+// The LOGFILE is written as things happen, with no buffer in between, so
+// that a run killed by any signal, or a machine that goes down, leaves in
+// the log everything the run had said. Nothing grows with the amount of
+// output: lines of any length pass through in pieces, and only a few last
+// lines are kept, to show with an error.
 package logging
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
 )
 
 // tailLines is how much of the scripts' output is kept to show with an
-// error.
-const tailLines = 25
+// error, and tailLineMax how much of each of those lines.
+const (
+	tailLines   = 25
+	tailLineMax = 1024
+)
+
+// pendingMax bounds what is kept of the lines logged before the LOGFILE is
+// opened.
+const pendingMax = 1 << 20
 
 // timeLayout is the timestamp of every LOGFILE line.
 const timeLayout = "2006-01-02 15:04:05.000"
 
 // Logger is one run's log.
 type Logger struct {
-	console *logrus.Logger
-	verbose bool
+	console    *logrus.Logger
+	consoleOut io.Writer
+	verbose    bool
 
-	mu      sync.Mutex
-	file    *bufio.Writer
-	closer  io.Closer
-	path    string
-	pending bytes.Buffer // lines written before the LOGFILE is known
+	mu sync.Mutex
+	// file is the LOGFILE, nil until OpenFile; path is the name to show
+	// for it, real the file written.
+	file   io.WriteCloser
+	path   string
+	real   string
+	cut    error // the first write to the LOGFILE that failed
+	noFile bool  // no LOGFILE will be opened: nothing is kept for one
+	// pending holds what is logged before the LOGFILE is opened, up to
+	// pendingMax; dropped counts the bytes past that.
+	pending []byte
+	dropped int
 	lineBuf []byte
+	// midLine is set while the last bytes written are a script's line
+	// that has not ended yet.
+	midLine bool
 	tail    []string
+	// current is the start of the script's line under way, for the tail,
+	// and currentLen its whole length.
+	current    []byte
+	currentLen int
 
 	outRead, outWrite *os.File
 	outDone           chan struct{}
+	// copied counts the bytes copied from the pipe (settle).
+	copied atomic.Uint64
 }
+
+// settleMax bounds how long a line waits for the output before it.
+const settleMax = 100 * time.Millisecond
 
 // New returns a Logger writing to console. With verbose, the scripts'
 // output and trace are shown on the console as well.
 func New(console io.Writer, verbose bool) (*Logger, error) {
-	l := &Logger{verbose: verbose, outDone: make(chan struct{})}
+	out := &lockedWriter{w: console}
+	l := &Logger{verbose: verbose, consoleOut: out, outDone: make(chan struct{})}
 	l.console = &logrus.Logger{
 		// Scripts' output reaches the console from another goroutine.
-		Out:       &lockedWriter{w: console},
+		Out:       out,
 		Formatter: consoleFormatter{},
 		Hooks:     logrus.LevelHooks{},
 		Level:     logrus.InfoLevel,
@@ -72,22 +107,89 @@ func (l *Logger) Output() *os.File {
 	return l.outWrite
 }
 
+// copyOutput passes what the scripts write on to the LOGFILE as it comes,
+// whatever the length of its lines: the pipe is never left full.
 func (l *Logger) copyOutput() {
 	defer close(l.outDone)
-	scanner := bufio.NewScanner(l.outRead)
-	scanner.Buffer(make([]byte, 64*1024), 1024*1024)
-	for scanner.Scan() {
-		line := scanner.Text()
-		l.mu.Lock()
-		l.writeLine(line)
-		l.tail = append(l.tail, line)
-		if len(l.tail) > tailLines {
-			l.tail = l.tail[len(l.tail)-tailLines:]
+	buf := make([]byte, 64*1024)
+	for {
+		n, err := l.outRead.Read(buf)
+		if n > 0 {
+			l.output(buf[:n])
+			if l.verbose {
+				l.consoleOut.Write(buf[:n])
+			}
+			l.copied.Add(uint64(n))
 		}
-		l.mu.Unlock()
-		if l.verbose {
-			fmt.Fprintln(l.console.Out, line)
+		if err != nil {
+			return
 		}
+	}
+}
+
+// output logs a piece of the scripts' output: each line gets a timestamp
+// when it starts, and a line not yet ended is continued by the next piece.
+func (l *Logger) output(p []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.lineBuf[:0]
+	for len(p) > 0 {
+		line, rest, ended := bytes.Cut(p, []byte("\n"))
+		if !l.midLine {
+			b = appendStamp(b)
+		}
+		b = append(b, line...)
+		l.addToTail(line)
+		if ended {
+			b = append(b, '\n')
+			l.endTailLine()
+		}
+		l.midLine = !ended
+		p = rest
+	}
+	l.emit(b)
+	l.keepBuf(b)
+}
+
+// addToTail adds a piece of the line under way to the tail, keeping at
+// most tailLineMax bytes of it.
+func (l *Logger) addToTail(piece []byte) {
+	if room := tailLineMax - len(l.current); room > 0 {
+		l.current = append(l.current, piece[:min(room, len(piece))]...)
+	}
+	l.currentLen += len(piece)
+}
+
+func (l *Logger) endTailLine() {
+	line := string(l.current)
+	if l.currentLen > len(l.current) {
+		line += fmt.Sprintf("... (%d bytes in all)", l.currentLen)
+	}
+	l.tail = append(l.tail, line)
+	if len(l.tail) > tailLines {
+		l.tail = l.tail[len(l.tail)-tailLines:]
+	}
+	l.current, l.currentLen = l.current[:0], 0
+}
+
+func appendStamp(b []byte) []byte {
+	b = time.Now().AppendFormat(b, timeLayout)
+	return append(b, " | "...)
+}
+
+// settle waits, briefly, until what was written into the output pipe so
+// far has been copied, so that a line logged now (the trace of the next
+// command, a phase) comes after the output written before it, and does
+// not cut a long line that is still in the pipe.
+func (l *Logger) settle() {
+	pending := unread(l.outRead)
+	if pending <= 0 {
+		return
+	}
+	target := l.copied.Load() + uint64(pending)
+	deadline := time.Now().Add(settleMax)
+	for l.copied.Load() < target && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Microsecond)
 	}
 }
 
@@ -103,11 +205,19 @@ func (lw *lockedWriter) Write(p []byte) (int, error) {
 	return lw.w.Write(p)
 }
 
-// Tail returns the last lines the scripts wrote.
+// Tail returns the last lines the scripts wrote, the one under way
+// included; a long line is cut.
 func (l *Logger) Tail() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]string(nil), l.tail...)
+	tail := append([]string(nil), l.tail...)
+	if l.currentLen > 0 {
+		tail = append(tail, string(l.current))
+		if len(tail) > tailLines {
+			tail = tail[1:]
+		}
+	}
+	return tail
 }
 
 // Trace is where the trace of commands goes: the LOGFILE only.
@@ -118,6 +228,7 @@ func (l *Logger) Trace() io.Writer {
 type traceWriter struct{ l *Logger }
 
 func (w traceWriter) Write(p []byte) (int, error) {
+	w.l.settle()
 	w.l.mu.Lock()
 	for line := range strings.SplitSeq(strings.TrimSuffix(string(p), "\n"), "\n") {
 		w.l.writeLine(line)
@@ -126,50 +237,155 @@ func (w traceWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// writeLine writes one timestamped line to the LOGFILE, or keeps it until
-// there is one. l.mu must be held.
+// writeLine writes one timestamped line to the LOGFILE, ending first a
+// script's line under way. l.mu must be held.
 func (l *Logger) writeLine(line string) {
 	// Every command the scripts run passes here: build the line in one
 	// reused buffer rather than through fmt.
-	l.lineBuf = time.Now().AppendFormat(l.lineBuf[:0], timeLayout)
-	l.lineBuf = append(l.lineBuf, " | "...)
-	l.lineBuf = append(l.lineBuf, line...)
-	l.lineBuf = append(l.lineBuf, '\n')
-	if l.file == nil {
-		l.pending.Write(l.lineBuf)
-		return
+	b := l.lineBuf[:0]
+	if l.midLine {
+		b = append(b, '\n')
+		l.midLine = false
 	}
-	l.file.Write(l.lineBuf)
+	b = appendStamp(b)
+	b = append(b, line...)
+	b = append(b, '\n')
+	l.emit(b)
+	l.keepBuf(b)
 }
 
-// OpenFile starts the LOGFILE as DevStack does: the log is written to
-// path.TIMESTAMP and path is a symlink to the newest one. What was logged
-// before is written first.
-func (l *Logger) OpenFile(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+// keepBuf keeps b's memory for the next line, unless one very long line
+// made it large.
+func (l *Logger) keepBuf(b []byte) {
+	if cap(b) > 1<<20 {
+		b = nil
+	}
+	l.lineBuf = b[:0]
+}
+
+// emit writes b to the LOGFILE at once, or keeps it until there is one. A
+// write that fails (a full disk) is told on the console when it happens;
+// the LOGFILE then stops there rather than going on with a hole. l.mu must
+// be held.
+func (l *Logger) emit(b []byte) {
+	switch {
+	case l.noFile:
+	case l.file == nil:
+		room := max(pendingMax-len(l.pending), 0)
+		l.pending = append(l.pending, b[:min(room, len(b))]...)
+		l.dropped += len(b) - min(room, len(b))
+	case l.cut == nil:
+		if _, err := l.file.Write(b); err != nil {
+			l.cut = err
+			fmt.Fprintf(l.consoleOut, "ERROR: the log %s stops here, the run goes on: %v\n", l.real, err)
+		}
+	}
+}
+
+// NoFile tells the Logger that this run keeps no LOGFILE, so that nothing
+// is held for one.
+func (l *Logger) NoFile() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.noFile = true
+	l.pending = nil
+}
+
+// LogFile names the LOGFILE of a run.
+type LogFile struct {
+	// Path is the name users look for: a symbolic link to the newest of
+	// the timestamped files Path.TIMESTAMP, one per run.
+	Path string
+	// KeepDays is LOGDAYS: older Path.* files are removed first, as
+	// stack.sh does. Negative keeps them all.
+	KeepDays int
+}
+
+// OpenFile starts the LOGFILE as DevStack does: the log is written to a
+// new file Path.TIMESTAMP, never shared with another run, and Path is a
+// symbolic link to it. A Path that is something else than a link (a file
+// of the user's) is left alone, with a warning, and the log written beside
+// it. Logs are not world-readable. What was logged before is written
+// first.
+func (l *Logger) OpenFile(lf LogFile) error {
+	lf.Path = filepath.Clean(lf.Path)
+	if err := os.MkdirAll(filepath.Dir(lf.Path), 0o755); err != nil {
 		return fmt.Errorf("creating the log directory: %w", err)
 	}
-	real := path + "." + time.Now().Format("2006-01-02-150405")
-	f, err := os.OpenFile(real, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if lf.KeepDays >= 0 {
+		removed, err := pruneLogs(lf.Path, lf.KeepDays, time.Now())
+		for _, name := range removed {
+			l.Debugf("removed %s, older than LOGDAYS=%d days", name, lf.KeepDays)
+		}
+		if err != nil {
+			l.Warning(fmt.Sprintf("removing logs older than LOGDAYS=%d days: %v", lf.KeepDays, err))
+		}
+	}
+	f, real, err := createLog(lf.Path, time.Now())
 	if err != nil {
-		return fmt.Errorf("opening LOGFILE: %w", err)
+		return err
 	}
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+	shown, err := linkLog(lf.Path, real)
+	if err != nil {
 		f.Close()
-		return fmt.Errorf("replacing the LOGFILE link: %w", err)
+		return err
 	}
-	if err := os.Symlink(filepath.Base(real), path); err != nil {
-		f.Close()
-		return fmt.Errorf("linking LOGFILE: %w", err)
+	if shown != lf.Path {
+		l.Warning(fmt.Sprintf("LOGFILE %s is not a link to a log (a file devstack did not write?): it is left as it is, and this run's log is %s", lf.Path, real))
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.file = bufio.NewWriterSize(f, 64*1024)
-	l.closer = f
-	l.path = path
-	l.file.Write(l.pending.Bytes())
-	l.pending.Reset()
+	l.file, l.path, l.real = f, shown, real
+	if l.dropped > 0 {
+		l.pending = appendStamp(l.pending)
+		l.pending = append(l.pending, fmt.Sprintf("[%d more bytes logged before the log was opened are not kept]\n", l.dropped)...)
+	}
+	l.emit(l.pending)
+	l.pending, l.dropped = nil, 0
 	return nil
+}
+
+// createLog creates path.TIMESTAMP, or with a suffix -N the first such name
+// not taken: two runs in one second get a file each.
+func createLog(path string, now time.Time) (*os.File, string, error) {
+	stamp := path + "." + now.Format("2006-01-02-150405")
+	for n := 0; ; n++ {
+		name := stamp
+		if n > 0 {
+			name += "-" + strconv.Itoa(n)
+		}
+		f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o640)
+		if err == nil {
+			return f, name, nil
+		}
+		if !os.IsExist(err) || n >= 1000 {
+			return nil, "", fmt.Errorf("creating the log: %w", err)
+		}
+	}
+}
+
+// linkLog points path at real, replacing a link but nothing else, and
+// returns the name to show for the log: path, or real where path is left
+// alone.
+func linkLog(path, real string) (string, error) {
+	info, err := os.Lstat(path)
+	switch {
+	case os.IsNotExist(err):
+	case err != nil:
+		return "", fmt.Errorf("linking LOGFILE: %w", err)
+	case info.Mode()&os.ModeSymlink == 0:
+		return real, nil
+	}
+	// A new link renamed over the old one: path always names a log.
+	tmp := real + ".link"
+	if err := os.Symlink(filepath.Base(real), tmp); err != nil {
+		return "", fmt.Errorf("linking LOGFILE: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("linking LOGFILE: %w", err)
+	}
+	return path, nil
 }
 
 // Path returns the LOGFILE, "" if none was opened.
@@ -179,9 +395,17 @@ func (l *Logger) Path() string {
 	return l.path
 }
 
-// Close stops the output pipe and flushes the LOGFILE. Programs the
+// File returns the file this run's log is written to, "" if none.
+func (l *Logger) File() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.real
+}
+
+// Close stops the output pipe and closes the LOGFILE. Programs the
 // scripts left running may hold the pipe open, so Close waits only
-// briefly for what they wrote.
+// briefly for what they wrote. A LOGFILE cut short by a failed write is an
+// error.
 func (l *Logger) Close() error {
 	l.outWrite.Close()
 	select {
@@ -190,24 +414,19 @@ func (l *Logger) Close() error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.noFile = true
 	if l.file == nil {
 		return nil
 	}
-	err := l.file.Flush()
-	if cerr := l.closer.Close(); err == nil {
-		err = cerr
+	if l.midLine && l.cut == nil {
+		l.file.Write([]byte("\n"))
 	}
+	err := l.file.Close()
 	l.file = nil
-	return err
-}
-
-// Flush writes what is buffered to the LOGFILE.
-func (l *Logger) Flush() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.file != nil {
-		l.file.Flush()
+	if l.cut != nil {
+		return fmt.Errorf("the log %s is incomplete: %w", l.real, l.cut)
 	}
+	return err
 }
 
 // Phase announces a phase of the run.
@@ -229,6 +448,7 @@ func (l *Logger) Infof(format string, args ...any) {
 func (l *Logger) Debugf(format string, args ...any) {
 	l.console.Debugf(format, args...)
 	if !l.verbose {
+		l.settle()
 		l.mu.Lock()
 		l.writeLine(fmt.Sprintf(format, args...))
 		l.mu.Unlock()
@@ -267,6 +487,7 @@ type fileHook struct{ l *Logger }
 func (fileHook) Levels() []logrus.Level { return logrus.AllLevels }
 
 func (h fileHook) Fire(e *logrus.Entry) error {
+	h.l.settle()
 	h.l.mu.Lock()
 	defer h.l.mu.Unlock()
 	prefix := ""

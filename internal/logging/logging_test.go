@@ -19,7 +19,7 @@ func TestConsoleAndLogFile(t *testing.T) {
 	l.Phase("configuration")
 	l.Trace().Write([]byte("+ stackrc:3 echo early\n"))
 	path := filepath.Join(t.TempDir(), "logs", "stack.sh.log")
-	if err := l.OpenFile(path); err != nil {
+	if err := l.OpenFile(LogFile{Path: path, KeepDays: -1}); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Fprintln(l.Output(), "script output line")
@@ -41,6 +41,9 @@ func TestConsoleAndLogFile(t *testing.T) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm()&0o007 != 0 {
+		t.Errorf("the log is readable by all: %v %v", info.Mode(), err)
 	}
 	stamp := `\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \| `
 	for _, want := range []string{
@@ -77,7 +80,7 @@ func TestVerboseShowsOutput(t *testing.T) {
 func TestOpenFileReplacesLink(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "stack.sh.log")
-	if err := os.WriteFile(path, []byte("old plain file\n"), 0o644); err != nil {
+	if err := os.Symlink("stack.sh.log.2000-01-01-000000", path); err != nil {
 		t.Fatal(err)
 	}
 	l, err := New(&bytes.Buffer{}, false)
@@ -85,10 +88,10 @@ func TestOpenFileReplacesLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if err := l.OpenFile(path); err != nil {
+	if err := l.OpenFile(LogFile{Path: path, KeepDays: -1}); err != nil {
 		t.Fatal(err)
 	}
-	if info, err := os.Lstat(path); err != nil || info.Mode()&os.ModeSymlink == 0 {
-		t.Errorf("stack.sh.log is not a link: %v", err)
+	if target, err := os.Readlink(path); err != nil || target != filepath.Base(l.File()) {
+		t.Errorf("stack.sh.log points at %q (%v), want %q", target, err, filepath.Base(l.File()))
 	}
 }
