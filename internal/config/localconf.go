@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -350,7 +351,7 @@ var KnownPhases = []string{"local", "post-config", "extra", "post-extra", "test-
 func (c *LocalConf) UnknownPhases() []string {
 	var msgs []string
 	for _, s := range c.Sections {
-		if !contains(KnownPhases, s.Phase) {
+		if !slices.Contains(KnownPhases, s.Phase) {
 			msgs = append(msgs, fmt.Sprintf("%s:%d: [[%s|%s]]: no phase is called %q (known: %s); the section is ignored",
 				s.source, s.Line, s.Phase, s.File, s.Phase, strings.Join(KnownPhases, ", ")))
 		}
