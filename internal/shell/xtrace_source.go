@@ -225,6 +225,7 @@ func assignTrace(as *syntax.Assign, src string) (before, after string) {
 // primary, each traced before it runs, as bash traces them; a test that
 // fails still fails as the whole [[ ]] would, for errexit.
 func testTrace(x syntax.TestExpr, text func(syntax.Node) string) string {
+	x = andOr(x)
 	if b, ok := x.(*syntax.BinaryTest); ok && (b.Op == syntax.AndTest || b.Op == syntax.OrTest) {
 		return "{ if " + testParts(x, text) + "; then " + statusCommand + " 0; else " + traceFail + "; fi; }"
 	}
@@ -247,12 +248,18 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 		}
 		return "{ " + traceHook + " '[[ ' " + operand(n.X, text) + " ' " + n.Op.String() + " ' " + rhs + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 	case *syntax.UnaryTest:
+		if paren, ok := n.X.(*syntax.ParenTest); ok && n.Op == syntax.TsNot {
+			// As under parentheses alone, the primaries are traced;
+			// the if keeps a failure a failure, for errexit.
+			return "{ if ! { " + testParts(andOr(paren.X), text) + "; }; then " + statusCommand + " 0; else " + traceFail + "; fi; }"
+		}
 		if n.Op == syntax.TsNot {
-			return "{ " + traceHook + " '[[ ! ' " + innerTrace(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
+			return "{ " + traceHook + " '[[ ! ' " + innerTrace(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + groupedText(n, text) + " ]]; }"
 		}
 		return "{ " + traceHook + " '[[ " + n.Op.String() + " ' " + operand(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 	case *syntax.ParenTest:
-		return "{ " + traceHook + " '[[ ' " + innerTrace(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
+		// bash traces the primaries inside parentheses one by one too.
+		return "{ " + testParts(andOr(n.X), text) + "; }"
 	case *syntax.Word:
 		return "{ " + traceHook + " '[[ -n ' " + operand(n, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 	}
