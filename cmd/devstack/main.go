@@ -23,12 +23,13 @@ func main() {
 }
 
 func run() int {
-	// INT, TERM and HUP stop the run, unless the command takes them itself
+	// INT, TERM, HUP and QUIT stop the run (QUIT without the runtime's dump
+	// of goroutines), unless the command takes them itself
 	// (a script's trap, under devstack sh).
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	var handler cli.SignalHandler
 	go func() {
 		for sig := range signals {

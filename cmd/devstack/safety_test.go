@@ -339,40 +339,48 @@ fi
 	}
 }
 
-// TestSignalReachesTheScriptsChildren: TERM to the devstack process alone
-// (what timeout and CI runners send) reaches what the scripts started, the
-// grandchildren too, and the status is 128+15.
+// TestSignalReachesTheScriptsChildren: TERM, HUP or QUIT to the devstack
+// process alone (what timeout, CI runners and a lost terminal send)
+// reaches what the scripts started, the grandchildren too; the status is
+// 128+signal, and QUIT prints no dump of the runtime.
 func TestSignalReachesTheScriptsChildren(t *testing.T) {
-	dir := copyTree(t, "basic")
-	marker := "devstack-signal-" + filepath.Base(dir)
-	ready := filepath.Join(dir, "ready")
-	writeFile(t, dir, "extras.d/40-wait.sh", `if [[ "$1" == stack && "$2" == install ]]; then
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := copyTree(t, "basic")
+			marker := "devstack-signal-" + filepath.Base(filepath.Dir(dir)) + "-" + strconv.Itoa(int(sig))
+			ready := filepath.Join(dir, "ready")
+			writeFile(t, dir, "extras.d/40-wait.sh", `if [[ "$1" == stack && "$2" == install ]]; then
     bash -c 'bash -c "exec -a `+marker+`-grandchild sleep 300" & touch `+ready+`; exec -a `+marker+`-child sleep 300'
 fi
 `)
-	cmd := exec.Command(binary, "--top-dir", dir, "--allow-root", "stack")
-	cmd.Env = testEnv()
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { exec.Command("pkill", "-f", marker).Run() })
-	for i := 0; i < 500; i++ {
-		if _, err := os.Stat(ready); err == nil {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(50 * time.Millisecond)
-	cmd.Process.Signal(syscall.SIGTERM)
-	err := cmd.Wait()
-	var exitErr *exec.ExitError
-	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 128+15 {
-		t.Errorf("status: %v, want %d\n%s", err, 128+15, out.String())
-	}
-	if left := processesNamed(t, marker); len(left) > 0 {
-		t.Errorf("still running after TERM: %q", left)
+			cmd := exec.Command(binary, "--top-dir", dir, "--allow-root", "stack")
+			cmd.Env = testEnv()
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { exec.Command("pkill", "-f", marker).Run() })
+			for i := 0; i < 500; i++ {
+				if _, err := os.Stat(ready); err == nil {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond)
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			var exitErr *exec.ExitError
+			if !errors.As(err, &exitErr) || exitErr.ExitCode() != 128+int(sig) {
+				t.Errorf("status: %v, want %d\n%s", err, 128+int(sig), out.String())
+			}
+			if strings.Contains(out.String(), "goroutine ") {
+				t.Errorf("a dump of the runtime:\n%s", out.String())
+			}
+			if left := processesNamed(t, marker); len(left) > 0 {
+				t.Errorf("still running after %v: %q", sig, left)
+			}
+		})
 	}
 }
 

@@ -110,7 +110,7 @@ func (l *Library) supervise(ctx context.Context, name, command, group, userName 
 			return fail(err)
 		}
 	}
-	logFile, err := os.OpenFile(filepath.Join(logdir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logFile, err := os.OpenFile(filepath.Join(logdir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
 	if err != nil {
 		return fail(err)
 	}
