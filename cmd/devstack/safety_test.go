@@ -403,3 +403,36 @@ func processesNamed(t *testing.T, name string) []string {
 	}
 	return found
 }
+
+// TestSecretsMaskedInLogAndConsole: a password set in local.conf, echoed
+// by a hook and passed to a failing command, shows as *** in the log, in
+// the console's error and in its last lines; the log is not
+// world-readable.
+func TestSecretsMaskedInLogAndConsole(t *testing.T) {
+	dir := copyTree(t, "basic")
+	appendLocalrc(t, dir, "ADMIN_PASSWORD=S3cr3tPw")
+	writeFile(t, dir, "extras.d/40-leak.sh", `if [[ "$1" == stack && "$2" == install ]]; then
+    echo "using $ADMIN_PASSWORD"
+    false --os-password "$ADMIN_PASSWORD"
+fi
+`)
+	res := runDevstack(t, dir, "stack")
+	out := res.stdout + res.stderr
+	if res.status == 0 || strings.Contains(out, "S3cr3tPw") || !strings.Contains(out, "false --os-password ***") {
+		t.Errorf("console (status %d):\n%s", res.status, out)
+	}
+	logs, _ := filepath.Glob(filepath.Join(dir, "opt", "logs", "stack.sh.log.*"))
+	if len(logs) != 1 {
+		t.Fatalf("logs: %q", logs)
+	}
+	data, err := os.ReadFile(logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "S3cr3tPw") || !strings.Contains(string(data), "using ***") {
+		t.Errorf("the log shows the password:\n%s", data)
+	}
+	if info, err := os.Stat(logs[0]); err != nil || info.Mode().Perm()&0o007 != 0 {
+		t.Errorf("the log's mode: %v %v", info.Mode(), err)
+	}
+}

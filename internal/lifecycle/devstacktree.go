@@ -245,6 +245,9 @@ func (r *Run) runTreeScript(ctx context.Context, script string, params, env []st
 		Observe: r.observe,
 		Overlay: r.Tree,
 		Source: func(ctx context.Context, path string, args []string, source func() error) error {
+			// What the tool writes (phases, errors) hides the secrets
+			// set so far; the tree's own LOGFILE is the tree's.
+			r.updateSecretsFrom(interp.HandlerCtx(ctx).Env)
 			return r.sourceTreeFile(session, path, args, source)
 		},
 	})

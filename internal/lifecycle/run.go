@@ -154,10 +154,12 @@ func (r *Run) bestEffort() bool {
 func (r *Run) execute(steps []Step) error {
 	for _, step := range steps {
 		r.step = step.Name
+		r.updateSecrets()
 		r.Log.Phase(r.phaseName(step.Name))
 		start := time.Now()
 		err := step.Do(r)
 		r.timings = append(r.timings, Timing{Step: step.Name, Duration: time.Since(start)})
+		r.updateSecrets()
 		if err != nil {
 			return err
 		}

@@ -78,3 +78,15 @@ func TestResolvePathAndRefusal(t *testing.T) {
 		}
 	}
 }
+
+func TestIsSecretName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"ADMIN_PASSWORD": true, "SERVICE_TOKEN": true, "RABBIT_PASSWORD": true, "swift_secret": true,
+		"SWIFT_KEY": true, "KEY": true, "TLS_KEY_FILE": true,
+		"KEYSTONE_SERVICE_HOST": false, "HOST_IP": false, "DEST": false, "MONKEY": false,
+	} {
+		if got := isSecretName(name); got != want {
+			t.Errorf("isSecretName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -71,6 +71,7 @@ type Logger struct {
 	outDone           chan struct{}
 	// copied counts the bytes copied from the pipe (settle).
 	copied atomic.Uint64
+	secrets secrets
 }
 
 // settleMax bounds how long a line waits for the output before it.
@@ -84,7 +85,7 @@ func New(console io.Writer, verbose bool) (*Logger, error) {
 	l.console = &logrus.Logger{
 		// Scripts' output reaches the console from another goroutine.
 		Out:       out,
-		Formatter: consoleFormatter{},
+		Formatter: consoleFormatter{l},
 		Hooks:     logrus.LevelHooks{},
 		Level:     logrus.InfoLevel,
 	}
@@ -117,7 +118,7 @@ func (l *Logger) copyOutput() {
 		if n > 0 {
 			l.output(buf[:n])
 			if l.verbose {
-				l.consoleOut.Write(buf[:n])
+				l.consoleOut.Write(l.maskBytes(buf[:n]))
 			}
 			l.copied.Add(uint64(n))
 		}
@@ -217,6 +218,9 @@ func (l *Logger) Tail() []string {
 			tail = tail[1:]
 		}
 	}
+	for i := range tail {
+		tail[i] = l.mask(tail[i])
+	}
 	return tail
 }
 
@@ -268,6 +272,7 @@ func (l *Logger) keepBuf(b []byte) {
 // the LOGFILE then stops there rather than going on with a hole. l.mu must
 // be held.
 func (l *Logger) emit(b []byte) {
+	b = l.maskBytes(b)
 	switch {
 	case l.noFile:
 	case l.file == nil:
@@ -467,18 +472,19 @@ func (l *Logger) Error(msg string) {
 
 // consoleFormatter keeps the console concise: phases stand out, summaries
 // are plain lines, warnings and errors are marked.
-type consoleFormatter struct{}
+type consoleFormatter struct{ l *Logger }
 
-func (consoleFormatter) Format(e *logrus.Entry) ([]byte, error) {
+func (f consoleFormatter) Format(e *logrus.Entry) ([]byte, error) {
+	msg := f.l.mask(e.Message)
 	switch {
 	case e.Data["kind"] == "phase":
-		return []byte("==> " + e.Message + "\n"), nil
+		return []byte("==> " + msg + "\n"), nil
 	case e.Level == logrus.WarnLevel:
-		return []byte("WARNING: " + e.Message + "\n"), nil
+		return []byte("WARNING: " + msg + "\n"), nil
 	case e.Level <= logrus.ErrorLevel:
-		return []byte("ERROR: " + e.Message + "\n"), nil
+		return []byte("ERROR: " + msg + "\n"), nil
 	}
-	return []byte(e.Message + "\n"), nil
+	return []byte(msg + "\n"), nil
 }
 
 // fileHook copies every console entry to the LOGFILE.

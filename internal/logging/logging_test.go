@@ -95,3 +95,40 @@ func TestOpenFileReplacesLink(t *testing.T) {
 		t.Errorf("stack.sh.log points at %q (%v), want %q", target, err, filepath.Base(l.File()))
 	}
 }
+
+func TestSecretsMasked(t *testing.T) {
+	var console strings.Builder
+	l, err := New(&console, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := l.OpenFile(LogFile{Path: filepath.Join(dir, "stack.sh.log"), KeepDays: -1}); err != nil {
+		t.Fatal(err)
+	}
+	l.SetSecrets([]string{"S3cr3t", "S3cr3tLonger", "no", ""})
+	fmt.Fprintln(l.Trace(), "+ openstack --os-password S3cr3tLonger user create")
+	fmt.Fprintln(l.Output(), "echoed S3cr3t by a script")
+	l.Error("failed at (curl -u admin:S3cr3t)")
+	tail := l.Tail()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(l.File())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for where, text := range map[string]string{"log": string(data), "console": console.String(), "tail": strings.Join(tail, "\n")} {
+		if strings.Contains(text, "S3cr3t") {
+			t.Errorf("the %s shows a secret:\n%s", where, text)
+		}
+	}
+	for _, want := range []string{"--os-password *** user", "echoed *** by", "admin:***)"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the log lacks %q:\n%s", want, data)
+		}
+	}
+	if !strings.Contains(console.String(), "admin:***") {
+		t.Errorf("console: %q", console.String())
+	}
+}

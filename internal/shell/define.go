@@ -99,3 +99,14 @@ func (s *Session) Option(name string) bool {
 	defer s.mu.Unlock()
 	return s.options[name]
 }
+
+// EachVar calls f with every shell variable's name and value, while no
+// script runs (a handler has the running shell's in its context).
+func (s *Session) EachVar(f func(name, value string)) {
+	sessionEnv{s}.Each(func(name string, vr expand.Variable) bool {
+		if vr.IsSet() {
+			f(name, vr.String())
+		}
+		return true
+	})
+}
