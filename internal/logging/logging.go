@@ -70,7 +70,7 @@ type Logger struct {
 	outRead, outWrite *os.File
 	outDone           chan struct{}
 	// copied counts the bytes copied from the pipe (settle).
-	copied atomic.Uint64
+	copied  atomic.Uint64
 	secrets secrets
 }
 
