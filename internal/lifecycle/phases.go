@@ -619,7 +619,8 @@ var stackenvVars = []string{
 	"SERVICE_HOST", "SERVICE_PROTOCOL", "HOST_IP", "VIRT_DRIVER",
 }
 
-// writeStackenv records the settings of the finished stack.
+// writeStackenv records the settings of the finished stack, the state
+// directories resolved.
 func writeStackenv(r *Run) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# settings of the stack finished %s\n", time.Now().Format(time.RFC3339))
@@ -630,6 +631,11 @@ func writeStackenv(r *Run) error {
 		}
 		if value == "" {
 			continue
+		}
+		if name == "DEST" || name == "DATA_DIR" || name == "LOGDIR" {
+			// What clean removes is what this stack used, wherever
+			// clean runs from and whatever a link points at by then.
+			value = resolvePath(r.Tree.Top, value)
 		}
 		q, err := syntax.Quote(value, syntax.LangBash)
 		if err != nil {
