@@ -270,6 +270,15 @@ func (s *Session) runExitTrap(ctx context.Context, args []string) error {
 	callback, set := s.traps["EXIT"]
 	status, exiting := s.errs.status, s.errs.exiting
 	s.errs.force = false
+	if s.reading != nil {
+		// A script read a command at a time (RunReader) ends only when
+		// its input does, or it exits.
+		if s.reading.hold {
+			s.mu.Unlock()
+			return nil
+		}
+		status, exiting = s.reading.status, true
+	}
 	s.mu.Unlock()
 	if !set || callback == "" {
 		return nil
