@@ -21,13 +21,17 @@
 # run give one of:
 #     identical  the same output and status as bash
 #     different  another output or status
-#     crashed    a Go panic in the output, or killed by a signal
-#     hung       still running after TIMEOUT seconds
+#     crashed    a Go panic in the output (or the message of one the
+#                session caught), or killed by a signal
+#     hung       still running TIMEOUT seconds after bash's run took
+#                as long (some tests sleep for a minute)
 #
 # Settings, from the environment:
 #     DEVSTACK   the binary to test (default: bin/devstack of this checkout)
 #     BASH       the reference bash (default: /bin/bash)
-#     TIMEOUT    seconds before a run counts as hung (default: 20)
+#     TIMEOUT    seconds a devstack run may take beyond bash's time before
+#                it counts as hung (default: 20)
+#     BASH_TIMEOUT  seconds bash's own run may take (default: 180)
 #     JOBS       tests run at once (default: 1; timing-sensitive tests may
 #                differ under load)
 #     KEEP       a directory to keep each test's outputs in, as
@@ -57,6 +61,7 @@ DEVSTACK=$(cd "$(dirname "$DEVSTACK")" && pwd)/$(basename "$DEVSTACK")
 BASH_REF=${BASH:-/bin/bash}
 [[ -x $BASH_REF ]] || die "$BASH_REF: no such bash"
 TIMEOUT=${TIMEOUT:-20}
+BASH_TIMEOUT=${BASH_TIMEOUT:-180}
 JOBS=${JOBS:-1}
 KEEP=${KEEP:-}
 
@@ -141,10 +146,11 @@ EOF
     chmod +x "$bin/recho" "$bin/zecho"
 }
 
-# run_shell KIND TEST: runs TEST.tests under bash or devstack, and leaves
-# its output, status and time in $WORK/TEST.KIND.{out,status,secs}.
+# run_shell KIND TEST LIMIT: runs TEST.tests under bash or devstack for at
+# most LIMIT seconds, and leaves its output, status and time in
+# $WORK/TEST.KIND.{out,status,secs}.
 function run_shell {
-    local kind=$1 name=$2
+    local kind=$1 name=$2 limit=$3
     local root=$WORK/$name.$kind
     mkdir -p "$root/.suite/bin" "$root/.suite/home"
     cp -R "$TESTS_DIR" "$root/.suite/tests"
@@ -172,25 +178,29 @@ EOF
             HOME=/tmp/.suite/home TMPDIR=/tmp LC_ALL=C LANG=C TZ=UTC USER=root LOGNAME=root \
             TERM=dumb THIS_SH=/tmp/.suite/bin/bash \
             /tmp/.suite/bin/bash "./$3.tests"
-    ' run "$root" "$TIMEOUT" "$name" </dev/null >"$WORK/$name.$kind.out" 2>&1
+    ' run "$root" "$limit" "$name" </dev/null >"$WORK/$name.$kind.out" 2>&1
     status=$?
     echo "$status" > "$WORK/$name.$kind.status"
     echo "$(( (${EPOCHREALTIME/./} - ${start/./}) / 1000000 ))" > "$WORK/$name.$kind.secs"
     rm -rf "$root"
 }
 
+# What a crash leaves in the output: a Go panic or fatal error, or the
+# message of a panic the session caught.
+CRASH='panic: |^goroutine [0-9]+ \[|^fatal error: |internal error of the bash interpreter'
+
 # classify TEST: prints TEST's result and one line about it.
 function classify {
     local name=$1
     local bout=$WORK/$name.bash.out dout=$WORK/$name.devstack.out
-    local bst dst dsecs result
+    local bst dst dsecs limit result
     bst=$(<"$WORK/$name.bash.status")
     dst=$(<"$WORK/$name.devstack.status")
     dsecs=$(<"$WORK/$name.devstack.secs")
-    if grep -Eq '^panic: |^goroutine [0-9]+ \[|^fatal error: ' "$dout" &&
-        ! grep -Eq '^panic: |^goroutine [0-9]+ \[|^fatal error: ' "$bout"; then
+    limit=$(<"$WORK/$name.devstack.limit")
+    if grep -Eq "$CRASH" "$dout" && ! grep -Eq "$CRASH" "$bout"; then
         result=crashed
-    elif [[ $dst == 124 || ( $dst == 137 && $dsecs -ge $TIMEOUT ) ]]; then
+    elif [[ $dst == 124 || ( $dst == 137 && $dsecs -ge $limit ) ]]; then
         result=hung
     elif [[ $dst != "$bst" && $dst =~ ^(132|133|134|135|136|137|139|159)$ ]]; then
         # SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL, SIGSEGV, SIGSYS
@@ -203,13 +213,13 @@ function classify {
     local detail="status bash $bst, devstack $dst"
     case $result in
     crashed)
-        detail+=": $(grep -Em1 '^panic: |^fatal error: ' "$dout" || echo "killed by signal $((dst - 128))")"
+        detail+=": $(grep -Eom1 "$CRASH.*" "$dout" || echo "killed by signal $((dst - 128))")"
         ;;
     hung)
-        detail+=": no end after ${TIMEOUT}s"
+        detail+=": no end after ${limit}s"
         ;;
     different)
-        detail+=", $(diff "$bout" "$dout" | grep -c '^[<>]') lines differ"
+        detail+=", $(diff -a "$bout" "$dout" | grep -c '^[<>]') lines differ"
         ;;
     esac
     echo "$result" > "$WORK/$name.result"
@@ -217,18 +227,21 @@ function classify {
     if [[ -n $KEEP ]]; then
         cp "$bout" "$KEEP/$name.bash"
         cp "$dout" "$KEEP/$name.devstack"
-        diff -u --label "bash (status $bst)" --label "devstack (status $dst)" \
+        diff -au --label "bash (status $bst)" --label "devstack (status $dst)" \
             "$bout" "$dout" > "$KEEP/$name.diff"
     fi
 }
 
 function run_test {
-    run_shell bash "$1"
-    run_shell devstack "$1"
+    local limit
+    run_shell bash "$1" "$BASH_TIMEOUT"
+    limit=$(( $(<"$WORK/$1.bash.secs") + TIMEOUT ))
+    echo "$limit" > "$WORK/$1.devstack.limit"
+    run_shell devstack "$1" "$limit"
     classify "$1"
 }
 
-echo "bash: $("$BASH_REF" -c 'echo $BASH_VERSION'), devstack: $DEVSTACK, ${#TESTS[@]} tests, timeout ${TIMEOUT}s"
+echo "bash: $("$BASH_REF" -c 'echo $BASH_VERSION'), devstack: $DEVSTACK, ${#TESTS[@]} tests, timeout bash's time + ${TIMEOUT}s"
 running=0
 for t in "${TESTS[@]}"; do
     if (( running >= JOBS )); then

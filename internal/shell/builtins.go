@@ -41,6 +41,7 @@ func (s *Session) builtins() map[string]libraryFunc {
 		arraySetCommand:    s.arraySet,
 		callerCommand:      s.caller,
 		declCommand:        s.declare,
+		refCheckCommand:    s.namerefCheckCall,
 		xtraceCommand:      s.xtrace,
 		setListCommand:     s.setList,
 		grepCommand:        s.grep,

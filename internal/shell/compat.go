@@ -222,11 +222,18 @@ func compatSource(name string, src []byte) []byte {
 				}
 			}
 		}
-		// The interpreter takes export -f for declare -f and prints.
-		exportF := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsRune(flags, 'f')
+		// The interpreter takes export -f for declare -f and prints, and
+		// export -n and readonly -n (which take the attribute away) for
+		// declare -n.
+		exportF := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsAny(flags, "fn")
 		if unsupported || exportF {
 			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: declCommand + " "})
 			return true
+		}
+		open, close, checked := namerefCheck(dc)
+		if checked {
+			edits = append(edits, open)
+			defer func() { edits = append(edits, close) }()
 		}
 		if dc.Variant.Value == "typeset" {
 			// The interpreter makes typeset global even in a function;
@@ -242,7 +249,9 @@ func compatSource(name string, src []byte) []byte {
 			empty = "=()"
 		}
 		for _, as := range dc.Args {
-			if as.Naked && as.Name != nil {
+			// A local nameref without a value names nothing yet; an
+			// empty one is no name at all.
+			if as.Naked && as.Name != nil && !strings.ContainsRune(flags, 'n') {
 				edits = append(edits, Edit{Offset: as.Name.End().Offset(), Text: empty})
 			}
 		}
@@ -305,6 +314,20 @@ func (s *Session) declare(ctx context.Context, args []string) error {
 			}
 		}
 		return nil
+	}
+	if (variant == "export" || variant == "readonly") && strings.ContainsRune(flags, 'n') {
+		// -n takes the attribute away: what is left is the assignments.
+		// (A variable exported before stays in the environment.)
+		var assigns []string
+		for _, arg := range args {
+			if name, value, ok := strings.Cut(arg, "="); ok {
+				assigns = append(assigns, name+"="+quoteWord(value))
+			}
+		}
+		if len(assigns) == 0 {
+			return nil
+		}
+		return hc.Builtin(ctx, []string{"eval", strings.Join(assigns, " ")})
 	}
 	// Keep the options the interpreter knows, and apply -i, -l and -u to
 	// the values here.

@@ -109,6 +109,11 @@ func runStatus(err error) (uint8, error) {
 	if errors.As(err, &status) {
 		return uint8(status), nil
 	}
+	var internal *InternalError
+	if errors.As(err, &internal) {
+		// As bash ends on a fatal error of its own.
+		return 2, err
+	}
 	if err != nil {
 		return 1, err
 	}

@@ -158,8 +158,10 @@ type Session struct {
 	jobKeys int
 	// secondsBase is the Unix time $SECONDS counts from.
 	secondsBase atomic.Int64
-	// reading is set while RunReader runs a script read from its input.
+	// reading is set while RunStdin runs a script read from its input.
 	reading *readState
+	// broken is the panic that stopped the session (panics.go).
+	broken atomic.Pointer[InternalError]
 }
 
 // Position is a place in a script.
