@@ -16,6 +16,10 @@ import (
 // compatCall adjusts a simple command where the interpreter's builtins
 // differ from bash's, before it runs.
 func compatCall(hc interp.HandlerContext, args []string) []string {
+	args, done := guardCall(args)
+	if done {
+		return args
+	}
 	switch args[0] {
 	case "return":
 		// A bare return returns the status of the command before it; the
@@ -120,6 +124,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
+	src = guardSource(name, src)
 	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n") {
 		return src
 	}
