@@ -40,7 +40,7 @@
 set -o nounset -o pipefail
 
 function usage {
-    sed -n '5,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -169,8 +169,9 @@ EOF
         chmod +x "$root/.suite/bin/bash"
     fi
     local start=$EPOCHREALTIME status
-    # The output file is opened before /tmp is replaced.
-    "${UNSHARE[@]}" "$BASH_REF" -c '
+    # The output file is opened before /tmp is replaced. (Standard error
+    # of the group takes this shell's report of a run killed by a signal.)
+    { "${UNSHARE[@]}" "$BASH_REF" -c '
         mount --bind "$1" /tmp || exit 125
         cd /tmp/.suite/tests || exit 125
         exec setsid -w timeout -k 5 "$2" env -i \
@@ -178,7 +179,7 @@ EOF
             HOME=/tmp/.suite/home TMPDIR=/tmp LC_ALL=C LANG=C TZ=UTC USER=root LOGNAME=root \
             TERM=dumb THIS_SH=/tmp/.suite/bin/bash \
             /tmp/.suite/bin/bash "./$3.tests"
-    ' run "$root" "$limit" "$name" </dev/null >"$WORK/$name.$kind.out" 2>&1
+    ' run "$root" "$limit" "$name" </dev/null >"$WORK/$name.$kind.out" 2>&1; } 2>/dev/null
     status=$?
     echo "$status" > "$WORK/$name.$kind.status"
     echo "$(( (${EPOCHREALTIME/./} - ${start/./}) / 1000000 ))" > "$WORK/$name.$kind.secs"
@@ -213,7 +214,7 @@ function classify {
     local detail="status bash $bst, devstack $dst"
     case $result in
     crashed)
-        detail+=": $(grep -Eom1 "$CRASH.*" "$dout" || echo "killed by signal $((dst - 128))")"
+        detail+=": $(grep -Eom1 "($CRASH).*" "$dout" || echo "killed by signal $((dst - 128))")"
         ;;
     hung)
         detail+=": no end after ${limit}s"
