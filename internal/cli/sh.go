@@ -3,9 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"devstack/internal/shell"
 )
@@ -60,6 +63,10 @@ nothing, as devstack reads no startup files. -- or - ends the options.`,
 				return &ExitError{Status: 2, Err: ErrReported}
 			}
 			opts.Deps = deps
+			if opts.Script == "" && !opts.HasCommand && isTerminal(deps.Stdin) {
+				fmt.Fprintln(deps.Stderr, "devstack sh: no script: give a file, -c COMMANDS, or the script on standard input (a terminal here: interactive shells are not supported)")
+				return &ExitError{Status: 2, Err: ErrReported}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -171,6 +178,9 @@ func shRun(ctx context.Context, opts *ShOptions) error {
 		status, err = session.RunString(ctx, opts.Name, opts.Command)
 	case opts.Script == "":
 		status, err = session.RunStdin(ctx, opts.Name)
+		if err != nil {
+			err = fmt.Errorf("reading the script from standard input: %w", err)
+		}
 	default:
 		status, err = session.RunScript(ctx, opts.Script)
 	}
@@ -181,4 +191,15 @@ func shRun(ctx context.Context, opts *ShOptions) error {
 		return &ExitError{Status: int(status), Err: ErrReported}
 	}
 	return nil
+}
+
+// isTerminal reports whether standard input is a terminal, where bash
+// would start an interactive shell.
+func isTerminal(stdin io.Reader) bool {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }

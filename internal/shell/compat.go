@@ -235,10 +235,10 @@ func compatSource(name string, src []byte) []byte {
 			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: declCommand + " "})
 			return true
 		}
-		open, close, checked := namerefCheck(dc)
-		if checked {
-			edits = append(edits, open)
-			defer func() { edits = append(edits, close) }()
+		if opening, closing, ok := namerefCheck(dc); ok {
+			// The closing edit goes after any other at the end.
+			edits = append(edits, opening)
+			defer func() { edits = append(edits, closing) }()
 		}
 		if dc.Variant.Value == "typeset" {
 			// The interpreter makes typeset global even in a function;

@@ -277,7 +277,7 @@ func (s *Session) runExitTrap(ctx context.Context, args []string) error {
 	status, exiting := s.errs.status, s.errs.exiting
 	s.errs.force = false
 	if s.reading != nil {
-		// A script read a command at a time (RunReader) ends only when
+		// A script read a command at a time (RunStdin) ends only when
 		// its input does, or it exits.
 		if s.reading.hold {
 			s.mu.Unlock()

@@ -133,10 +133,10 @@ func declaresNameref(dc *syntax.DeclClause) bool {
 }
 
 // namerefCheck returns the edits that put a nameref declaration with
-// values in a group with refCheckCommand after it; ok is false for
-// other declarations. open must be applied before any other edit at the
-// declaration's start, close after any at its end.
-func namerefCheck(dc *syntax.DeclClause) (open, close Edit, ok bool) {
+// values in a group with refCheckCommand after it; ok is false for other
+// declarations. opening must come before any other edit at the
+// declaration's start, closing after any at its end.
+func namerefCheck(dc *syntax.DeclClause) (opening, closing Edit, ok bool) {
 	if !declaresNameref(dc) {
 		return Edit{}, Edit{}, false
 	}
@@ -149,9 +149,9 @@ func namerefCheck(dc *syntax.DeclClause) (open, close Edit, ok bool) {
 	if len(names) == 0 {
 		return Edit{}, Edit{}, false
 	}
-	open = Edit{Offset: dc.Pos().Offset(), Text: "{ "}
-	close = Edit{Offset: dc.End().Offset(), Text: "; " + refCheckCommand + " $? " + dc.Variant.Value + " " + strings.Join(names, " ") + "; }"}
-	return open, close, true
+	opening = Edit{Offset: dc.Pos().Offset(), Text: "{ "}
+	closing = Edit{Offset: dc.End().Offset(), Text: "; " + refCheckCommand + " $? " + dc.Variant.Value + " " + strings.Join(names, " ") + "; }"}
+	return opening, closing, true
 }
 
 // namerefCheckCall is `__devstack_namerefcheck STATUS VARIANT NAMES...`:
