@@ -194,9 +194,10 @@ CRASH='panic: |^goroutine [0-9]+ \[|^fatal error: |internal error of the bash in
 function classify {
     local name=$1
     local bout=$WORK/$name.bash.out dout=$WORK/$name.devstack.out
-    local bst dst dsecs limit result
+    local bst dst bsecs dsecs limit result
     bst=$(<"$WORK/$name.bash.status")
     dst=$(<"$WORK/$name.devstack.status")
+    bsecs=$(<"$WORK/$name.bash.secs")
     dsecs=$(<"$WORK/$name.devstack.secs")
     limit=$(<"$WORK/$name.devstack.limit")
     if grep -Eq "$CRASH" "$dout" && ! grep -Eq "$CRASH" "$bout"; then
@@ -211,7 +212,7 @@ function classify {
     else
         result=different
     fi
-    local detail="status bash $bst, devstack $dst"
+    local detail="status bash $bst, devstack $dst; ${bsecs}s, ${dsecs}s"
     case $result in
     crashed)
         detail+=": $(grep -Eom1 "($CRASH).*" "$dout" || echo "killed by signal $((dst - 128))")"

@@ -756,6 +756,9 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 		}
 		return readOnly{strings.NewReader(string(data))}, nil
 	}
+	if f, ok, err := openProcSubst(path, flag); ok {
+		return f, err
+	}
 	f, err := openFile(path, flag, perm)
 	if err == nil {
 		return f, nil
