@@ -92,6 +92,8 @@ func TestShCommandStdinAndOptions(t *testing.T) {
 			stdout: "in f at 4\n7\n"},
 		{name: "EXIT trap at the end of input", stdin: "trap 'echo \"trap $?\"' EXIT\nfalse\n", stdout: "trap 1\n", status: 1},
 		{name: "EXIT trap on exit", stdin: "trap 'echo trap' EXIT\nexit 5\necho not reached\n", stdout: "trap\n", status: 5},
+		{name: "EXIT trap's own exit", stdin: "trap 'exit 0' EXIT\nfalse\n", status: 0},
+		{name: "EXIT trap's own status", stdin: "trap 'exit 4' EXIT\ntrue\n", status: 4},
 		{name: "syntax error on standard input", stdin: "echo before\nif then fi\necho after\n", stdout: "before\n", status: 2},
 	}
 	for _, tt := range tests {

@@ -87,8 +87,11 @@ func (s *Session) RunStdin(ctx context.Context, name string) (uint8, error) {
 	if err != nil {
 		return final, err
 	}
-	if final != 0 {
-		// The trap called exit with a status of its own.
+	s.mu.Lock()
+	exited := s.errs.exiting
+	s.mu.Unlock()
+	if exited {
+		// The trap called exit, with a status of its own.
 		return final, nil
 	}
 	return status, nil
