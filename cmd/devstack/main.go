@@ -45,6 +45,8 @@ func run() int {
 	// default disposition back.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	root := cli.NewCmdRoot(cli.Deps{
+		Stdin:       os.Stdin,
+		Argv0:       os.Args[0],
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
 		Environ:     os.Environ(),

@@ -19,7 +19,13 @@ import (
 // Deps is what the commands need from the outside world, so tests can
 // provide their own.
 type Deps struct {
+	// Stdin is standard input, which `devstack sh` may read its script
+	// from; the process's if nil.
+	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Argv0 is the name the binary was started as, $0 of `devstack sh -c`
+	// as bash's is its own.
+	Argv0 string
 	// Environ is the process environment, KEY=VALUE.
 	Environ []string
 	Getenv  func(string) string
@@ -60,6 +66,9 @@ plugin tree (your extras.d scripts and lib/ plugins over the default tree
 built into this binary) the way stack.sh, unstack.sh and clean.sh do.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// The flags before a command are the root's: `devstack sh` reads
+		// the words after it as bash would, and takes none of them.
+		TraverseChildren: true,
 	}
 	config.AddFlags(root.PersistentFlags())
 	root.AddCommand(

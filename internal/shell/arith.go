@@ -27,8 +27,8 @@ func (s *Session) let(ctx context.Context, args []string) error {
 		fmt.Fprintln(hc.Stderr, "let: expression expected")
 		return interp.ExitStatus(1)
 	}
-	env := &letEnv{base: hc.Env, set: map[string]expand.Variable{}}
-	cfg := &expand.Config{Env: env}
+	// An array element may be assigned (arrayarith.go).
+	env := newArithEnv(ctx)
 	value := 0
 	for _, arg := range args {
 		expr, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Arithmetic(strings.NewReader(arg))
@@ -36,7 +36,11 @@ func (s *Session) let(ctx context.Context, args []string) error {
 			err = fmt.Errorf("expression expected")
 		}
 		if err == nil {
-			value, err = expand.Arithm(cfg, expr)
+			env.standIn(expr)
+			value, err = expand.Arithm(env.cfg, expr)
+		}
+		if err == nil {
+			err = env.err
 		}
 		if err != nil {
 			if aerr := env.apply(ctx); aerr != nil {

@@ -16,6 +16,10 @@ import (
 // compatCall adjusts a simple command where the interpreter's builtins
 // differ from bash's, before it runs.
 func compatCall(hc interp.HandlerContext, args []string) []string {
+	args, done := guardCall(args)
+	if done {
+		return args
+	}
 	switch args[0] {
 	case "return":
 		// A bare return returns the status of the command before it; the
@@ -157,6 +161,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
+	src = guardSource(name, src)
 	fdSyntax := hasFDSyntax(src)
 	if !fdSyntax && !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller") {
 		return src
@@ -237,11 +242,19 @@ func compatSource(name string, src []byte) []byte {
 			}
 		}
 		// The interpreter takes export -f for declare -f, and prints
-		// functions with the session's rewrites in them.
+		// functions with the session's rewrites in them; it takes
+		// export -n and readonly -n (which take the attribute away) for
+		// declare -n.
 		functions := strings.ContainsRune(flags, 'f')
-		if unsupported || functions {
+		unexport := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsRune(flags, 'n')
+		if unsupported || functions || unexport {
 			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: declCommand + " "})
 			return true
+		}
+		if opening, closing, ok := namerefCheck(dc); ok {
+			// The closing edit goes after any other at the end.
+			edits = append(edits, opening)
+			defer func() { edits = append(edits, closing) }()
 		}
 		if dc.Variant.Value == "typeset" {
 			// The interpreter makes typeset global even in a function;
@@ -257,7 +270,9 @@ func compatSource(name string, src []byte) []byte {
 			empty = "=()"
 		}
 		for _, as := range dc.Args {
-			if as.Naked && as.Name != nil {
+			// A local nameref without a value names nothing yet; an
+			// empty one is no name at all.
+			if as.Naked && as.Name != nil && !strings.ContainsRune(flags, 'n') {
 				edits = append(edits, Edit{Offset: as.Name.End().Offset(), Text: empty})
 			}
 		}
@@ -361,6 +376,20 @@ func (s *Session) declare(ctx context.Context, args []string) error {
 			s.exportFunctions(args)
 		}
 		return nil
+	}
+	if (variant == "export" || variant == "readonly") && strings.ContainsRune(flags, 'n') {
+		// -n takes the attribute away: what is left is the assignments.
+		// (A variable exported before stays in the environment.)
+		var assigns []string
+		for _, arg := range args {
+			if name, value, ok := strings.Cut(arg, "="); ok {
+				assigns = append(assigns, name+"="+quoteWord(value))
+			}
+		}
+		if len(assigns) == 0 {
+			return nil
+		}
+		return hc.Builtin(ctx, []string{"eval", strings.Join(assigns, " ")})
 	}
 	// Keep the options the interpreter knows, and apply -i, -l and -u to
 	// the values here.

@@ -105,12 +105,18 @@ func (s *Session) errCall(args []string) ([]string, bool) {
 // interpreter keeps the status of the failure when the ERR trap exits.
 func (s *Session) runTop(ctx context.Context, node syntax.Node) error {
 	s.mu.Lock()
-	if s.errs.runs == 0 {
+	outermost := s.errs.runs == 0
+	if outermost {
 		s.errs = errState{probes: s.errs.probes, probeN: s.errs.probeN, hooks: s.errs.hooks}
 	}
 	s.errs.runs++
 	s.mu.Unlock()
-	err := s.runner.Run(ctx, node)
+	var err error
+	if outermost {
+		err = s.runGuarded(ctx, node)
+	} else {
+		err = s.runner.Run(ctx, node)
+	}
 	s.mu.Lock()
 	s.errs.runs--
 	force := s.errs.force && s.errs.runs == 0
@@ -288,6 +294,15 @@ func (s *Session) runExitTrap(ctx context.Context, args []string) error {
 	callback, set := s.traps["EXIT"]
 	status, exiting := s.errs.status, s.errs.exiting
 	s.errs.force = false
+	if s.reading != nil {
+		// A script read a command at a time (RunStdin) ends only when
+		// its input does, or it exits.
+		if s.reading.hold {
+			s.mu.Unlock()
+			return nil
+		}
+		status, exiting = s.reading.status, true
+	}
 	s.mu.Unlock()
 	if !set || callback == "" {
 		return nil

@@ -43,6 +43,8 @@ type Options struct {
 	Dir string
 	// Env is the initial environment, as KEY=VALUE; every entry is exported.
 	Env []string
+	// Stdin is the scripts' standard input; the process's if nil.
+	Stdin io.Reader
 	// Stdout and Stderr receive the scripts' output. An *os.File is handed
 	// to child processes as it is.
 	Stdout, Stderr io.Writer
@@ -158,6 +160,10 @@ type Session struct {
 	jobKeys int
 	// secondsBase is the Unix time $SECONDS counts from.
 	secondsBase atomic.Int64
+	// reading is set while RunStdin runs a script read from its input.
+	reading *readState
+	// broken is the panic that stopped the session (panics.go).
+	broken atomic.Pointer[InternalError]
 }
 
 // Position is a place in a script.
@@ -205,6 +211,9 @@ func New(opts Options) (*Session, error) {
 		}
 		opts.Dir = dir
 	}
+	if opts.Stdin == nil {
+		opts.Stdin = os.Stdin
+	}
 	if opts.Stdout == nil {
 		opts.Stdout = io.Discard
 	}
@@ -223,7 +232,7 @@ func New(opts Options) (*Session, error) {
 	runner, err := interp.New(
 		interp.Env(stackEnviron{s: s, base: expand.ListEnviron(opts.Env...)}),
 		interp.Dir(opts.Dir),
-		interp.StdIO(os.Stdin, opts.Stdout, opts.Stderr),
+		interp.StdIO(opts.Stdin, opts.Stdout, opts.Stderr),
 		interp.CallHandler(s.call),
 		interp.ExecHandlers(s.execMiddleware),
 		interp.OpenHandler(s.open),
@@ -334,15 +343,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 		return 2, err
 	}
 	s.frames[0] = frame{function: "main", source: path, display: s.display(abs)}
-	err = s.runTop(ctx, file)
-	var status interp.ExitStatus
-	if errors.As(err, &status) {
-		return uint8(status), nil
-	}
-	if err != nil {
-		return 1, err
-	}
-	return 0, nil
+	return runStatus(s.runTop(ctx, file))
 }
 
 // Exited reports whether the script ended the shell: exit, or errexit.
@@ -833,6 +834,9 @@ func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.F
 			return nil, err
 		}
 		return readOnly{strings.NewReader(string(data))}, nil
+	}
+	if f, ok, err := openProcSubst(path, flag); ok {
+		return f, err
 	}
 	if flag&os.O_CREATE != 0 {
 		if mask, differs := s.shellUmask(interp.HandlerCtx(ctx)); differs {

@@ -406,6 +406,13 @@ func (s *Session) traceDeclaration(ctx context.Context, variant string, specs []
 				i++
 				words = append(words, traceQuote(specs[i]))
 			}
+		case "ref":
+			if i+1 < len(specs) {
+				i++
+				name, target := specs[i], interp.HandlerCtx(ctx).Env.Get(specs[i]).Str
+				words = append(words, traceQuote(name+"="+target))
+				again = append(again, name+"="+traceValue(target))
+			}
 		case "a":
 			if i+2 < len(specs) {
 				name, value := specs[i+1], specs[i+2]

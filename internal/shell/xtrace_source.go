@@ -104,8 +104,14 @@ func xtraceSource(name string, src []byte) []byte {
 		case *syntax.DeclClause:
 			words := []string{traceDecl, n.Variant.Value}
 			var arrays []string
+			nameref := declaresNameref(n)
 			for _, as := range n.Args {
 				switch {
+				case nameref && as.Name != nil && !as.Naked && as.Array == nil && as.Index == nil:
+					// Expanding a reference bash would refuse can
+					// crash the interpreter: the trace reads what it
+					// names instead.
+					words = append(words, "ref", as.Name.Value)
 				case as.Naked && as.Name == nil && as.Value != nil:
 					words = append(words, "w", text(as.Value))
 				case as.Naked && as.Name != nil, as.Name != nil && as.Value == nil && as.Array == nil && as.Index == nil:
@@ -211,8 +217,11 @@ func assignTrace(as *syntax.Assign, src string) (before, after string) {
 		return "", traceAssign + " " + traceLiteral(label) + ` "${` + name + `[` + index + `]}"`
 	case as.Append:
 		// Only the appended part is traced: what was there before is
-		// kept aside.
-		return appendVar + `="${` + name + `}"`, traceAssign + " " + name + "+ " + `"${` + name + `#"$` + appendVar + `"}"`
+		// kept aside, and what follows it is the part. By its length: a
+		// pattern as long as the value costs time that grows with its
+		// square, which a loop appending to a long value turns into a
+		// hang.
+		return appendVar + `="${` + name + `}"`, traceAssign + " " + name + "+ " + `"${` + name + `:${#` + appendVar + `}}"`
 	}
 	if name == "PS4" {
 		// Traced with the PS4 before it.
