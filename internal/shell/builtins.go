@@ -52,6 +52,10 @@ func (s *Session) builtins() map[string]libraryFunc {
 		jobPidCommand:      s.jobPid,
 		jobsCommand:        s.jobsBuiltin,
 		waitCommand:        s.wait,
+		subscriptCommand:   s.subscript,
+		viewsCommand:       s.views,
+		arrayClearCommand:  s.arrayClear,
+		readCommand:        s.readBuiltin,
 	}
 }
 

@@ -53,10 +53,12 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		// Evaluated text gets the rewriting sourced text gets.
 		if len(args) > 1 {
 			text := strings.Join(args[1:], " ")
-			if rewritten := compatSource("", []byte(text)); string(rewritten) != text {
+			if rewritten := arraySource("", compatSource("", []byte(text))); string(rewritten) != text {
 				return []string{"eval", string(rewritten)}
 			}
 		}
+	case "read":
+		return append([]string{readCommand}, args[1:]...)
 	case "jobs":
 		return append([]string{jobsCommand}, args[1:]...)
 	case "wait":
@@ -119,6 +121,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // Source that does not parse is returned unchanged, for the interpreter to
 // report.
 func compatSource(name string, src []byte) []byte {
+	src = fixSubscripts(name, src)
 	src = optindSource(name, src)
 	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n") {
 		return src
@@ -224,7 +227,9 @@ func compatSource(name string, src []byte) []byte {
 		}
 		// The interpreter takes export -f for declare -f and prints.
 		exportF := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsRune(flags, 'f')
-		if unsupported || exportF {
+		// declare -p NAME prints as bash does (declarePrint).
+		printing := strings.ContainsRune(flags, 'p') && !strings.ContainsRune(flags, 'f') && dc.Variant.Value != "export" && dc.Variant.Value != "readonly" && hasNames(dc)
+		if unsupported || exportF || printing {
 			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: declCommand + " "})
 			return true
 		}
@@ -249,6 +254,17 @@ func compatSource(name string, src []byte) []byte {
 		return true
 	})
 	return ApplyEdits(src, edits)
+}
+
+// hasNames reports whether a declaration names variables, besides its
+// options.
+func hasNames(dc *syntax.DeclClause) bool {
+	for _, as := range dc.Args {
+		if as.Name != nil || as.Value != nil && !strings.HasPrefix(as.Value.Lit(), "-") && !strings.HasPrefix(as.Value.Lit(), "+") {
+			return true
+		}
+	}
+	return false
 }
 
 // hasHeredoc reports whether a statement holds a here-document, whose
@@ -295,6 +311,8 @@ func (s *Session) declare(ctx context.Context, args []string) error {
 	switch {
 	case strings.ContainsRune(flags, 'F'):
 		return s.declareFunctionNames(hc, args)
+	case strings.ContainsRune(flags, 'p') && len(args) > 0:
+		return s.declarePrint(hc, args)
 	case strings.ContainsRune(flags, 'f'):
 		// export -f and readonly -f: functions are shared by the whole
 		// session already; bash only checks that they exist.

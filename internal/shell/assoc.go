@@ -1,0 +1,556 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Associative arrays. The interpreter stores one as a Go map and lists
+// it sorted by key (or by value, for ${m[@]}) or in random order; it
+// counts ${#m[@]} as 1, ignores m+=(...), and reads a subscript such as
+// m[a-b] as arithmetic. bash lists an associative array in the order of
+// its hash table and reads every subscript of one as a string. The
+// session rewrites the script (arraySource) so that these expansions and
+// assignments go through the commands below, which see the variables as
+// they are and answer as bash would.
+const (
+	// subscriptCommand prints what a subscript the interpreter would read
+	// as arithmetic stands for: the text itself for an associative
+	// array, its arithmetic value for any other variable. It runs in a
+	// command substitution that replaces the subscript.
+	subscriptCommand = "__devstack_subscript"
+	// viewsCommand sets the variables that stand, for one statement, for
+	// the list expansions, indirections and -v tests it holds.
+	viewsCommand = "__devstack_views"
+	// arrayClearCommand empties an array, keeping its kind, before the
+	// elements of an array literal are assigned one by one.
+	arrayClearCommand = "__devstack_arrayclear"
+)
+
+// hashBuckets is the size of the hash table bash starts an associative
+// array with; it grows fourfold once it holds twice as many entries.
+const hashBuckets = 1024
+
+// bashHash is bash's hash_string: 32-bit FNV-1 over the bytes, each read
+// as a signed char.
+func bashHash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h *= 16777619
+		h ^= uint32(int32(int8(s[i])))
+	}
+	return h
+}
+
+// assocKeys lists the keys of an associative array in the order bash
+// does: by hash bucket. Within a bucket bash lists the latest insertion
+// first, which the interpreter's map does not record; such keys, rare
+// with 1024 buckets, are listed in byte order.
+func assocKeys(m map[string]string) []string {
+	buckets := uint32(hashBuckets)
+	for uint32(len(m)) > buckets*2 {
+		buckets *= 4
+	}
+	type entry struct {
+		key    string
+		bucket uint32
+	}
+	entries := make([]entry, 0, len(m))
+	for k := range m {
+		entries = append(entries, entry{k, bashHash(k) & (buckets - 1)})
+	}
+	slices.SortFunc(entries, func(a, b entry) int {
+		if a.bucket != b.bucket {
+			return int(a.bucket) - int(b.bucket)
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	keys := make([]string, len(entries))
+	for i, e := range entries {
+		keys[i] = e.key
+	}
+	return keys
+}
+
+// lookup is a variable as the running shell sees it, following a
+// nameref.
+func lookup(env expand.Environ, name string) (string, expand.Variable) {
+	vr := env.Get(name)
+	if n, v := vr.Resolve(env); n != "" {
+		return n, v
+	}
+	return name, vr
+}
+
+// arrayValues are an array's values in bash's order, with the index of
+// each for an indexed array.
+func arrayValues(vr expand.Variable) (values []string, indexes []int) {
+	switch vr.Kind {
+	case expand.Indexed:
+		for i, v := range vr.List {
+			idx := i
+			if vr.Indexes != nil {
+				idx = vr.Indexes[i]
+			}
+			values, indexes = append(values, v), append(indexes, idx)
+		}
+	case expand.Associative:
+		for _, k := range assocKeys(vr.Map) {
+			values = append(values, vr.Map[k])
+		}
+	case expand.String:
+		if vr.IsSet() {
+			values, indexes = []string{vr.Str}, []int{0}
+		}
+	}
+	return values, indexes
+}
+
+// arrayKeys are what ${!NAME[@]} lists.
+func arrayKeys(vr expand.Variable) []string {
+	if vr.Kind == expand.Associative {
+		return assocKeys(vr.Map)
+	}
+	_, indexes := arrayValues(vr)
+	keys := make([]string, len(indexes))
+	for i, idx := range indexes {
+		keys[i] = strconv.Itoa(idx)
+	}
+	return keys
+}
+
+// arithmetic evaluates a subscript of an indexed array as bash does.
+func arithmetic(env expand.Environ, text string) (int, error) {
+	expr, err := syntax.NewParser().Arithmetic(strings.NewReader(text))
+	if err != nil {
+		return 0, fmt.Errorf("%s: syntax error: invalid arithmetic operator", text)
+	}
+	if expr == nil {
+		return 0, fmt.Errorf("%s: bad array subscript", text)
+	}
+	n, err := expand.Arithm(&expand.Config{Env: env}, expr)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %v", text, err)
+	}
+	return n, nil
+}
+
+// element is NAME[SUB] of a variable: its value and whether it is set.
+func element(env expand.Environ, vr expand.Variable, sub string) (string, bool, error) {
+	if sub == "@" || sub == "*" {
+		values, _ := arrayValues(vr)
+		return strings.Join(values, " "), len(values) > 0, nil
+	}
+	if vr.Kind == expand.Associative {
+		v, ok := vr.Map[sub]
+		return v, ok, nil
+	}
+	i, err := arithmetic(env, sub)
+	if err != nil {
+		return "", false, err
+	}
+	values, indexes := arrayValues(vr)
+	if i < 0 && len(indexes) > 0 {
+		i += indexes[len(indexes)-1] + 1
+	}
+	for n, idx := range indexes {
+		if idx == i {
+			return values[n], true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// splitSubscript splits NAME[SUB] into its parts.
+func splitSubscript(ref string) (name, sub string, indexed bool) {
+	open := strings.IndexByte(ref, '[')
+	if open > 0 && strings.HasSuffix(ref, "]") {
+		return ref[:open], ref[open+1 : len(ref)-1], true
+	}
+	return ref, "", false
+}
+
+// subscript is subscriptCommand: NAME TEXT.
+func (s *Session) subscript(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if len(args) != 2 {
+		return interp.ExitStatus(2)
+	}
+	if _, vr := lookup(hc.Env, args[0]); vr.Kind == expand.Associative {
+		io.WriteString(hc.Stdout, args[1])
+		return nil
+	}
+	n, err := arithmetic(hc.Env, args[1])
+	if err != nil {
+		s.shellError(hc, err.Error())
+		return interp.ExitStatus(1)
+	}
+	io.WriteString(hc.Stdout, strconv.Itoa(n))
+	return nil
+}
+
+// shellError writes an error as bash words it: the script and line
+// first.
+func (s *Session) shellError(hc interp.HandlerContext, msg string) {
+	s.mu.Lock()
+	where := (*s.stack())[len(*s.stack())-1].source
+	s.mu.Unlock()
+	if where == "" {
+		where = "devstack"
+	}
+	fmt.Fprintf(hc.Stderr, "%s: line %d: %s\n", where, hc.Pos.Line(), msg)
+}
+
+// arrayClear is arrayClearCommand NAME: NAME=() that keeps an associative
+// array associative, as bash does; the interpreter would make it indexed.
+func (s *Session) arrayClear(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if len(args) != 1 || !syntax.ValidName(args[0]) {
+		return interp.ExitStatus(2)
+	}
+	name, vr := lookup(hc.Env, args[0])
+	if vr.Kind != expand.Associative {
+		return hc.Builtin(ctx, []string{"eval", name + "=()"})
+	}
+	// A quoted subscript makes the literal associative; the one key is
+	// then removed.
+	return hc.Builtin(ctx, []string{"eval", name + `=(["_"]=); ` + bypassCommand + ` unset '` + name + `[_]'`})
+}
+
+// views is viewsCommand SPEC... [-- PARAMS...]: each spec sets a variable
+// that stands, in the statement after it, for an expansion the
+// interpreter gets wrong:
+//
+//	e TEMP NAME            the values of NAME, in bash's order (and
+//	                       indexes, for an indexed array)
+//	k TEMP NAME            the keys of NAME, as values
+//	i TEMP PARAM SET REF   the variable named by REF, the value of PARAM
+//	                       (SET is "1" when PARAM is set)
+//	v TEMP REF             set when the variable or element REF is
+//	w TEMP NAME WORD       bash's complaint about a word without a
+//	                       subscript in NAME's associative literal
+//	f TEMP N WORD...       the fields of N words marked for resplit
+//
+// PARAMS are the positional parameters, for an indirection through a
+// number. The status before the command is kept, for $? in the statement.
+func (s *Session) views(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	status := hc.LastExitStatus
+	var params []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, params = args[:i], args[i+1:]
+	}
+	var script strings.Builder
+	set := func(temp string, values []string, indexes []int) {
+		script.WriteString(temp + "=(")
+		for i, v := range values {
+			if i > 0 {
+				script.WriteByte(' ')
+			}
+			if indexes != nil {
+				script.WriteString("[" + strconv.Itoa(indexes[i]) + "]=")
+			}
+			script.WriteString(quoteWord(v))
+		}
+		script.WriteString("); ")
+	}
+	unset := func(temp string) {
+		// bypassCommand: not a command of the script, not traced.
+		script.WriteString(bypassCommand + " unset " + temp + "; ")
+	}
+	for len(args) >= 3 {
+		kind, temp := args[0], args[1]
+		if !strings.HasPrefix(temp, "__devstack_") || !syntax.ValidName(temp) {
+			return interp.ExitStatus(2)
+		}
+		switch kind {
+		case "e", "k":
+			_, vr := lookup(hc.Env, args[2])
+			switch {
+			case !vr.IsSet() && vr.Kind != expand.Indexed && vr.Kind != expand.Associative:
+				unset(temp)
+			case kind == "e":
+				values, indexes := arrayValues(vr)
+				if vr.Kind == expand.Associative {
+					// Numbered from 1: bash slices an associative
+					// array's values so, ${m[@]:1} from the first.
+					indexes = make([]int, len(values))
+					for i := range indexes {
+						indexes[i] = i + 1
+					}
+				}
+				set(temp, values, indexes)
+			default:
+				set(temp, arrayKeys(vr), nil)
+			}
+			args = args[3:]
+		case "v":
+			if s.isSet(hc, args[2], params) {
+				script.WriteString(temp + "=1; ")
+			} else {
+				unset(temp)
+			}
+			args = args[3:]
+		case "f":
+			n, err := strconv.Atoi(args[2])
+			if err != nil || len(args) < 3+n {
+				return interp.ExitStatus(2)
+			}
+			set(temp, s.resplit(ctx, args[3:3+n]), nil)
+			args = args[3+n:]
+		case "w":
+			if len(args) < 4 {
+				return interp.ExitStatus(2)
+			}
+			s.shellError(hc, fmt.Sprintf("%s: '%s': must use subscript when assigning associative array", args[2], args[3]))
+			args = args[4:]
+		case "i":
+			if len(args) < 5 {
+				return interp.ExitStatus(2)
+			}
+			// An earlier run may have left a nameref: unset it, or
+			// the assignment would go where it points.
+			unset(temp)
+			value, ok, err := s.indirect(hc, args[2], args[3] == "1", args[4], params)
+			switch {
+			case err != nil:
+				s.shellError(hc, err.Error())
+			case ok && value == args[4] && syntax.ValidName(value):
+				// A variable: a nameref to it, which ${!x:=word}
+				// assigns through.
+				script.WriteString("declare -n " + temp + "=" + value + "; ")
+			case ok:
+				script.WriteString(temp + "=" + quoteWord(value) + "; ")
+			}
+			args = args[5:]
+		default:
+			return interp.ExitStatus(2)
+		}
+	}
+	if script.Len() > 0 {
+		if err := hc.Builtin(ctx, []string{"eval", script.String()}); err != nil {
+			return err
+		}
+	}
+	return exitStatus(status)
+}
+
+// positional answers the special parameters a handler's environment does
+// not hold, for an indirection or -v through them.
+func positional(hc interp.HandlerContext, name string, params []string) (string, bool, bool) {
+	if n, err := strconv.Atoi(name); err == nil && name != "" && name[0] != '-' {
+		if n == 0 {
+			return hc.Env.Get("0").String(), true, true
+		}
+		if n <= len(params) {
+			return params[n-1], true, true
+		}
+		return "", false, true
+	}
+	switch name {
+	case "#":
+		return strconv.Itoa(len(params)), true, true
+	case "@", "*":
+		return strings.Join(params, " "), true, true
+	case "?":
+		return strconv.Itoa(hc.LastExitStatus), true, true
+	case "LINENO":
+		return strconv.Itoa(int(hc.Pos.Line())), true, true
+	}
+	return "", false, false
+}
+
+// indirect resolves ${!PARAM}: ref is PARAM's value, the name of a
+// variable, of an array's element or of a positional parameter. For a
+// variable, the value is its name, and ok is true.
+func (s *Session) indirect(hc interp.HandlerContext, param string, paramSet bool, ref string, params []string) (string, bool, error) {
+	if vr := hc.Env.Get(param); vr.Kind == expand.NameRef {
+		// ${!ref} of a nameref is the name it refers to.
+		return vr.Str, true, nil
+	}
+	if !paramSet {
+		return "", false, fmt.Errorf("%s: invalid indirect expansion", param)
+	}
+	if v, ok, special := positional(hc, ref, params); special {
+		return v, ok, nil
+	}
+	name, sub, indexed := splitSubscript(ref)
+	if !syntax.ValidName(name) {
+		return "", false, fmt.Errorf("%s: invalid variable name", ref)
+	}
+	if !indexed {
+		// Named, not copied: see views.
+		return ref, true, nil
+	}
+	_, vr := lookup(hc.Env, name)
+	return element(hc.Env, vr, sub)
+}
+
+// isSet answers [[ -v REF ]].
+func (s *Session) isSet(hc interp.HandlerContext, ref string, params []string) bool {
+	if _, ok, special := positional(hc, ref, params); special {
+		return ok
+	}
+	name, sub, indexed := splitSubscript(ref)
+	if !syntax.ValidName(name) {
+		return false
+	}
+	_, vr := lookup(hc.Env, name)
+	if !indexed {
+		switch vr.Kind {
+		case expand.Indexed, expand.Associative:
+			// bash looks at element 0 (key "0") of an array.
+			sub = "0"
+		default:
+			return vr.IsSet()
+		}
+	}
+	_, ok, err := element(hc.Env, vr, sub)
+	return err == nil && ok
+}
+
+// declarePrint is declare -p NAME...: each variable as bash prints it.
+func (s *Session) declarePrint(hc interp.HandlerContext, names []string) error {
+	var status error
+	for _, name := range names {
+		vr := hc.Env.Get(name)
+		if !vr.Declared() {
+			s.shellError(hc, "declare: "+name+": not found")
+			status = interp.ExitStatus(1)
+			continue
+		}
+		fmt.Fprintln(hc.Stdout, declaration(name, vr))
+	}
+	return status
+}
+
+// declaration is one variable as declare -p prints it.
+func declaration(name string, vr expand.Variable) string {
+	flags := vr.Flags()
+	if flags == "" {
+		flags = "-"
+	}
+	head := "declare -" + flags + " " + name
+	switch vr.Kind {
+	case expand.Indexed:
+		if !vr.IsSet() && len(vr.List) == 0 {
+			return head
+		}
+		values, indexes := arrayValues(vr)
+		parts := make([]string, len(values))
+		for i, v := range values {
+			parts[i] = "[" + strconv.Itoa(indexes[i]) + "]=" + declQuote(v)
+		}
+		return head + "=(" + strings.Join(parts, " ") + ")"
+	case expand.Associative:
+		if vr.Map == nil && !vr.IsSet() {
+			return head
+		}
+		var b strings.Builder
+		b.WriteString(head + "=(")
+		for _, k := range assocKeys(vr.Map) {
+			b.WriteString("[" + keyQuote(k) + "]=" + declQuote(vr.Map[k]) + " ")
+		}
+		b.WriteString(")")
+		return b.String()
+	}
+	if !vr.IsSet() {
+		return head
+	}
+	return head + "=" + declQuote(vr.Str)
+}
+
+// declQuote quotes a value as declare -p does: in double quotes, or
+// ANSI-C quotes when it holds a character that is not printable.
+func declQuote(v string) string {
+	if needsANSIQuote(v) {
+		return ansiQuote(v)
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range v {
+		if strings.ContainsRune("\"$`\\", r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// keyQuote quotes an associative array's key as declare -p does: only
+// when it needs quotes.
+func keyQuote(k string) string {
+	if needsANSIQuote(k) {
+		return ansiQuote(k)
+	}
+	for i, r := range k {
+		special := strings.ContainsRune(" \t\n'\"\\|&;()<>!{}*[?]^$`", r) ||
+			r == '~' && (i == 0 || k[i-1] == '=' || k[i-1] == ':') ||
+			r == '#' && i == 0
+		if special {
+			return declQuote(k)
+		}
+	}
+	return k
+}
+
+func needsANSIQuote(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// ansiQuote quotes as bash's $'...' does.
+func ansiQuote(s string) string {
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, "\\%03o", s[i])
+		case r == '\a':
+			b.WriteString(`\a`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\v':
+			b.WriteString(`\v`)
+		case r == 0x1b:
+			b.WriteString(`\E`)
+		case r == '\'' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case !unicode.IsPrint(r):
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, "\\%03o", c)
+			}
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
