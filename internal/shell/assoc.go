@@ -1,9 +1,11 @@
 package shell
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,11 +54,46 @@ func bashHash(s string) uint32 {
 	return h
 }
 
+// arrayOrder records when each key went into an associative array, by
+// the array's name: bash lists the keys that share a hash bucket latest
+// first, and the interpreter's map keeps no order. The views before
+// each element assignment and literal record the keys that are new
+// (views, kinds n and a).
+type arrayOrder struct {
+	seq  uint64
+	keys map[string]map[string]uint64
+}
+
+// note records keys going into the array name; reset first forgets the
+// keys it had, for a literal that replaces them all.
+func (s *Session) note(name string, reset bool, keys ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := &s.arrays
+	if o.keys == nil {
+		o.keys = map[string]map[string]uint64{}
+	}
+	if reset || o.keys[name] == nil {
+		o.keys[name] = map[string]uint64{}
+	}
+	for _, k := range keys {
+		o.seq++
+		o.keys[name][k] = o.seq
+	}
+}
+
+// insertions is when the keys of an array went in.
+func (s *Session) insertions(name string) map[string]uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.arrays.keys[name])
+}
+
 // assocKeys lists the keys of an associative array in the order bash
-// does: by hash bucket. Within a bucket bash lists the latest insertion
-// first, which the interpreter's map does not record; such keys, rare
-// with 1024 buckets, are listed in byte order.
-func assocKeys(m map[string]string) []string {
+// does: by hash bucket, and within a bucket the latest insertion first.
+// A key whose insertion the session did not see comes after those it
+// did, in byte order.
+func assocKeys(m map[string]string, order map[string]uint64) []string {
 	buckets := uint32(hashBuckets)
 	for uint32(len(m)) > buckets*2 {
 		buckets *= 4
@@ -64,14 +101,18 @@ func assocKeys(m map[string]string) []string {
 	type entry struct {
 		key    string
 		bucket uint32
+		seq    uint64
 	}
 	entries := make([]entry, 0, len(m))
 	for k := range m {
-		entries = append(entries, entry{k, bashHash(k) & (buckets - 1)})
+		entries = append(entries, entry{k, bashHash(k) & (buckets - 1), order[k]})
 	}
 	slices.SortFunc(entries, func(a, b entry) int {
-		if a.bucket != b.bucket {
+		switch {
+		case a.bucket != b.bucket:
 			return int(a.bucket) - int(b.bucket)
+		case a.seq != b.seq:
+			return cmp.Compare(b.seq, a.seq)
 		}
 		return strings.Compare(a.key, b.key)
 	})
@@ -94,7 +135,7 @@ func lookup(env expand.Environ, name string) (string, expand.Variable) {
 
 // arrayValues are an array's values in bash's order, with the index of
 // each for an indexed array.
-func arrayValues(vr expand.Variable) (values []string, indexes []int) {
+func arrayValues(vr expand.Variable, order map[string]uint64) (values []string, indexes []int) {
 	switch vr.Kind {
 	case expand.Indexed:
 		for i, v := range vr.List {
@@ -105,7 +146,7 @@ func arrayValues(vr expand.Variable) (values []string, indexes []int) {
 			values, indexes = append(values, v), append(indexes, idx)
 		}
 	case expand.Associative:
-		for _, k := range assocKeys(vr.Map) {
+		for _, k := range assocKeys(vr.Map, order) {
 			values = append(values, vr.Map[k])
 		}
 	case expand.String:
@@ -117,11 +158,11 @@ func arrayValues(vr expand.Variable) (values []string, indexes []int) {
 }
 
 // arrayKeys are what ${!NAME[@]} lists.
-func arrayKeys(vr expand.Variable) []string {
+func arrayKeys(vr expand.Variable, order map[string]uint64) []string {
 	if vr.Kind == expand.Associative {
-		return assocKeys(vr.Map)
+		return assocKeys(vr.Map, order)
 	}
-	_, indexes := arrayValues(vr)
+	_, indexes := arrayValues(vr, nil)
 	keys := make([]string, len(indexes))
 	for i, idx := range indexes {
 		keys[i] = strconv.Itoa(idx)
@@ -148,7 +189,7 @@ func arithmetic(env expand.Environ, text string) (int, error) {
 // element is NAME[SUB] of a variable: its value and whether it is set.
 func element(env expand.Environ, vr expand.Variable, sub string) (string, bool, error) {
 	if sub == "@" || sub == "*" {
-		values, _ := arrayValues(vr)
+		values, _ := arrayValues(vr, nil)
 		return strings.Join(values, " "), len(values) > 0, nil
 	}
 	if vr.Kind == expand.Associative {
@@ -159,7 +200,7 @@ func element(env expand.Environ, vr expand.Variable, sub string) (string, bool, 
 	if err != nil {
 		return "", false, err
 	}
-	values, indexes := arrayValues(vr)
+	values, indexes := arrayValues(vr, nil)
 	if i < 0 && len(indexes) > 0 {
 		i += indexes[len(indexes)-1] + 1
 	}
@@ -222,6 +263,7 @@ func (s *Session) arrayClear(ctx context.Context, args []string) error {
 	if vr.Kind != expand.Associative {
 		return hc.Builtin(ctx, []string{"eval", name + "=()"})
 	}
+	s.note(name, true)
 	// A quoted subscript makes the literal associative; the one key is
 	// then removed.
 	return hc.Builtin(ctx, []string{"eval", name + `=(["_"]=); ` + bypassCommand + ` unset '` + name + `[_]'`})
@@ -240,6 +282,9 @@ func (s *Session) arrayClear(ctx context.Context, args []string) error {
 //	w TEMP NAME WORD       bash's complaint about a word without a
 //	                       subscript in NAME's associative literal
 //	f TEMP N WORD...       the fields of N words marked for resplit
+//	n TEMP NAME KEY        KEY goes into NAME, if associative (arrayOrder)
+//	a TEMP NAME N KEY...   a literal with these keys replaces NAME's, if
+//	                       associative; A: declare -A's literal
 //
 // PARAMS are the positional parameters, for an indirection through a
 // number. The status before the command is kept, for $? in the statement.
@@ -251,6 +296,7 @@ func (s *Session) views(ctx context.Context, args []string) error {
 		args, params = args[:i], args[i+1:]
 	}
 	var script strings.Builder
+	var noted []string
 	set := func(temp string, values []string, indexes []int) {
 		script.WriteString(temp + "=(")
 		for i, v := range values {
@@ -275,12 +321,13 @@ func (s *Session) views(ctx context.Context, args []string) error {
 		}
 		switch kind {
 		case "e", "k":
-			_, vr := lookup(hc.Env, args[2])
+			name, vr := lookup(hc.Env, args[2])
+			order := s.insertions(name)
 			switch {
 			case !vr.IsSet() && vr.Kind != expand.Indexed && vr.Kind != expand.Associative:
 				unset(temp)
 			case kind == "e":
-				values, indexes := arrayValues(vr)
+				values, indexes := arrayValues(vr, order)
 				if vr.Kind == expand.Associative {
 					// Numbered from 1: bash slices an associative
 					// array's values so, ${m[@]:1} from the first.
@@ -291,7 +338,7 @@ func (s *Session) views(ctx context.Context, args []string) error {
 				}
 				set(temp, values, indexes)
 			default:
-				set(temp, arrayKeys(vr), nil)
+				set(temp, arrayKeys(vr, order), nil)
 			}
 			args = args[3:]
 		case "v":
@@ -301,6 +348,27 @@ func (s *Session) views(ctx context.Context, args []string) error {
 				unset(temp)
 			}
 			args = args[3:]
+		case "n":
+			// NAME[KEY]=...: a key new to an associative array.
+			if name, vr := lookup(hc.Env, args[2]); vr.Kind == expand.Associative && len(args) >= 4 {
+				if _, ok := vr.Map[args[3]]; !ok && !slices.Contains(noted, name+"\x00"+args[3]) {
+					s.note(name, false, args[3])
+					noted = append(noted, name+"\x00"+args[3])
+				}
+			}
+			args = args[4:]
+		case "a", "A":
+			// A literal that replaces the keys of NAME: declare -A's
+			// (A), or NAME=(...) when NAME is associative (a).
+			n, err := strconv.Atoi(args[3])
+			if err != nil || len(args) < 4+n {
+				return interp.ExitStatus(2)
+			}
+			name, vr := lookup(hc.Env, args[2])
+			if kind == "A" || vr.Kind == expand.Associative {
+				s.note(name, true, args[4:4+n]...)
+			}
+			args = args[4+n:]
 		case "f":
 			n, err := strconv.Atoi(args[2])
 			if err != nil || len(args) < 3+n {
@@ -429,13 +497,14 @@ func (s *Session) declarePrint(hc interp.HandlerContext, names []string) error {
 			status = interp.ExitStatus(1)
 			continue
 		}
-		fmt.Fprintln(hc.Stdout, declaration(name, vr))
+		resolved, _ := lookup(hc.Env, name)
+		fmt.Fprintln(hc.Stdout, declaration(name, vr, s.insertions(resolved)))
 	}
 	return status
 }
 
 // declaration is one variable as declare -p prints it.
-func declaration(name string, vr expand.Variable) string {
+func declaration(name string, vr expand.Variable, order map[string]uint64) string {
 	flags := vr.Flags()
 	if flags == "" {
 		flags = "-"
@@ -446,7 +515,7 @@ func declaration(name string, vr expand.Variable) string {
 		if !vr.IsSet() && len(vr.List) == 0 {
 			return head
 		}
-		values, indexes := arrayValues(vr)
+		values, indexes := arrayValues(vr, nil)
 		parts := make([]string, len(values))
 		for i, v := range values {
 			parts[i] = "[" + strconv.Itoa(indexes[i]) + "]=" + declQuote(v)
@@ -458,7 +527,7 @@ func declaration(name string, vr expand.Variable) string {
 		}
 		var b strings.Builder
 		b.WriteString(head + "=(")
-		for _, k := range assocKeys(vr.Map) {
+		for _, k := range assocKeys(vr.Map, order) {
 			b.WriteString("[" + keyQuote(k) + "]=" + declQuote(vr.Map[k]) + " ")
 		}
 		b.WriteString(")")

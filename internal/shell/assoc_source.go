@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -58,7 +59,7 @@ func arraySource(name string, src []byte) []byte {
 		case *syntax.DeclClause:
 			rw.declaration(n, stack)
 		case *syntax.CallExpr:
-			rw.assignments(n)
+			rw.assignments(n, stack)
 			if inScope(scopes, n.Pos().Offset()) {
 				rw.splitCall(n)
 			}
@@ -445,10 +446,20 @@ func (rw *arrayRewrite) declaration(dc *syntax.DeclClause, stack []syntax.Node) 
 func (rw *arrayRewrite) assocLiteral(as *syntax.Assign, stack []syntax.Node) {
 	elems := as.Array.Elems
 	indexed := 0
+	var keys []syntax.Node
 	for _, e := range elems {
 		if e.Index != nil {
 			indexed++
+			keys = append(keys, e.Index)
 		}
+	}
+	if indexed == 0 {
+		for i := 0; i < len(elems); i += 2 {
+			keys = append(keys, elems[i].Value)
+		}
+	}
+	if !as.Append {
+		rw.literalKeys("A", as.Name.Value, keys, stack)
 	}
 	if indexed == 0 {
 		// bash 5.2: (k1 v1 k2 v2 ...), a missing last value is empty.
@@ -502,11 +513,16 @@ func (rw *arrayRewrite) assocLiteral(as *syntax.Assign, stack []syntax.Node) {
 
 // assignments rewrites the array assignments of a simple command that
 // assigns and runs nothing.
-func (rw *arrayRewrite) assignments(call *syntax.CallExpr) {
+func (rw *arrayRewrite) assignments(call *syntax.CallExpr, stack []syntax.Node) {
 	if len(call.Args) > 0 {
 		return
 	}
 	for _, as := range call.Assigns {
+		if as.Index != nil && as.Name != nil {
+			if key, ok := rw.keyArg(as.Index); ok {
+				rw.view(stack, "n", as.Name.Value, key)
+			}
+		}
 		switch {
 		case as.Index != nil && as.Append && as.Value != nil && as.Name != nil:
 			// NAME[I]+=V: the interpreter appends to element 0.
@@ -519,13 +535,46 @@ func (rw *arrayRewrite) assignments(call *syntax.CallExpr) {
 			at := as.Index.End().Offset() + uint(plus)
 			rw.replace(at, at+2, `="${`+name+`[`+index+`]}"`)
 		case as.Array != nil && len(call.Assigns) == 1:
-			rw.elementwise(call, as)
+			rw.elementwise(call, as, stack)
 		}
 	}
 }
 
+// keyArg renders a subscript as the key it is of an associative array,
+// as a command's argument.
+func (rw *arrayRewrite) keyArg(index syntax.ArithmExpr) (string, bool) {
+	if w, ok := index.(*syntax.Word); ok {
+		return wordArg(w, rw.src)
+	}
+	text := rw.text(index)
+	if strings.ContainsAny(text, "\"\\`") || hasSideEffect(index) {
+		return "", false
+	}
+	return `"` + text + `"`, true
+}
+
+// literalKeys adds the view that records the keys of an array literal,
+// in its order: kind A for declare -A, a for a plain assignment.
+func (rw *arrayRewrite) literalKeys(kind, name string, keys []syntax.Node, stack []syntax.Node) {
+	spec := []string{kind, name, ""}
+	for _, k := range keys {
+		var arg string
+		var ok bool
+		if w, isWord := k.(*syntax.Word); isWord {
+			arg, ok = wordArg(w, rw.src)
+		} else {
+			arg, ok = rw.keyArg(k.(syntax.ArithmExpr))
+		}
+		if ok {
+			spec = append(spec, arg)
+		}
+	}
+	spec[2] = strconv.Itoa(len(spec) - 3)
+	rw.view(stack, spec...)
+}
+
 // elementwise rewrites NAME=([k]=v ...) into NAME[k]=v ... assignments.
-func (rw *arrayRewrite) elementwise(call *syntax.CallExpr, as *syntax.Assign) {
+func (rw *arrayRewrite) elementwise(call *syntax.CallExpr, as *syntax.Assign, stack []syntax.Node) {
 	elems := as.Array.Elems
 	if len(elems) == 0 || len(as.Array.Last) > 0 || as.Name == nil {
 		return
@@ -539,8 +588,16 @@ func (rw *arrayRewrite) elementwise(call *syntax.CallExpr, as *syntax.Assign) {
 	open := func(e *syntax.ArrayElem) uint {
 		return uint(bytes.LastIndexByte(rw.src[:e.Index.Pos().Offset()], '['))
 	}
+	var keys []syntax.Node
 	for _, e := range elems {
 		rw.subscript(name, e.Index)
+		keys = append(keys, e.Index)
+		if key, ok := rw.keyArg(e.Index); ok && as.Append {
+			rw.view(stack, "n", name, key)
+		}
+	}
+	if !as.Append {
+		rw.literalKeys("a", name, keys, stack)
 	}
 	start := "{ "
 	if !as.Append {

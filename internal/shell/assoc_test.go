@@ -24,9 +24,19 @@ func TestAssocKeysInBashOrder(t *testing.T) {
 		for _, k := range tt.keys {
 			m[k] = "v"
 		}
-		if got := assocKeys(m); !slices.Equal(got, tt.want) {
+		if got := assocKeys(m, nil); !slices.Equal(got, tt.want) {
 			t.Errorf("assocKeys(%q) = %q, want %q", tt.keys, got, tt.want)
 		}
+	}
+}
+
+func TestAssocKeysLatestFirstInABucket(t *testing.T) {
+	// k8 and k116 share bucket 420, k9 and k117 bucket 421.
+	m := map[string]string{"k8": "", "k116": "", "k9": "", "k117": ""}
+	order := map[string]uint64{"k8": 1, "k116": 2, "k9": 4, "k117": 3}
+	want := []string{"k116", "k8", "k9", "k117"}
+	if got := assocKeys(m, order); !slices.Equal(got, want) {
+		t.Errorf("assocKeys = %q, want %q", got, want)
 	}
 }
 
@@ -47,7 +57,7 @@ func TestDeclaration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := declaration("v", tt.vr); got != tt.want {
+			if got := declaration("v", tt.vr, nil); got != tt.want {
 				t.Errorf("declaration = %s, want %s", got, tt.want)
 			}
 		})
@@ -93,11 +103,12 @@ func TestFixSubscripts(t *testing.T) {
 
 func TestArraySource(t *testing.T) {
 	sub := func(name, text string) string { return `"$(` + subscriptCommand + " " + name + ` "` + text + `")"` }
+	views := func(spec, stmt string) string { return "{ " + viewsCommand + " " + spec + " && " + traceOK + "; " + stmt + "; }" }
 	tests := []struct{ name, in, want string }{
-		{"arithmetic subscript", "m[a-b]=1\n", "m[" + sub("m", "a-b") + "]=1\n"},
+		{"arithmetic subscript", "m[a-b]=1\n", views(`n __devstack_n0_0 m "a-b"`, "m["+sub("m", "a-b")+"]=1") + "\n"},
 		{"fixed subscript", "echo ${m[$\"c.d\"]}\n", "echo ${m[\"$(" + subscriptCommand + " m $\"c.d\")\"]}\n"},
 		{"side effect", "a[i++]=x\n", "a[\"$((i++))\"]=x\n"},
-		{"word subscript kept", "m[$k]=1; echo ${m[k]}\n", "m[$k]=1; echo ${m[k]}\n"},
+		{"word subscript kept", "m[$k]=1; echo ${m[k]}\n", views(`n __devstack_n0_0 m "$k"`, "m[$k]=1") + "; echo ${m[k]}\n"},
 		{"values", `echo "${m[@]}" ${#m[*]}` + "\n",
 			"{ " + viewsCommand + " e __devstack_e0_0 m && " + traceOK + `; echo "${__devstack_e0_0[@]}" ${#__devstack_e0_0[*]}; }` + "\n"},
 		{"keys", `for k in "${!m[@]}"; do :; done` + "\n",
@@ -107,11 +118,11 @@ func TestArraySource(t *testing.T) {
 		{"-v", "[[ -v m[$k] ]] && echo y\n",
 			"{ " + viewsCommand + ` v __devstack_v0_0 m'['"$k"] -- "$@" && ` + traceOK + "; [[ -v __devstack_v0_0 ]]; } && echo y\n"},
 		{"-v of a name kept", "[[ -v PATH ]]\n", "[[ -v PATH ]]\n"},
-		{"literal one by one", "p=([k]=v\n  [j]=w)\n", "{ " + arrayClearCommand + " p; p[k]=v \\\n p[j]=w; }\n"},
-		{"append one by one", "p+=([x]=y)\n", "{ p[x]=y; }\n"},
-		{"element append", "m[k]+=v\n", `m[k]="${m[k]}"v` + "\n"},
-		{"associative pairs", "declare -A p=(k v j)\n", `declare -A p=(["k"]=v ["j"]=)` + "\n"},
-		{"associative keys quoted", "declare -A p=([a-b]=1 [k]=2)\n", `declare -A p=(["a-b"]=1 [k]=2)` + "\n"},
+		{"literal one by one", "p=([k]=v\n  [j]=w)\n", views("a __devstack_a0_0 p 2 k j", "{ "+arrayClearCommand+" p; p[k]=v \\\n p[j]=w; }") + "\n"},
+		{"append one by one", "p+=([x]=y)\n", views("n __devstack_n0_0 p x", "{ p[x]=y; }") + "\n"},
+		{"element append", "m[k]+=v\n", views("n __devstack_n0_0 m k", `m[k]="${m[k]}"v`) + "\n"},
+		{"associative pairs", "declare -A p=(k v j)\n", views("A __devstack_A0_0 p 2 k j", `declare -A p=(["k"]=v ["j"]=)`) + "\n"},
+		{"associative keys quoted", "declare -A p=([a-b]=1 [k]=2)\n", views(`A __devstack_A0_0 p 2 "a-b" k`, `declare -A p=(["a-b"]=1 [k]=2)`) + "\n"},
 		{"split where IFS is a comma", "IFS=,\nset -- $s x\n",
 			"IFS=,\n" + splitCommand + ` set -- $'\x1f'"$s"$'\x1f' x` + "\n"},
 		{"split marks the literal and quoted parts", "IFS=,\necho a$s*'q'\\,\n",

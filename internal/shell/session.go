@@ -156,6 +156,8 @@ type Session struct {
 	jobKeys int
 	// secondsBase is the Unix time $SECONDS counts from.
 	secondsBase atomic.Int64
+	// arrays records the order keys went into associative arrays.
+	arrays arrayOrder
 }
 
 // Position is a place in a script.

@@ -38,6 +38,14 @@ echo "keys: ${!order[*]}"
 printf '<%s>' "${order[@]:1:2}"; echo
 declare -p order m
 
+# Keys that share a hash bucket: the latest first.
+declare -A c; c[k8]=1; c[k116]=2; c[k9]=3; c[k117]=4
+declare -p c
+unset 'c[k8]'; c[k8]=5; c[k116]=6; echo "${!c[@]}"
+declare -A d=([k116]=1 [k8]=2); echo "${!d[@]}"
+d=([k8]=1 [k116]=2); echo "${!d[@]}"
+d+=([k117]=3 [k9]=4); echo "${!d[@]}"
+
 # Changing it.
 unset 'order[mid]'
 order+=([extra]=7 [zeta]=8)
