@@ -103,7 +103,9 @@ func TestFixSubscripts(t *testing.T) {
 
 func TestArraySource(t *testing.T) {
 	sub := func(name, text string) string { return `"$(` + subscriptCommand + " " + name + ` "` + text + `")"` }
-	views := func(spec, stmt string) string { return "{ " + viewsCommand + " " + spec + " && " + traceOK + "; " + stmt + "; }" }
+	views := func(spec, stmt string) string {
+		return "{ " + viewsCommand + " " + spec + " && " + traceOK + "; " + stmt + "; }"
+	}
 	tests := []struct{ name, in, want string }{
 		{"arithmetic subscript", "m[a-b]=1\n", views(`n __devstack_n0_0 m "a-b"`, "m["+sub("m", "a-b")+"]=1") + "\n"},
 		{"fixed subscript", "echo ${m[$\"c.d\"]}\n", "echo ${m[\"$(" + subscriptCommand + " m $\"c.d\")\"]}\n"},
