@@ -36,7 +36,10 @@ func (s *Session) let(ctx context.Context, args []string) error {
 			err = fmt.Errorf("expression expected")
 		}
 		if err == nil {
-			value, err = expand.Arithm(cfg, expr)
+			err = env.elementTargets(expr, arg)
+		}
+		if err == nil {
+			value, err = safeArithm(cfg, expr)
 		}
 		if err != nil {
 			if aerr := env.apply(ctx); aerr != nil {
@@ -61,11 +64,18 @@ type letEnv struct {
 	base  expand.Environ
 	set   map[string]expand.Variable
 	order []string
+	// elements are the array elements assigned (elementTargets): by
+	// the name standing for each, the element as assigned and its value
+	// before.
+	elements map[string][2]string
 }
 
 func (e *letEnv) Get(name string) expand.Variable {
 	if vr, ok := e.set[name]; ok {
 		return vr
+	}
+	if el, ok := e.elements[name]; ok {
+		return expand.Variable{Set: true, Kind: expand.String, Str: el[1]}
 	}
 	return e.base.Get(name)
 }
@@ -112,6 +122,9 @@ func (e *letEnv) apply(ctx context.Context) error {
 			}
 			b.WriteString(") ")
 		default:
+			if el, ok := e.elements[name]; ok {
+				name = el[0]
+			}
 			fmt.Fprintf(&b, "%s=%s ", name, quoteWord(vr.String()))
 		}
 	}

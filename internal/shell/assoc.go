@@ -281,6 +281,8 @@ func (s *Session) arrayClear(ctx context.Context, args []string) error {
 //	v TEMP REF             set when the variable or element REF is
 //	w TEMP NAME WORD       bash's complaint about a word without a
 //	                       subscript in NAME's associative literal
+//	x TEMP EXPR            the value of arithmetic that assigns an
+//	                       array element, assigned
 //	f TEMP N WORD...       the fields of N words marked for resplit
 //	n TEMP NAME KEY        KEY goes into NAME, if associative (arrayOrder)
 //	a TEMP NAME N KEY...   a literal with these keys replaces NAME's, if
@@ -369,6 +371,13 @@ func (s *Session) views(ctx context.Context, args []string) error {
 				s.note(name, true, args[4:4+n]...)
 			}
 			args = args[4+n:]
+		case "x":
+			value, err := s.arithValue(ctx, args[2])
+			if err != nil {
+				s.shellError(hc, fmt.Sprintf("%s: %v", args[2], err))
+			}
+			script.WriteString(temp + "=" + strconv.Itoa(value) + "; ")
+			args = args[3:]
 		case "f":
 			n, err := strconv.Atoi(args[2])
 			if err != nil || len(args) < 3+n {

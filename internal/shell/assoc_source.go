@@ -32,6 +32,8 @@ import (
 //     NAME=(k v) pairs become [k]=v, as in bash 5.2, and words without a
 //     subscript among subscripted ones are dropped with bash's message;
 //   - NAME[I]+=V becomes NAME[I]="${NAME[I]}"V;
+//   - arithmetic that assigns an array element, which the interpreter
+//     cannot, is evaluated by the session (arith_elements.go);
 //   - where IFS may hold other separators than blanks, unquoted
 //     expansions are split by the session (split.go).
 //
@@ -78,6 +80,20 @@ func arraySource(name string, src []byte) []byte {
 			rw.param(n, stack)
 		case *syntax.UnaryTest:
 			rw.varTest(n, stack)
+		case *syntax.ArithmCmd:
+			if assignsElement(n.X) {
+				inner := string(src[n.Left.Offset()+2 : n.Right.Offset()])
+				rw.replace(n.Pos().Offset(), n.End().Offset(), arithCommand+" "+quoteWord(inner))
+				rw.replaced = append(rw.replaced, [2]uint{n.Pos().Offset(), n.End().Offset()})
+			}
+		case *syntax.ArithmExp:
+			if assignsElement(n.X) && !n.Bracket {
+				inner := rw.text(n.X)
+				if temp := rw.view(stack, "x", quoteWord(inner)); temp != "" {
+					rw.replace(n.Pos().Offset(), n.End().Offset(), "${"+temp+"}")
+					rw.replaced = append(rw.replaced, [2]uint{n.Pos().Offset(), n.End().Offset()})
+				}
+			}
 		}
 		return true
 	})
@@ -645,14 +661,35 @@ func (rw *arrayRewrite) finish() []Edit {
 		if sv.params {
 			words = append(words, "--", `"$@"`)
 		}
-		end := sv.stmt.End().Offset()
-		if sv.stmt.Semicolon.IsValid() {
-			end = sv.stmt.Semicolon.Offset()
-		}
+		end := commandEnd(sv.stmt)
 		wraps = append(wraps, Edit{Offset: sv.stmt.Pos().Offset(), Text: "{ " + passOn(strings.Join(words, " ")) + "; "})
 		edits = append(edits, Edit{Offset: end, Text: "; }"})
 	}
 	// At one offset, a statement's start goes before the edits of its
 	// text.
 	return append(wraps, edits...)
+}
+
+// commandEnd is where a statement's command ends: before its ; and, for
+// a here-document, on the line of its << word, before the body.
+func commandEnd(st *syntax.Stmt) uint {
+	if st.Semicolon.IsValid() {
+		return st.Semicolon.Offset()
+	}
+	end := st.End().Offset()
+	if !hasHeredoc(st) {
+		return end
+	}
+	end = st.Pos().Offset()
+	if st.Cmd != nil {
+		end = st.Cmd.End().Offset()
+	}
+	for _, rd := range st.Redirs {
+		e := rd.End().Offset()
+		if rd.Op == syntax.Hdoc || rd.Op == syntax.DashHdoc {
+			e = rd.Word.End().Offset()
+		}
+		end = max(end, e)
+	}
+	return end
 }

@@ -132,6 +132,8 @@ func TestArraySource(t *testing.T) {
 		{"no split with blank IFS", "IFS=' '\nset -- $s\n", "IFS=' '\nset -- $s\n"},
 		{"split in the function that sets IFS", "f() { local IFS=:; for d in $p; do :; done; }\ng() { echo $p; }\n",
 			"f() { local IFS=:; { " + viewsCommand + ` f __devstack_f19_0 1 $'\x1f'"$p"$'\x1f' && ` + traceOK + `; for d in "${__devstack_f19_0[@]}"; do :; done; }; }` + "\ng() { echo $p; }\n"},
+		{"arithmetic on an element", "(( c[$w]++ )); (( i++ ))\n", arithCommand + " ' c[$w]++ '; (( i++ ))\n"},
+		{"arithmetic expansion on an element", "echo $(( a[1] += 5 ))\n", views("x __devstack_x0_0 'a[1] += 5'", "echo ${__devstack_x0_0}") + "\n"},
 		{"nothing to do", "echo hello\n", "echo hello\n"},
 	}
 	for _, tt := range tests {
@@ -217,6 +219,31 @@ func TestIfsNotBlank(t *testing.T) {
 		as := file.Stmts[0].Cmd.(*syntax.CallExpr).Assigns[0]
 		if got := ifsNotBlank(as); got != tt.want {
 			t.Errorf("ifsNotBlank(%s) = %v, want %v", tt.src, got, tt.want)
+		}
+	}
+}
+
+func TestAssignsElement(t *testing.T) {
+	tests := []struct {
+		expr string
+		want bool
+	}{
+		{"a[i]++", true},
+		{"++m[$k]", true},
+		{"a[1] += 2", true},
+		{"n[i] *= 2, i++", true},
+		{"i++, a[0] = 1", true},
+		{"a[i] + 1", false},
+		{"x = a[1]", false},
+		{"i++", false},
+	}
+	for _, tt := range tests {
+		expr, err := syntax.NewParser().Arithmetic(strings.NewReader(tt.expr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := assignsElement(expr); got != tt.want {
+			t.Errorf("assignsElement(%q) = %v, want %v", tt.expr, got, tt.want)
 		}
 	}
 }

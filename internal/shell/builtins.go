@@ -56,6 +56,7 @@ func (s *Session) builtins() map[string]libraryFunc {
 		viewsCommand:       s.views,
 		arrayClearCommand:  s.arrayClear,
 		readCommand:        s.readBuiltin,
+		arithCommand:       s.let,
 	}
 }
 

@@ -107,7 +107,7 @@ func (s *Session) runTop(ctx context.Context, node syntax.Node) error {
 	}
 	s.errs.runs++
 	s.mu.Unlock()
-	err := s.runner.Run(ctx, node)
+	err := s.safeRun(ctx, node)
 	s.mu.Lock()
 	s.errs.runs--
 	force := s.errs.force && s.errs.runs == 0

@@ -98,6 +98,15 @@ declare -p a sparse
 b=([k]=x [j]=y); declare -p b
 unset 'a[0]'; echo "${a[@]} ${!a[@]}"
 
+# Arithmetic that assigns elements.
+declare -A cnt
+for w in apple pear apple fig apple; do (( cnt[$w]++ )); done
+declare -p cnt
+(( m[a-b] += 10 )); let 'm[k2]=3*4'; echo "${m[a-b]} $(( m[k2]-- )) ${m[k2]}"
+n=(0 10 20); i=0
+while (( i < 3 )); do (( n[i] *= 2, i++ )); done; echo "${n[@]} $(( n[1] += 1 )) ${n[1]}"
+(( n[0] = 0 )); echo "status $?"
+
 # xtrace shows the assignments as written.
 set -x
 m[c.d]=22
