@@ -56,3 +56,21 @@ split_csv() {
 join_extras test doc ""
 split_csv "x,,y,"
 split_csv ",only"
+
+# Where a function sets IFS, its words are split by the session: with
+# blanks in IFS again, as bash splits them, globs included.
+flavors() {
+    local available=$'| 1 | m1.tiny |\r\n| 2 | m1.small |' line
+    IFS=$'\r\n'
+    for line in $available; do echo "line [$line]"; done
+    IFS=" "
+    local words=($available)
+    echo "${#words[@]} words"
+    IFS=$' \t\n'
+    cd "$TMPDIR" && touch g1.txt g2.txt
+    local pat="g*.txt" sp="  a  b  " tab=$'x\ty' none=
+    show $pat "$pat" ${pat%.txt}.none $sp "$sp" $tab $none "$none" pre$sp"post" $(echo one two) $((1+2)) ~ ~/x *.txt
+    set -f; show $pat; set +f
+    printf '%s|' $sp; echo
+}
+flavors
