@@ -34,9 +34,9 @@ const (
 	// viewsCommand sets the variables that stand, for one statement, for
 	// the list expansions, indirections and -v tests it holds.
 	viewsCommand = "__devstack_views"
-	// arrayClearCommand empties an array, keeping its kind, before the
-	// elements of an array literal are assigned one by one.
-	arrayClearCommand = "__devstack_arrayclear"
+	// arrayAssignCommand assigns an array literal with subscripts:
+	// NAME =|+= KEY VALUE...
+	arrayAssignCommand = "__devstack_arrayassign"
 )
 
 // hashBuckets is the size of the hash table bash starts an associative
@@ -252,21 +252,56 @@ func (s *Session) shellError(hc interp.HandlerContext, msg string) {
 	fmt.Fprintf(hc.Stderr, "%s: line %d: %s\n", where, hc.Pos.Line(), msg)
 }
 
-// arrayClear is arrayClearCommand NAME: NAME=() that keeps an associative
-// array associative, as bash does; the interpreter would make it indexed.
-func (s *Session) arrayClear(ctx context.Context, args []string) error {
+// arrayAssign is arrayAssignCommand NAME =|+= KEY VALUE...: the literal
+// NAME=([KEY]=VALUE ...) or NAME+=(...), whose words are expanded
+// already. An associative array stays one, and takes the keys as they
+// are; any other variable is an indexed array, whose subscripts are
+// arithmetic. The interpreter would make an indexed array of an
+// associative one, and ignore +=.
+func (s *Session) arrayAssign(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	if len(args) != 1 || !syntax.ValidName(args[0]) {
+	if len(args) < 2 || len(args)%2 != 0 || !syntax.ValidName(args[0]) {
 		return interp.ExitStatus(2)
 	}
 	name, vr := lookup(hc.Env, args[0])
-	if vr.Kind != expand.Associative {
-		return hc.Builtin(ctx, []string{"eval", name + "=()"})
+	op, pairs := args[1], args[2:]
+	var script strings.Builder
+	if vr.Kind == expand.Associative {
+		var keys []string
+		for i := 0; i < len(pairs); i += 2 {
+			k, v := pairs[i], quoteWord(pairs[i+1])
+			if _, ok := vr.Map[k]; (!ok || op == "=") && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+			if op == "=" {
+				fmt.Fprintf(&script, `["%s"]=%s `, escapeDouble(k), v)
+			} else {
+				fmt.Fprintf(&script, `%s["%s"]=%s; `, name, escapeDouble(k), v)
+			}
+		}
+		s.note(name, op == "=", keys...)
+		switch {
+		case op != "=":
+		case len(pairs) == 0:
+			// A quoted subscript makes the literal associative; the one
+			// key is then removed.
+			return hc.Builtin(ctx, []string{"eval", name + `=(["_"]=); ` + bypassCommand + ` unset '` + name + `[_]'`})
+		default:
+			return hc.Builtin(ctx, []string{"eval", name + "=(" + script.String() + ")"})
+		}
+		return hc.Builtin(ctx, []string{"eval", script.String()})
 	}
-	s.note(name, true)
-	// A quoted subscript makes the literal associative; the one key is
-	// then removed.
-	return hc.Builtin(ctx, []string{"eval", name + `=(["_"]=); ` + bypassCommand + ` unset '` + name + `[_]'`})
+	script.WriteString(name + op + "(")
+	for i := 0; i < len(pairs); i += 2 {
+		n, err := s.arithValue(ctx, pairs[i])
+		if err != nil {
+			s.shellError(hc, fmt.Sprintf("%s: %v", pairs[i], err))
+			return interp.ExitStatus(1)
+		}
+		fmt.Fprintf(&script, "[%d]=%s ", n, quoteWord(pairs[i+1]))
+	}
+	script.WriteString(")")
+	return hc.Builtin(ctx, []string{"eval", script.String()})
 }
 
 // views is viewsCommand SPEC... [-- PARAMS...]: each spec sets a variable
@@ -285,8 +320,7 @@ func (s *Session) arrayClear(ctx context.Context, args []string) error {
 //	                       array element, assigned
 //	f TEMP N WORD...       the fields of N words marked for resplit
 //	n TEMP NAME KEY        KEY goes into NAME, if associative (arrayOrder)
-//	a TEMP NAME N KEY...   a literal with these keys replaces NAME's, if
-//	                       associative; A: declare -A's literal
+//	A TEMP NAME N KEY...   declare -A's literal, with these keys
 //
 // PARAMS are the positional parameters, for an indirection through a
 // number. The status before the command is kept, for $? in the statement.
@@ -359,17 +393,14 @@ func (s *Session) views(ctx context.Context, args []string) error {
 				}
 			}
 			args = args[4:]
-		case "a", "A":
-			// A literal that replaces the keys of NAME: declare -A's
-			// (A), or NAME=(...) when NAME is associative (a).
+		case "A":
+			// declare -A's literal replaces the keys of NAME.
 			n, err := strconv.Atoi(args[3])
 			if err != nil || len(args) < 4+n {
 				return interp.ExitStatus(2)
 			}
-			name, vr := lookup(hc.Env, args[2])
-			if kind == "A" || vr.Kind == expand.Associative {
-				s.note(name, true, args[4:4+n]...)
-			}
+			name, _ := lookup(hc.Env, args[2])
+			s.note(name, true, args[4:4+n]...)
 			args = args[4+n:]
 		case "x":
 			value, err := s.arithValue(ctx, args[2])

@@ -25,9 +25,8 @@ import (
 //     expansions are rewritten to use it: the values of an associative
 //     array in bash's order, the variable an indirection names (an
 //     array's element too), whether an element is set;
-//   - NAME=([k]=v ...) and NAME+=([k]=v ...) become assignments of the
-//     elements one by one (after arrayClearCommand, for =), which keeps
-//     an associative array associative and appends to it;
+//   - NAME=([k]=v ...) and NAME+=([k]=v ...) become arrayAssignCommand,
+//     which keeps an associative array associative and appends to it;
 //   - the literal of declare -A gets a quoted subscript for each key:
 //     NAME=(k v) pairs become [k]=v, as in bash 5.2, and words without a
 //     subscript among subscripted ones are dropped with bash's message;
@@ -551,7 +550,7 @@ func (rw *arrayRewrite) assignments(call *syntax.CallExpr, stack []syntax.Node) 
 			at := as.Index.End().Offset() + uint(plus)
 			rw.replace(at, at+2, `="${`+name+`[`+index+`]}"`)
 		case as.Array != nil && len(call.Assigns) == 1:
-			rw.elementwise(call, as, stack)
+			rw.elementwise(as)
 		}
 	}
 }
@@ -570,7 +569,7 @@ func (rw *arrayRewrite) keyArg(index syntax.ArithmExpr) (string, bool) {
 }
 
 // literalKeys adds the view that records the keys of an array literal,
-// in its order: kind A for declare -A, a for a plain assignment.
+// in its order.
 func (rw *arrayRewrite) literalKeys(kind, name string, keys []syntax.Node, stack []syntax.Node) {
 	spec := []string{kind, name, ""}
 	for _, k := range keys {
@@ -589,44 +588,92 @@ func (rw *arrayRewrite) literalKeys(kind, name string, keys []syntax.Node, stack
 	rw.view(stack, spec...)
 }
 
-// elementwise rewrites NAME=([k]=v ...) into NAME[k]=v ... assignments.
-func (rw *arrayRewrite) elementwise(call *syntax.CallExpr, as *syntax.Assign, stack []syntax.Node) {
+// elementwise rewrites NAME=([k]=v ...) and NAME+=([k]=v ...) into a
+// call of arrayAssignCommand NAME = k v ...: its words are the keys and
+// values, expanded all before any is assigned, as bash does, and the
+// session assigns them as the variable's kind wants. A literal with a
+// word without a subscript is left to the interpreter, which gets it
+// right for an indexed array.
+func (rw *arrayRewrite) elementwise(as *syntax.Assign) {
 	elems := as.Array.Elems
 	if len(elems) == 0 || len(as.Array.Last) > 0 || as.Name == nil {
 		return
 	}
-	for _, e := range elems {
-		if e.Index == nil || len(e.Comments) > 0 {
-			return
-		}
+	var edits []Edit
+	// gap replaces the blanks between two parts with one blank, and
+	// a line break with a continuation.
+	gap := func(start, end uint, text string) {
+		breaks := strings.Count(string(rw.src[start:end]), "\n")
+		edits = append(edits, Edit{Offset: start, Remove: end - start, Text: strings.Repeat(" \\\n", breaks) + text})
 	}
-	name := as.Name.Value
 	open := func(e *syntax.ArrayElem) uint {
 		return uint(bytes.LastIndexByte(rw.src[:e.Index.Pos().Offset()], '['))
 	}
-	var keys []syntax.Node
-	for _, e := range elems {
-		rw.subscript(name, e.Index)
-		keys = append(keys, e.Index)
-		if key, ok := rw.keyArg(e.Index); ok && as.Append {
-			rw.view(stack, "n", name, key)
+	op := "="
+	if as.Append {
+		op = "+="
+	}
+	prev := as.Pos().Offset()
+	first := arrayAssignCommand + " " + as.Name.Value + " " + op
+	for i, e := range elems {
+		if e.Index == nil || len(e.Comments) > 0 {
+			return
+		}
+		// [
+		if i == 0 {
+			gap(prev, open(e)+1, first+" ")
+		} else {
+			gap(prev, open(e)+1, " ")
+		}
+		// KEY
+		if w, ok := e.Index.(*syntax.Word); ok {
+			keyEdits, ok := argEdits(w)
+			if !ok {
+				return
+			}
+			edits = append(edits, keyEdits...)
+		} else {
+			text := rw.text(e.Index)
+			if strings.ContainsAny(text, "\"\\`") {
+				return
+			}
+			edits = append(edits, Edit{Offset: e.Index.Pos().Offset(), Text: `"`}, Edit{Offset: e.Index.End().Offset(), Text: `"`})
+		}
+		// ]=VALUE
+		if e.Value == nil {
+			gap(e.Index.End().Offset(), e.End().Offset(), " ''")
+		} else {
+			gap(e.Index.End().Offset(), e.Value.Pos().Offset(), " ")
+			valueEdits, ok := argEdits(e.Value)
+			if !ok {
+				return
+			}
+			edits = append(edits, valueEdits...)
+		}
+		prev = e.End().Offset()
+	}
+	gap(prev, as.Array.Rparen.Offset()+1, "")
+	rw.edits = append(rw.edits, edits...)
+}
+
+// argEdits are the edits that make a word, in place, one argument that
+// expands to what the word gives where nothing is split or globbed: its
+// literal parts quoted, its expansions in double quotes.
+func argEdits(w *syntax.Word) ([]Edit, bool) {
+	var edits []Edit
+	for _, part := range w.Parts {
+		start, end := part.Pos().Offset(), part.End().Offset()
+		switch p := part.(type) {
+		case *syntax.Lit:
+			edits = append(edits, Edit{Offset: start, Remove: end - start, Text: quoteWord(unescapeLit(p.Value))})
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+		case *syntax.ParamExp, *syntax.CmdSubst, *syntax.ArithmExp:
+			edits = append(edits, Edit{Offset: start, Text: `"`}, Edit{Offset: end, Text: `"`})
+		default:
+			return nil, false
 		}
 	}
-	if !as.Append {
-		rw.literalKeys("a", name, keys, stack)
-	}
-	start := "{ "
-	if !as.Append {
-		start += arrayClearCommand + " " + name + "; "
-	}
-	rw.insert(call.Pos().Offset(), start)
-	rw.replace(as.Pos().Offset(), open(elems[0]), name)
-	for i := 1; i < len(elems); i++ {
-		gapStart, gapEnd := elems[i-1].End().Offset(), open(elems[i])
-		rw.replace(gapStart, gapEnd, strings.Repeat(" \\\n", strings.Count(string(rw.src[gapStart:gapEnd]), "\n"))+" "+name)
-	}
-	gapStart, gapEnd := elems[len(elems)-1].End().Offset(), as.Array.Rparen.Offset()+1
-	rw.replace(gapStart, gapEnd, strings.Repeat(" \\\n", strings.Count(string(rw.src[gapStart:gapEnd]), "\n"))+"; }")
+	return edits, true
 }
 
 // finish returns the edits, with the views put before their statements.

@@ -54,7 +54,7 @@ func (s *Session) builtins() map[string]libraryFunc {
 		waitCommand:        s.wait,
 		subscriptCommand:   s.subscript,
 		viewsCommand:       s.views,
-		arrayClearCommand:  s.arrayClear,
+		arrayAssignCommand: s.arrayAssign,
 		readCommand:        s.readBuiltin,
 		arithCommand:       s.let,
 	}

@@ -498,7 +498,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if args[0] == viewsCommand || args[0] == subscriptCommand || args[0] == arrayClearCommand {
+	if args[0] == viewsCommand || args[0] == subscriptCommand || args[0] == arrayAssignCommand {
 		// Part of the statement after it, not a command of the script.
 		s.mu.Unlock()
 		return args, nil

@@ -22,36 +22,41 @@ import (
 const maxSubscriptFixes = 64
 
 // fixSubscripts returns src with the subscripts the parser refuses
-// quoted, or src unchanged when it parses, or when it fails for another
-// reason.
+// quoted. It stops at the first error that is not such a subscript, so
+// that the parser reports that one.
 func fixSubscripts(name string, src []byte) []byte {
 	if !hasOddSubscript(src) {
 		return src
 	}
-	fixed := src
+	fixed, lastError := src, -1
 	for range maxSubscriptFixes {
 		_, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(fixed), name)
 		if err == nil {
 			return fixed
 		}
 		var pos syntax.Pos
+		var text string
 		var perr syntax.ParseError
 		var lerr syntax.LangError
 		switch {
 		case errors.As(err, &perr):
-			pos = perr.Pos
+			pos, text = perr.Pos, perr.Text
 		case errors.As(err, &lerr):
 			pos = lerr.Pos
 		default:
-			return src
+			return fixed
 		}
-		open, end, ok := subscriptAt(fixed, int(pos.Offset()))
-		if !ok {
-			return src
+		offset := int(pos.Offset())
+		open, end, ok := subscriptAt(fixed, offset)
+		if !ok || offset == lastError || offset == open && !strings.Contains(text, "without matching") {
+			return fixed
 		}
 		fixed = bytes.Join([][]byte{fixed[:open+1], []byte(`$"`), fixed[open+1 : end], []byte(`"`), fixed[end:]}, nil)
+		// The error after the fix is further on, by the two
+		// characters added before it.
+		lastError = offset + 2
 	}
-	return src
+	return fixed
 }
 
 // hasOddSubscript reports, cheaply, whether src may hold a subscript

@@ -54,6 +54,7 @@ echo "after: ${#order[@]}: ${!order[*]}"
 declare -p order
 order=([only]=1)
 declare -p order
+order=([only]="${order[only]} again" [$k]=x); declare -p order
 declare -A pairs=(k v j w q)
 declare -p pairs
 declare -A quoted=(["a b"]=1 ['$x']=2 [tab]=$'t\tt' [q]='say "hi"' ["~home"]=5 [x=~]=6)
