@@ -26,6 +26,18 @@ IFS=, read -r -a empty <<<""; show "${empty[@]}"
 read -d , first <<<"one,two"; echo "[$first]"
 read -n 3 three <<<"abcdef"; echo "[$three]"
 printf 'no newline' | { read -r last; echo "status $? [$last]"; }
+read -N 4 four <<<"ab
+cd"; echo "[$four]"
+read -r -d '' all <<'EOT'
+multi
+line
+EOT
+echo "status $? [$all]"
+printf 'l1 a\nl2 b\n' > "$TMPDIR/in.txt"
+exec 3< "$TMPDIR/in.txt"
+read -u 3 x y; read -r -u 3 line; echo "[$x][$y][$line]"
+read -u 3 line; echo "status $? [$line]"
+exec 3<&-
 
 # Word splitting of unquoted expansions.
 s="a,,b"
