@@ -275,9 +275,9 @@ func (s *Session) assignRead(ctx context.Context, hc interp.HandlerContext, o re
 		script.WriteString(")")
 	case len(o.names) == 0:
 		// REPLY gets the line as it is.
-		script.WriteString("REPLY=" + quoteWord(text(line)))
+		script.WriteString("REPLY=" + quoteWord(charsText(line)))
 	case o.exact:
-		script.WriteString(o.names[0] + "=" + quoteWord(text(line)))
+		script.WriteString(o.names[0] + "=" + quoteWord(charsText(line)))
 		for _, name := range o.names[1:] {
 			script.WriteString("; " + name + "=")
 		}
@@ -292,7 +292,7 @@ func (s *Session) assignRead(ctx context.Context, hc interp.HandlerContext, o re
 	return hc.Builtin(ctx, []string{"eval", script.String()})
 }
 
-func text(chars []readChar) string {
+func charsText(chars []readChar) string {
 	b := make([]byte, 0, len(chars))
 	for _, c := range chars {
 		if !c.mark {
@@ -351,7 +351,7 @@ func (sp splitter) next(s []readChar, i int) (field []readChar, rest int) {
 func (sp splitter) fields(s []readChar) []string {
 	out := []string{}
 	for _, field := range sp.fieldChars(s) {
-		out = append(out, text(field))
+		out = append(out, charsText(field))
 	}
 	return out
 }
@@ -377,20 +377,20 @@ func (sp splitter) readFields(s []readChar, n int) []string {
 	for v := 0; v < n-1 && i < len(s); v++ {
 		var field []readChar
 		field, i = sp.next(s, i)
-		values[v] = text(field)
+		values[v] = charsText(field)
 	}
 	if i >= len(s) {
 		return values
 	}
 	if field, rest := sp.next(s, i); rest >= len(s) {
-		values[n-1] = text(field)
+		values[n-1] = charsText(field)
 		return values
 	}
 	end := len(s)
 	for end > i && sp.blank(s[end-1]) {
 		end--
 	}
-	values[n-1] = text(s[i:end])
+	values[n-1] = charsText(s[i:end])
 	return values
 }
 

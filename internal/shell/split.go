@@ -362,7 +362,7 @@ func (s *Session) glob(ctx context.Context, hc interp.HandlerContext, field []re
 	noglob := s.options["noglob"]
 	s.mu.Unlock()
 	if !meta || noglob {
-		return []string{text(field)}
+		return []string{charsText(field)}
 	}
 	var pattern strings.Builder
 	for _, c := range field {
@@ -377,7 +377,7 @@ func (s *Session) glob(ctx context.Context, hc interp.HandlerContext, field []re
 	cfg := &expand.Config{Env: hc.Env, ReadDir2: func(dir string) ([]fs.DirEntry, error) { return s.readDir(ctx, dir) }}
 	matches, err := expand.Fields(cfg, &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: pattern.String()}}})
 	if err != nil || len(matches) == 0 {
-		return []string{text(field)}
+		return []string{charsText(field)}
 	}
 	return matches
 }
