@@ -359,7 +359,14 @@ func (s *Session) views(ctx context.Context, args []string) error {
 		case "e", "k":
 			name, vr := lookup(hc.Env, args[2])
 			order := s.insertions(name)
+			s.mu.Lock()
+			nounset := s.options["nounset"]
+			s.mu.Unlock()
 			switch {
+			case !vr.IsSet() && vr.Kind != expand.Indexed && vr.Kind != expand.Associative && nounset:
+				// bash lets ${name[@]} of an unset name expand to
+				// nothing under set -u.
+				set(temp, nil, nil)
 			case !vr.IsSet() && vr.Kind != expand.Indexed && vr.Kind != expand.Associative:
 				unset(temp)
 			case kind == "e":
