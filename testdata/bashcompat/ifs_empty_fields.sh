@@ -33,8 +33,8 @@ multi
 line
 EOT
 echo "status $? [$all]"
-printf 'l1 a\nl2 b\n' > "$TMPDIR/in.txt"
-exec 3< "$TMPDIR/in.txt"
+printf 'l1 a\nl2 b\n' > "${TMPDIR:-/tmp}/in.txt"
+exec 3< "${TMPDIR:-/tmp}/in.txt"
 read -u 3 x y; read -r -u 3 line; echo "[$x][$y][$line]"
 read -u 3 line; echo "status $? [$line]"
 exec 3<&-
@@ -79,7 +79,7 @@ flavors() {
     local words=($available)
     echo "${#words[@]} words"
     IFS=$' \t\n'
-    cd "$TMPDIR" && touch g1.txt g2.txt
+    cd "${TMPDIR:-/tmp}" && touch g1.txt g2.txt
     local pat="g*.txt" sp="  a  b  " tab=$'x\ty' none=
     show $pat "$pat" ${pat%.txt}.none $sp "$sp" $tab $none "$none" pre$sp"post" $(echo one two) $((1+2)) ~ ~/x *.txt
     set -f; show $pat; set +f
