@@ -36,7 +36,7 @@ func (s *Session) let(ctx context.Context, args []string) error {
 			err = fmt.Errorf("expression expected")
 		}
 		if err == nil {
-			env.standIn(expr)
+			env.standIn(expr, arg)
 			value, err = expand.Arithm(env.cfg, expr)
 		}
 		if err == nil {
@@ -65,11 +65,18 @@ type letEnv struct {
 	base  expand.Environ
 	set   map[string]expand.Variable
 	order []string
+	// elements are the array elements assigned (elementTargets): by
+	// the name standing for each, the element as assigned and its value
+	// before.
+	elements map[string][2]string
 }
 
 func (e *letEnv) Get(name string) expand.Variable {
 	if vr, ok := e.set[name]; ok {
 		return vr
+	}
+	if el, ok := e.elements[name]; ok {
+		return expand.Variable{Set: true, Kind: expand.String, Str: el[1]}
 	}
 	return e.base.Get(name)
 }
@@ -116,6 +123,9 @@ func (e *letEnv) apply(ctx context.Context) error {
 			}
 			b.WriteString(") ")
 		default:
+			if el, ok := e.elements[name]; ok {
+				name = el[0]
+			}
 			fmt.Fprintf(&b, "%s=%s ", name, quoteWord(vr.String()))
 		}
 	}

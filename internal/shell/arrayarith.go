@@ -1,7 +1,6 @@
 package shell
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -214,7 +213,7 @@ func (s *Session) evalArith(ctx context.Context, text string) (int, error) {
 		return 0, nil
 	}
 	env := newArithEnv(ctx)
-	env.standIn(expr)
+	env.standIn(expr, text)
 	value, err := expand.Arithm(env.cfg, expr)
 	if err == nil {
 		err = env.err
@@ -234,8 +233,10 @@ type arithEnv struct {
 	ctx context.Context
 	cfg *expand.Config
 	// targets are the element targets, by the name each stands in for;
-	// found the elements they were found to be.
+	// found the elements they were found to be; texts the text of the
+	// expression each is in.
 	targets map[string]*syntax.ParamExp
+	texts   map[string]string
 	found   map[string]element
 	// arrays are the arrays with elements assigned, as they now are;
 	// assigned the elements, in the order assigned.
@@ -253,14 +254,14 @@ type element struct {
 
 func newArithEnv(ctx context.Context) *arithEnv {
 	e := &arithEnv{ctx: ctx, letEnv: &letEnv{base: interp.HandlerCtx(ctx).Env, set: map[string]expand.Variable{}},
-		targets: map[string]*syntax.ParamExp{}, found: map[string]element{}, arrays: map[string]expand.Variable{}}
+		targets: map[string]*syntax.ParamExp{}, texts: map[string]string{}, found: map[string]element{}, arrays: map[string]expand.Variable{}}
 	e.cfg = &expand.Config{Env: e}
 	return e
 }
 
-// standIn replaces each element target in expr by the name that stands
-// in for it.
-func (e *arithEnv) standIn(expr syntax.ArithmExpr) {
+// standIn replaces each element target in expr, parsed from text, by the
+// name that stands in for it.
+func (e *arithEnv) standIn(expr syntax.ArithmExpr, text string) {
 	syntax.Walk(expr, func(node syntax.Node) bool {
 		pe, ok := elementTarget(node)
 		if !ok {
@@ -268,16 +269,17 @@ func (e *arithEnv) standIn(expr syntax.ArithmExpr) {
 		}
 		name := elementPrefix + strconv.Itoa(len(e.targets)+1)
 		e.targets[name] = pe
+		e.texts[name] = text
 		word := &syntax.Word{Parts: []syntax.WordPart{&syntax.Lit{Value: name}}}
 		switch n := node.(type) {
 		case *syntax.BinaryArithm:
 			n.X = word
-			e.standIn(n.Y)
+			e.standIn(n.Y, text)
 		case *syntax.UnaryArithm:
 			n.X = word
 		}
 		// The subscript is evaluated when the element is found.
-		e.standIn(pe.Index)
+		e.standIn(pe.Index, text)
 		return false
 	})
 }
@@ -353,9 +355,15 @@ func (e *arithEnv) element(name string) (element, bool) {
 		if w, ok := pe.Index.(*syntax.Word); ok {
 			key, err = expand.Literal(e.cfg, w)
 		} else {
-			var b bytes.Buffer
-			err = syntax.NewPrinter().Print(&b, pe.Index)
-			key = b.String()
+			// A key the parser read as arithmetic (m[a-b]) is the
+			// text as written.
+			text := e.texts[name]
+			start, end := pe.Index.Pos().Offset(), pe.Index.End().Offset()
+			if start <= end && int(end) <= len(text) {
+				key = text[start:end]
+			} else {
+				err = fmt.Errorf("%s: bad array subscript", el.array)
+			}
 		}
 		if err != nil {
 			e.err = err
@@ -392,7 +400,9 @@ func (e *arithEnv) apply(ctx context.Context) error {
 	for _, el := range e.assigned {
 		key := el.key
 		if el.assoc {
-			key = quoteWord(key)
+			// Always quoted: the text is evaluated as it is, and the
+			// interpreter reads m[a-b] as arithmetic.
+			key = "'" + strings.ReplaceAll(key, "'", `'\''`) + "'"
 		}
 		fmt.Fprintf(&b, "%s[%s]=%s\n", el.array, key, quoteWord(el.value))
 	}

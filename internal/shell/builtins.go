@@ -44,7 +44,6 @@ func (s *Session) builtins() map[string]Func {
 		guardCommand:       s.guard,
 		arithCommand:       s.arith,
 		arithValueCommand:  s.arithValue,
-		assocPairsCommand:  s.assocPairs,
 		xtraceCommand:      s.xtrace,
 		setListCommand:     s.setList,
 		grepCommand:        s.grep,
@@ -65,6 +64,9 @@ func (s *Session) builtins() map[string]Func {
 		shoptCommand:       s.shopt,
 		typeCommand:        s.typeBuiltin,
 		commandCommand:     s.commandDescribe,
+		subscriptCommand:   s.subscript,
+		viewsCommand:       s.views,
+		arrayAssignCommand: s.arrayAssign,
 	}
 }
 

@@ -65,7 +65,7 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		// Evaluated text gets the rewriting sourced text gets.
 		if len(args) > 1 {
 			text := strings.Join(args[1:], " ")
-			if rewritten := compatSource("", []byte(text)); string(rewritten) != text {
+			if rewritten := arraySource("", compatSource("", []byte(text))); string(rewritten) != text {
 				return []string{"eval", string(rewritten)}
 			}
 		}
@@ -160,6 +160,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // Source that does not parse is returned unchanged, for the interpreter to
 // report.
 func compatSource(name string, src []byte) []byte {
+	src = fixSubscripts(name, src)
 	src = optindSource(name, src)
 	src = guardSource(name, src)
 	fdSyntax := hasFDSyntax(src)
@@ -244,10 +245,11 @@ func compatSource(name string, src []byte) []byte {
 		// The interpreter takes export -f for declare -f, and prints
 		// functions with the session's rewrites in them; it takes
 		// export -n and readonly -n (which take the attribute away) for
-		// declare -n.
+		// declare -n. declare -p NAME prints as bash does (declarePrint).
 		functions := strings.ContainsRune(flags, 'f')
 		unexport := (dc.Variant.Value == "export" || dc.Variant.Value == "readonly") && strings.ContainsRune(flags, 'n')
-		if unsupported || functions || unexport {
+		printing := strings.ContainsRune(flags, 'p') && !functions && dc.Variant.Value != "export" && dc.Variant.Value != "readonly" && hasNames(dc)
+		if unsupported || functions || unexport || printing {
 			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: declCommand + " "})
 			return true
 		}
@@ -313,6 +315,17 @@ func isExecFDStmt(n *syntax.Stmt) bool {
 	return ok && len(call.Assigns) == 0 && len(call.Args) == 1 && call.Args[0].Lit() == "exec" && highFD(n.Redirs)
 }
 
+// hasNames reports whether a declaration names variables, besides its
+// options.
+func hasNames(dc *syntax.DeclClause) bool {
+	for _, as := range dc.Args {
+		if as.Name != nil || as.Value != nil && !strings.HasPrefix(as.Value.Lit(), "-") && !strings.HasPrefix(as.Value.Lit(), "+") {
+			return true
+		}
+	}
+	return false
+}
+
 // hasHeredoc reports whether a statement holds a here-document, whose
 // body follows the statement's end.
 func hasHeredoc(stmt *syntax.Stmt) bool {
@@ -358,6 +371,8 @@ func (s *Session) declare(ctx context.Context, args []string) error {
 	switch {
 	case strings.ContainsRune(flags, 'F'):
 		return s.declareFunctionNames(hc, args)
+	case strings.ContainsRune(flags, 'p') && len(args) > 0:
+		return s.declarePrint(hc, args)
 	case strings.ContainsRune(flags, 'f'):
 		// export -f and readonly -f: functions are shared by the whole
 		// session already; bash checks that they exist, and export puts

@@ -29,6 +29,9 @@ func (s *Session) shellError(hc interp.HandlerContext, format string, args ...an
 	s.mu.Lock()
 	where := (*s.stack())[len(*s.stack())-1].source
 	s.mu.Unlock()
+	if where == "" {
+		where = "devstack"
+	}
 	fmt.Fprintf(hc.Stderr, "%s: line %d: %s\n", where, hc.Pos.Line(), fmt.Sprintf(format, args...))
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -106,14 +105,14 @@ func (s *Session) guard(ctx context.Context, args []string) error {
 // is one parameter ($name, "${name}") to `-v "${name:- }"`, and `-v ""` to
 // `-v " "`: an empty value is a name no variable has.
 func guardSource(name string, src []byte) []byte {
-	if !containsAny(src, "-v", "((", "-A") {
+	if !containsAny(src, "-v", "((") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
 	if err != nil {
 		return src
 	}
-	edits := append(arithEdits(file, src), assocEdits(file, src)...)
+	edits := arithEdits(file, src)
 	syntax.Walk(file, func(node syntax.Node) bool {
 		test, ok := node.(*syntax.UnaryTest)
 		if !ok || test.Op != syntax.TsVarSet {
@@ -172,101 +171,4 @@ func emptyQuotes(word *syntax.Word) bool {
 		}
 	}
 	return true
-}
-
-// An associative array's literal with elements without a subscript makes
-// the interpreter panic. bash takes `declare -A a=(k1 v1 k2 v2)` as pairs
-// of key and value (a key left over gets the empty value), and drops, with
-// a warning, an element without a subscript among ones with one.
-// assocEdits rewrites a declaration with -A whose literal has no
-// subscripts into the declaration of an empty array followed by
-// assocPairsCommand with the literal's words, and drops the elements
-// without a subscript from one that has some.
-
-// assocPairsCommand is `__devstack_assocpairs NAME WORDS...`.
-const assocPairsCommand = "__devstack_assocpairs"
-
-func assocEdits(file *syntax.File, src []byte) []Edit {
-	var edits []Edit
-	syntax.Walk(file, func(node syntax.Node) bool {
-		dc, ok := node.(*syntax.DeclClause)
-		if !ok || !declaresAssoc(dc) {
-			return true
-		}
-		var pairs []string
-		for _, as := range dc.Args {
-			if as.Array == nil || as.Name == nil || as.Append || len(as.Array.Elems) == 0 {
-				continue
-			}
-			var indexed, plain []*syntax.ArrayElem
-			for _, elem := range as.Array.Elems {
-				switch {
-				case elem.Index != nil:
-					indexed = append(indexed, elem)
-				case elem.Value != nil:
-					plain = append(plain, elem)
-				}
-			}
-			if len(plain) == 0 {
-				continue
-			}
-			if len(indexed) > 0 {
-				for _, elem := range plain {
-					edits = append(edits, Edit{Offset: elem.Pos().Offset(), Remove: elem.End().Offset() - elem.Pos().Offset()})
-				}
-				continue
-			}
-			words := []string{assocPairsCommand, as.Name.Value}
-			for _, elem := range plain {
-				text := string(src[elem.Pos().Offset():elem.End().Offset()])
-				if strings.Contains(text, "\n") {
-					return true
-				}
-				if !strings.ContainsAny(text, `"'\`) {
-					// bash splits no word of the literal.
-					text = `"` + text + `"`
-				}
-				words = append(words, text)
-			}
-			// The literal's lines stay, empty.
-			inside := src[as.Array.Lparen.Offset()+1 : as.Array.Rparen.Offset()]
-			edits = append(edits, Edit{Offset: as.Array.Lparen.Offset() + 1, Remove: uint(len(inside)),
-				Text: strings.Repeat("\n", bytes.Count(inside, []byte("\n")))})
-			pairs = append(pairs, strings.Join(words, " "))
-		}
-		if len(pairs) > 0 {
-			edits = append(edits, Edit{Offset: dc.Pos().Offset(), Text: "{ "},
-				Edit{Offset: dc.End().Offset(), Text: " && " + strings.Join(pairs, " && ") + "; }"})
-		}
-		return true
-	})
-	return edits
-}
-
-// declaresAssoc reports whether a declaration has the -A option.
-func declaresAssoc(dc *syntax.DeclClause) bool {
-	for _, as := range dc.Args {
-		if as.Naked && as.Name == nil && as.Value != nil {
-			if lit := as.Value.Lit(); strings.HasPrefix(lit, "-") && strings.Contains(lit, "A") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// assocPairs is assocPairsCommand: NAME[KEY]=VALUE for each pair of words.
-func (s *Session) assocPairs(ctx context.Context, args []string) error {
-	if len(args) < 1 {
-		return nil
-	}
-	name, words := args[0], args[1:]
-	if len(words)%2 == 1 {
-		words = append(words, "")
-	}
-	var b strings.Builder
-	for i := 0; i < len(words); i += 2 {
-		fmt.Fprintf(&b, "%s[%s]=%s\n", name, quoteWord(words[i]), quoteWord(words[i+1]))
-	}
-	return interp.HandlerCtx(ctx).Builtin(ctx, []string{"eval", b.String()})
 }

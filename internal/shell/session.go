@@ -164,6 +164,8 @@ type Session struct {
 	reading *readState
 	// broken is the panic that stopped the session (panics.go).
 	broken atomic.Pointer[InternalError]
+	// arrays records the order keys went into associative arrays.
+	arrays arrayOrder
 }
 
 // Position is a place in a script.
@@ -290,7 +292,7 @@ func Parse(path, name string, src []byte) (*Script, error) {
 	written := src
 	// The session running it may have xtrace on: the trace commands go
 	// in whatever the script says.
-	src = xtraceSource(name, compatSource(name, src))
+	src = arraySource(name, xtraceSource(name, compatSource(name, src)))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
 	if err != nil {
 		return nil, err
@@ -360,7 +362,7 @@ func (s *Session) Call(ctx context.Context, name string, args ...string) error {
 // messages.
 func (s *Session) Eval(ctx context.Context, name, script string) error {
 	s.noteSource(name, []byte(script))
-	script = string(compatSource(name, []byte(script)))
+	script = string(arraySource(name, compatSource(name, []byte(script))))
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), name)
 	if err != nil {
 		return err
@@ -475,6 +477,12 @@ func (s *Session) display(path string) string {
 // session, so that it sees every frame entered and left.
 func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	hc := interp.HandlerCtx(ctx)
+	if args[0] == splitCommand {
+		// Words the session splits itself (split.go).
+		if args = s.resplit(ctx, args[1:]); len(args) == 0 {
+			return []string{statusCommand, "0"}, nil
+		}
+	}
 	tested := false
 	if args[0] == testedCommand {
 		// A command whose status is tested (subshell.go).
@@ -516,6 +524,11 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if args[0] == viewsCommand || args[0] == subscriptCommand || args[0] == arrayAssignCommand {
+		// Part of the statement after it, not a command of the script.
+		s.mu.Unlock()
+		return args, nil
+	}
 	if args[0] == optindSetCommand {
 		// Part of an assignment, not a command of the script.
 		s.mu.Unlock()
@@ -534,7 +547,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	// Commands run while PS4 is expanded, and the command xtrace runs
 	// after tracing it, are not traced again.
 	quiet := inPS4(hc) || s.untrace(args[0], hc.Pos.Line())
-	traceNow := !quiet && (!strings.HasPrefix(args[0], "__devstack_") || args[0] == letCommand) && xtraceOn(hc)
+	traceNow := !quiet && (!strings.HasPrefix(args[0], "__devstack_") || args[0] == letCommand || args[0] == declCommand) && xtraceOn(hc)
 	if !s.exitTrapSeen && s.lastArgs != nil {
 		if callback := strings.Fields(s.traps["EXIT"]); len(callback) > 0 && args[0] == callback[0] {
 			// The EXIT trap starts: what ran before it is where the
@@ -762,7 +775,7 @@ func (s *Session) prepare(path string, src []byte) []byte {
 	// Every script, last, on the text as it will run: xtrace may be
 	// turned on after its functions are defined, as stack.sh does after
 	// sourcing functions-common.
-	return xtraceSource(path, src)
+	return arraySource(path, xtraceSource(path, src))
 }
 
 // open opens files as the interpreter would and, for a file missing on

@@ -228,6 +228,10 @@ func (s *Session) xtrace(ctx context.Context, args []string) error {
 		// let is traced under its own name.
 		shown = append([]string{"let"}, args[1:]...)
 	}
+	if args[0] == declCommand {
+		// A declaration the session runs: traced as written.
+		shown = args[1:]
+	}
 	// A pipeline's commands run at once, the right-hand ones usually
 	// first here; bash starts them left to right, and so traces them.
 	readEnd, writeEnd := pipeInode(hc.Stdin), pipeInode(hc.Stdout)
@@ -382,11 +386,7 @@ func (s *Session) traceCommand(ctx context.Context, args []string) error {
 			s.traceLine(ctx, line)
 		}
 	case traceArray:
-		elems := make([]string, len(args)-2)
-		for i, e := range args[2:] {
-			elems[i] = "'" + strings.ReplaceAll(e, "'", `'\''`) + "'"
-		}
-		s.traceLine(ctx, args[1]+"=("+strings.Join(elems, " ")+")")
+		s.traceLine(ctx, arrayTraceLine(args[1], args[2:]))
 	case traceDecl:
 		s.traceDeclaration(ctx, args[1], args[2:])
 	}

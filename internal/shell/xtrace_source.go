@@ -121,7 +121,7 @@ func xtraceSource(name string, src []byte) []byte {
 				case as.Array != nil && as.Name != nil:
 					// bash traces the array's elements, then the
 					// declaration of its name.
-					arrays = append(arrays, traceArray+" "+as.Name.Value+` "${`+as.Name.Value+`[@]}"`)
+					arrays = append(arrays, arrayTrace(as, declaresAssoc(n), src))
 					words = append(words, "n", as.Name.Value)
 				case as.Index != nil || as.Name == nil:
 					words = append(words, "r", traceLiteral(flatten(text(as))))
@@ -213,6 +213,15 @@ func assignTrace(as *syntax.Assign, src string) (before, after string) {
 		label := name + "[" + index + "]"
 		if as.Append {
 			label += "+"
+		}
+		if as.Append || hasSideEffect(as.Index) {
+			// The appended part is what bash traces; a subscript such
+			// as i++ must not run again.
+			value := "''"
+			if as.Value != nil {
+				value = expandable(src[as.Value.Pos().Offset()-as.Pos().Offset() : as.Value.End().Offset()-as.Pos().Offset()])
+			}
+			return "", traceAssign + " " + traceLiteral(label) + " " + value
 		}
 		return "", traceAssign + " " + traceLiteral(label) + ` "${` + name + `[` + index + `]}"`
 	case as.Append:
@@ -373,6 +382,7 @@ func expandable(text string) string {
 // line.
 func traceLiteral(text string) string {
 	text = stripMarks(text)
+	text = unfixSubscripts(text)
 	if strings.ContainsAny(text, "\n\t\r") {
 		q, err := syntax.Quote(text, syntax.LangBash)
 		if err == nil {
