@@ -216,8 +216,9 @@ func (r *Run) runTreeScript(ctx context.Context, script string, params, env []st
 		Intercept: func(ctx context.Context, args []string) (bool, error) {
 			return r.intercept(ctx, session, args)
 		},
-		Observe: r.observe,
-		Overlay: r.Tree,
+		Observe:    r.observe,
+		Overlay:    r.Tree,
+		Extensions: []shell.Extension{treeExtension(r.Tree)},
 		Source: func(ctx context.Context, path string, args []string, source func() error) error {
 			return r.sourceTreeFile(session, path, args, source)
 		},

@@ -37,6 +37,8 @@ func readConfiguration(r *Run) error {
 		Stderr:  r.Log.Output(),
 		Trace:   r.Log.Trace(),
 		Overlay: r.Tree,
+		// Background jobs get the tree and the library again.
+		Extensions: []shell.Extension{treeExtension(r.Tree), {Name: funcs.Extension}},
 	})
 	if err != nil {
 		return err

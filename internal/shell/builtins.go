@@ -48,10 +48,10 @@ func (s *Session) builtins() map[string]Func {
 		letCommand:         s.let,
 		secondsCommand:     s.setSeconds,
 		jobCommand:         s.startJob,
-		jobRunCommand:      s.runJob,
-		jobPidCommand:      s.jobPid,
 		jobsCommand:        s.jobsBuiltin,
 		waitCommand:        s.wait,
+		disownCommand:      s.disown,
+		drainCommand:       s.drain,
 		ereQuoteCommand:    ereQuoteBuiltin,
 		pushdCommand:       s.pushd,
 		popdCommand:        s.popd,
@@ -234,9 +234,8 @@ func signalName(spec string) (string, bool) {
 	return "", false
 }
 
-// kill sends a signal to processes. A signal to the shell itself runs its
-// trap, as bash does when it receives the signal; the interpreter's
-// background jobs have no process of their own to signal.
+// kill sends a signal to processes and jobs (%N). A signal to the shell
+// itself runs its trap, as bash does when it receives the signal.
 func (s *Session) kill(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	sig := "TERM"
@@ -266,20 +265,19 @@ func (s *Session) kill(ctx context.Context, args []string) error {
 		name, number, ok = "0", 0, true
 	}
 	if !ok {
-		fmt.Fprintf(hc.Stderr, "kill: %s: invalid signal specification\n", sig)
+		s.shellError(hc, "kill: %s: invalid signal specification", sig)
 		return interp.ExitStatus(1)
 	}
 	var status error
 	for _, target := range args {
-		if found, err := s.killJob(hc, target, number); found || err != nil {
-			if err != nil {
-				status = err
-			}
+		target, ok := s.jobPid(hc, target)
+		if !ok {
+			status = interp.ExitStatus(1)
 			continue
 		}
 		pid, err := strconv.Atoi(target)
 		if err != nil {
-			fmt.Fprintf(hc.Stderr, "kill: %s: arguments must be process or job IDs\n", target)
+			s.shellError(hc, "kill: %s: arguments must be process or job IDs", target)
 			status = interp.ExitStatus(1)
 			continue
 		}
@@ -290,11 +288,20 @@ func (s *Session) kill(ctx context.Context, args []string) error {
 			continue
 		}
 		if err := syscall.Kill(pid, number); err != nil {
-			fmt.Fprintf(hc.Stderr, "kill: (%d) - %v\n", pid, err)
+			s.shellError(hc, "kill: (%d) - %s", pid, errnoText(err))
 			status = interp.ExitStatus(1)
 		}
 	}
 	return status
+}
+
+// errnoText is a system error as the C library words it.
+func errnoText(err error) string {
+	text := err.Error()
+	if text == "" {
+		return text
+	}
+	return strings.ToUpper(text[:1]) + text[1:]
 }
 
 // deliver runs the trap for a signal sent to the shell itself, or ends the
@@ -335,10 +342,17 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		traps := s.traps
+		if s.shownTraps != nil {
+			traps = s.shownTraps
+		}
 		for _, name := range trapOrder {
-			callback, set := s.traps[name]
+			callback, set := traps[name]
 			if !set || (only != nil && !slices.Contains(only, name)) {
 				continue
+			}
+			if _, isSignal := signalNumbers[name]; isSignal {
+				name = "SIG" + name
 			}
 			fmt.Fprintf(hc.Stdout, "trap -- %s %s\n", quoteWord(callback), name)
 		}
@@ -367,7 +381,10 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		} else {
 			s.traps[name] = callback
 		}
+		// A job lists the shell's traps until it sets one of its own.
+		s.shownTraps = nil
 		s.mu.Unlock()
+		s.watchSignal(name, callback, reset)
 		var err error
 		switch {
 		case name == "EXIT":
@@ -452,6 +469,8 @@ func (s *Session) Signal(sig os.Signal) bool {
 			return false
 		}
 		s.pendingSignals = append(s.pendingSignals, name)
+		// A wait for jobs ends, and the trap runs.
+		s.jobsChanged()
 		return true
 	}
 	return false

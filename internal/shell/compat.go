@@ -67,6 +67,8 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		return append([]string{dirsCommand}, args[1:]...)
 	case "wait":
 		return append([]string{waitCommand}, args[1:]...)
+	case "disown":
+		return append([]string{disownCommand}, args[1:]...)
 	case "grep":
 		if plainGrep(args) {
 			return append([]string{grepCommand}, args[1:]...)
@@ -126,7 +128,7 @@ const supportedDeclFlags = "xrnaAgfp"
 // report.
 func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
-	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n", "=~") {
+	if !containsAny(src, "local", "declare", "typeset", "export -", "readonly -", "exec", ">&", "<&", "time", "let", "SECONDS", "&", "$(", "`", "-n", "=~", "$!", "${!") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -155,12 +157,12 @@ func compatSource(name string, src []byte) []byte {
 	syntax.Walk(file, func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.Stmt:
-			if n.Background && !n.Disown && !n.Coprocess && !hasHeredoc(n) {
+			if isJob(n) {
 				// A background statement runs as a job of the session's
 				// table; its text is rewritten when it runs.
 				inner := strings.TrimRight(string(src[n.Pos().Offset():n.Semicolon.Offset()]), " \t")
 				end := n.Semicolon.Offset() + 1
-				repl := fmt.Sprintf("%s %d %s", jobCommand, n.Pos().Line(), quoteWord(inner))
+				repl := fmt.Sprintf(`%s %d %s "$0" "$@"`, jobCommand, n.Pos().Line(), quoteWord(inner))
 				if needsSeparator(src[end:]) {
 					repl += ";"
 				}
@@ -191,6 +193,18 @@ func compatSource(name string, src []byte) []byte {
 		case *syntax.BinaryTest:
 			edits = append(edits, regexEdits(n, src)...)
 			return true
+		case *syntax.ParamExp:
+			if n.Param != nil && n.Param.Value == "!" && !n.Excl {
+				// $! is the session's last job; the interpreter would
+				// name its own background shells (process
+				// substitutions) instead.
+				if n.Short {
+					edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: 2, Text: "${" + lastJobVariable + "}"})
+				} else {
+					edits = append(edits, Edit{Offset: n.Param.Pos().Offset(), Remove: 1, Text: lastJobVariable})
+				}
+			}
+			return true
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.
 			edits = append(edits, Edit{Offset: n.Let.Offset(), Remove: uint(len("let")), Text: letCommand})
@@ -207,6 +221,15 @@ func compatSource(name string, src []byte) []byte {
 				at = n.Left.Offset() + 1
 			}
 			edits = append(edits, Edit{Offset: at, Text: noErrexitCommand + "; "})
+			if startsJob(n) {
+				// Its jobs' output is read to the end, as bash reads
+				// the pipe.
+				sep := "; "
+				if before := bytes.TrimRight(src[:n.Right.Offset()], " \t"); len(before) > 0 && (before[len(before)-1] == '\n' || before[len(before)-1] == ';') {
+					sep = " "
+				}
+				edits = append(edits, Edit{Offset: n.Right.Offset(), Text: sep + drainCommand})
+			}
 			return true
 		case *syntax.TimeClause:
 			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
@@ -258,6 +281,29 @@ func compatSource(name string, src []byte) []byte {
 		return true
 	})
 	return ApplyEdits(src, edits)
+}
+
+// isJob reports whether a statement is one compatSource runs as a job.
+func isJob(stmt *syntax.Stmt) bool {
+	return stmt.Background && !stmt.Disown && !stmt.Coprocess && !hasHeredoc(stmt)
+}
+
+// startsJob reports whether a command substitution's own statements start
+// a job.
+func startsJob(cs *syntax.CmdSubst) bool {
+	found := false
+	syntax.Walk(cs, func(node syntax.Node) bool {
+		switch n := node.(type) {
+		case *syntax.Stmt:
+			found = found || isJob(n)
+		case *syntax.FuncDecl:
+			return false
+		case *syntax.CmdSubst:
+			return n == cs
+		}
+		return !found
+	})
+	return found
 }
 
 // hasHeredoc reports whether a statement holds a here-document, whose

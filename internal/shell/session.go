@@ -76,6 +76,13 @@ type Options struct {
 	// Virtual are files, by absolute path, that scripts read in place of
 	// what is on disk.
 	Virtual map[string]string
+	// Extensions name what the caller adds to the session in Go (Define,
+	// Overlay) that a background job's process must add again: a job runs
+	// in a process of its own, the program re-executed, which registers
+	// each by name (RegisterExtension). Intercept, Observe, Source and
+	// Rewrite do not reach a job's process, as nothing of the caller
+	// reaches a process bash forks.
+	Extensions []Extension
 }
 
 // Session is one interpreter state.
@@ -86,17 +93,14 @@ type Session struct {
 	// interpreter lacks, and what Define added.
 	functions map[string]Func
 
-	// mu guards the call stack bookkeeping below, which background
-	// statements may touch from their own goroutines.
+	// mu guards the call stack bookkeeping below, which a pipeline's
+	// commands may touch from their own goroutines.
 	mu sync.Mutex
 	// frames is the call stack: files being sourced and functions being
 	// called, innermost last.
 	frames []frame
 	// pipeWriters tell, by pipe, that its writer has been traced.
 	pipeWriters map[uint64]chan struct{}
-	// jobStacks are the call stacks of the background jobs running, by
-	// the goroutine that runs each (stack).
-	jobStacks map[int64]*[]frame
 	// funcFiles maps a function body to the frame of the file that
 	// defined it.
 	funcFiles map[*syntax.Stmt]frame
@@ -132,10 +136,31 @@ type Session struct {
 	pendingSignals []string
 	// errs is what the ERR trap and exit need to behave as in bash.
 	errs errState
-	// jobs is the job table, in the order the jobs started; jobKeys
-	// numbers them for the session's own bookkeeping.
-	jobs    []*job
-	jobKeys int
+	// jobs is the job table, in the order the jobs started; lastPid is
+	// $!, the last started. jobChange is closed, and replaced, whenever a
+	// job ends. statuses are the statuses of jobs no longer in the table,
+	// and disowned the ids of those disowned, both by process id.
+	jobs      []*job
+	lastPid   int
+	// currentJob and previousJob are %+ and %-.
+	currentJob, previousJob *job
+	jobChange chan struct{}
+	statuses  map[int]int
+	disowned  map[int]bool
+	// heldOutput is jobs' output kept for command substitutions.
+	heldOutput []*outputCopy
+	// bodies are the functions' source, as jobs get them, by body.
+	bodies map[*syntax.Stmt]string
+	// stdin is the shell's own standard input, which jobs do not get.
+	stdin io.Reader
+	// In a background job's process: the shell's $$ and $PPID, its
+	// functions not yet defined, the command that may replace the
+	// process, and the traps `trap` lists until the job sets one.
+	pids       *shellPids
+	lazy       map[string]*lazyFunc
+	execTarget *execTarget
+	shownTraps map[string]string
+	signals    chan os.Signal
 	// secondsBase is the Unix time $SECONDS counts from.
 	secondsBase atomic.Int64
 }
@@ -178,6 +203,12 @@ const (
 
 // New starts a session.
 func New(opts Options) (*Session, error) {
+	return newSession(opts, expand.ListEnviron(opts.Env...), nil)
+}
+
+// newSession starts a session on the variables of base, with the
+// interpreter's options flags (as set takes them) on.
+func newSession(opts Options, base expand.Environ, flags []string) (*Session, error) {
 	if opts.Dir == "" {
 		dir, err := os.Getwd()
 		if err != nil {
@@ -191,7 +222,7 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
-	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{}}
+	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{}, stdin: os.Stdin}
 	for _, name := range defaultOn {
 		s.options[name] = true
 	}
@@ -200,16 +231,16 @@ func New(opts Options) (*Session, error) {
 	s.functions = s.builtins()
 	maps.Copy(s.functions, s.getoptsBuiltins())
 	runner, err := interp.New(
-		interp.Env(stackEnviron{s: s, base: expand.ListEnviron(opts.Env...)}),
+		interp.Env(stackEnviron{s: s, base: base}),
 		interp.Dir(opts.Dir),
-		interp.StdIO(os.Stdin, opts.Stdout, opts.Stderr),
+		interp.StdIO(s.stdin, opts.Stdout, opts.Stderr),
 		interp.CallHandler(s.call),
 		interp.ExecHandlers(s.execMiddleware),
 		interp.OpenHandler(s.open),
 		interp.StatHandler(s.stat),
 		interp.ReadDirHandler2(s.readDir),
 		interp.AccessHandler(s.access),
-		interp.Params(append([]string{"--"}, opts.Params...)...),
+		interp.Params(append(append(flags, "--"), opts.Params...)...),
 	)
 	if err != nil {
 		return nil, err
@@ -230,6 +261,8 @@ type Script struct {
 	file *syntax.File
 	// path is the file's path, as BASH_SOURCE names it.
 	path string
+	// text is what was parsed.
+	text string
 }
 
 // Parse parses the script at path as bash, for checking before anything
@@ -243,7 +276,7 @@ func Parse(path, name string, src []byte) (*Script, error) {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file, path: path}, nil
+	return &Script{file: file, path: path, text: string(src)}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
@@ -289,7 +322,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 	if err != nil {
 		return 2, err
 	}
-	s.frames[0] = frame{function: "main", source: path, display: s.display(abs)}
+	s.frames[0] = frame{function: "main", source: path, display: s.display(abs), text: string(data)}
 	err = s.runTop(ctx, file)
 	var status interp.ExitStatus
 	if errors.As(err, &status) {
@@ -319,7 +352,7 @@ func (s *Session) Eval(ctx context.Context, name, script string) error {
 	if err != nil {
 		return err
 	}
-	f := frame{function: "source", source: name, display: name}
+	f := frame{function: "source", source: name, display: name, text: script}
 	s.push(f)
 	defer s.pop()
 	for _, stmt := range file.Stmts {
@@ -461,8 +494,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if args[0] == optindSetCommand {
-		// Part of an assignment, not a command of the script.
+	if args[0] == optindSetCommand || args[0] == lazyCommand || args[0] == drainCommand {
+		// Part of an assignment, or of a function's call, not a command
+		// of the script.
 		s.mu.Unlock()
 		return args, nil
 	}
@@ -525,7 +559,13 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	if args[0] == "getopts" {
 		return append([]string{getoptsCommand}, args[1:]...), nil
 	}
-	return compatCall(hc, args), nil
+	args = compatCall(hc, args)
+	if args[0] == "eval" && s.pids != nil {
+		for i := 1; i < len(args); i++ {
+			args[i] = string(s.rewritePids([]byte(args[i])))
+		}
+	}
+	return args, nil
 }
 
 // quoteArgs renders a command line, shell-quoted where needed; max > 0
@@ -590,6 +630,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.traceCommand(ctx, args)
 		case setXtraceCommand:
 			return s.setXtrace(ctx, args[1:])
+		case lazyCommand:
+			return s.lazyFunction(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {
@@ -610,7 +652,11 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 				return interp.ExitStatus(127)
 			}
 		}
-		return next(ctx, args)
+		s.execJob(ctx, args)
+		err := next(ctx, args)
+		// Having waited for a program, bash reports the jobs that ended.
+		s.notifyJobs(interp.HandlerCtx(ctx))
+		return err
 	}
 }
 
@@ -646,16 +692,23 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		defer restore()
 		return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{bypassCommand, "source"}, args...), 0)})
 	}
+	// The frame on the stack has the file's text once it is open.
+	claim := func() {
+		s.mu.Lock()
+		top := (*s.stack())[len(*s.stack())-1]
+		s.mu.Unlock()
+		s.claimFunctions(top)
+	}
 	var err error
 	if s.opts.Source != nil {
 		err = s.opts.Source(ctx, Absolute(hc.Dir, args[0]), args[1:], func() error {
-			defer s.claimFunctions(f)
+			defer claim()
 			return run()
 		})
 	} else {
 		err = run()
 	}
-	s.claimFunctions(f)
+	claim()
 	return err
 }
 
@@ -677,7 +730,7 @@ func (s *Session) prepare(path string, src []byte) []byte {
 	// Every script, last, on the text as it will run: xtrace may be
 	// turned on after its functions are defined, as stack.sh does after
 	// sourcing functions-common.
-	return xtraceSource(path, src)
+	return s.rewritePids(xtraceSource(path, src))
 }
 
 // open opens files as the interpreter would and, for a file missing on
@@ -708,10 +761,13 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 		sourcing = s.sourcing == path
 		s.sourcing = ""
 		if sourcing {
-			f, ok := s.scripts.open(path, s.prepare)
+			text, ok := s.scripts.open(path, s.prepare)
+			if ok {
+				s.sourceText(text)
+			}
 			s.mu.Unlock()
 			if ok {
-				return f, nil
+				return readOnly{strings.NewReader(text)}, nil
 			}
 		} else {
 			s.mu.Unlock()
@@ -740,6 +796,9 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 		}
 		if sourcing {
 			data = s.prepare(path, data)
+			s.mu.Lock()
+			s.sourceText(string(data))
+			s.mu.Unlock()
 		}
 		return readOnly{strings.NewReader(string(data))}, nil
 	}
