@@ -52,8 +52,8 @@ type job struct {
 	// ready is closed once the process handles signals as the job
 	// should, exited once it has ended and been reaped.
 	ready, exited chan struct{}
-	done   bool
-	status int
+	done          bool
+	status        int
 	// signal is what ended the process, 0 if it exited.
 	signal syscall.Signal
 	// reported is set once the shell has told that a signal ended it.

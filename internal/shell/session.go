@@ -140,13 +140,13 @@ type Session struct {
 	// $!, the last started. jobChange is closed, and replaced, whenever a
 	// job ends. statuses are the statuses of jobs no longer in the table,
 	// and disowned the ids of those disowned, both by process id.
-	jobs      []*job
-	lastPid   int
+	jobs    []*job
+	lastPid int
 	// currentJob and previousJob are %+ and %-.
 	currentJob, previousJob *job
-	jobChange chan struct{}
-	statuses  map[int]int
-	disowned  map[int]bool
+	jobChange               chan struct{}
+	statuses                map[int]int
+	disowned                map[int]bool
 	// heldOutput is jobs' output kept for command substitutions.
 	heldOutput []*outputCopy
 	// bodies are the functions' source, as jobs get them, by body.
