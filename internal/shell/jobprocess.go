@@ -132,7 +132,11 @@ func newJobSession(st *jobState) (*Session, error) {
 		syscall.CloseOnExec(n)
 		s.fds[n] = os.NewFile(uintptr(n), "/dev/fd/"+strconv.Itoa(n))
 	}
-	s.installFunctions(st.Funcs)
+	funcs, err := parseFuncList(st.Funcs)
+	if err != nil {
+		return nil, err
+	}
+	s.installFunctions(funcs)
 	return s, s.inheritTraps(st)
 }
 

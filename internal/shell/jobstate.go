@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -31,8 +33,8 @@ type jobState struct {
 	Umask  int
 	// Vars are the shell's variables, with their attributes.
 	Vars map[string]expand.Variable
-	// Funcs are the shell's functions, as source.
-	Funcs []jobFunc
+	// Funcs are the shell's functions, as source (funcList).
+	Funcs string
 	// Frames is the call stack, innermost last.
 	Frames []jobFrame
 	// InFunction is set when the statement runs inside a function, where
@@ -79,9 +81,9 @@ var skippedVars = []string{"FUNCNAME", "BASH_SOURCE", "BASH_LINENO", "SECONDS", 
 
 // captureJob gathers the state of the shell running a command, for a job
 // that runs text, the statement written at line.
-func (s *Session) captureJob(ctx context.Context, line uint, text, name string, params []string) (*jobState, error) {
+func (s *Session) captureJob(ctx context.Context, line uint, text, name string, params []string) (st *jobState, err error) {
 	hc := interp.HandlerCtx(ctx)
-	st := &jobState{Text: text, Line: line, Status: hc.LastExitStatus, Name: name, Params: params, Dir: hc.Dir}
+	st = &jobState{Text: text, Line: line, Status: hc.LastExitStatus, Name: name, Params: params, Dir: hc.Dir}
 	for _, ext := range s.opts.Extensions {
 		if _, err := lookupExtension(ext.Name); err != nil {
 			return nil, err
@@ -137,21 +139,72 @@ func (s *Session) captureJob(ctx context.Context, line uint, text, name string, 
 		st.Frames = append(st.Frames, jobFrame{Function: f.function, Source: f.source, Display: f.display, CallLine: f.callLine})
 	}
 
-	names := make([]string, 0, len(s.runner.Funcs))
-	for name := range s.runner.Funcs {
+	st.Funcs, err = s.funcList(frames[len(frames)-1])
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// funcList is the shell's functions, as jobs get them: for each, its
+// name, file (as BASH_SOURCE and as messages name it), line and body,
+// each field ended by a NUL, which shell text cannot hold. The list is
+// kept while the functions stay the same, as they mostly do from one job
+// to the next.
+func (s *Session) funcList(top frame) (string, error) {
+	s.funcCache.Lock()
+	defer s.funcCache.Unlock()
+	same := len(s.funcCache.bodies) > 0
+	count := 0
+	for name, body := range s.runner.Funcs {
+		if strings.HasPrefix(name, "__devstack_") {
+			continue
+		}
+		count++
+		same = same && s.funcCache.bodies[name] == body
+	}
+	if same && count == len(s.funcCache.bodies) {
+		return s.funcCache.list, nil
+	}
+	names := make([]string, 0, count)
+	bodies := make(map[string]*syntax.Stmt, count)
+	for name, body := range s.runner.Funcs {
 		if !strings.HasPrefix(name, "__devstack_") {
 			names = append(names, name)
+			bodies[name] = body
 		}
 	}
 	slices.Sort(names)
+	var b strings.Builder
 	for _, name := range names {
-		f, err := s.functionSource(name, s.runner.Funcs[name], frames[len(frames)-1])
+		f, err := s.functionSource(name, bodies[name], top)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		st.Funcs = append(st.Funcs, f)
+		for _, field := range []string{f.Name, f.Source, f.Display, strconv.FormatUint(uint64(f.Line), 10), f.Body} {
+			b.WriteString(field)
+			b.WriteByte(0)
+		}
 	}
-	return st, nil
+	s.funcCache.bodies, s.funcCache.list = bodies, b.String()
+	return s.funcCache.list, nil
+}
+
+// parseFuncList reads what funcList wrote.
+func parseFuncList(list string) ([]jobFunc, error) {
+	fields := strings.Split(list, "\x00")
+	if len(fields)%5 != 1 {
+		return nil, errors.New("the functions are cut short")
+	}
+	funcs := make([]jobFunc, 0, len(fields)/5)
+	for i := 0; i+5 <= len(fields); i += 5 {
+		line, err := strconv.ParseUint(fields[i+3], 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("function %s: bad line %q", fields[i], fields[i+3])
+		}
+		funcs = append(funcs, jobFunc{Name: fields[i], Source: fields[i+1], Display: fields[i+2], Line: uint(line), Body: fields[i+4]})
+	}
+	return funcs, nil
 }
 
 // shellPids are $$ and $PPID, with s.mu held: the process's own, or in a

@@ -8,6 +8,7 @@ import (
 // TestMain lets the test binary run the background jobs of the scripts
 // its tests run, as the program does.
 func TestMain(m *testing.M) {
+	RegisterExtension("greeting", greeting)
 	if status, isJob := RunJobProcess(); isJob {
 		os.Exit(status)
 	}

@@ -149,8 +149,14 @@ type Session struct {
 	disowned                map[int]bool
 	// heldOutput is jobs' output kept for command substitutions.
 	heldOutput []*outputCopy
-	// bodies are the functions' source, as jobs get them, by body.
-	bodies map[*syntax.Stmt]string
+	// bodies are the functions' source, as jobs get them, by body, and
+	// funcCache the list of them the last job got (funcList).
+	bodies    map[*syntax.Stmt]string
+	funcCache struct {
+		sync.Mutex
+		bodies map[string]*syntax.Stmt
+		list   string
+	}
 	// stdin is the shell's own standard input, which jobs do not get.
 	stdin io.Reader
 	// In a background job's process: the shell's $$ and $PPID, its
