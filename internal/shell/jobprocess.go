@@ -422,7 +422,8 @@ func (s *Session) lazyFunction(ctx context.Context, args []string) error {
 		return interp.ExitStatus(127)
 	}
 	if err := hc.Builtin(ctx, []string{"eval", string(s.rewritePids([]byte(f.definition())))}); err != nil {
-		return err
+		fmt.Fprintf(hc.Stderr, "%s:%d: function %s cannot be defined again in a background job: %v\n", f.Display, f.Line, f.Name, err)
+		return interp.ExitStatus(2)
 	}
 	s.mu.Lock()
 	f.defined = true

@@ -114,10 +114,27 @@ false
 { echo "\$? at the start: $?"; } &
 wait
 
+trap 'echo "ERR trap at line $LINENO"' ERR
+{ false; echo "a job runs no ERR trap without errtrace"; } &
+wait
+set -E
+{ false; echo "with errtrace it does"; } &
+wait
+set +E
+trap - ERR
+
 set -e
 { false; echo "not reached"; } &
 wait $! || echo "errexit ended the job: $?"
 set +e
+
+trap 'echo "TERM trapped"' TERM
+sleep 0.4 &
+(sleep 0.1; kill -TERM $$) &
+wait %1
+echo "a trapped signal ends wait: $?"
+wait
+trap - TERM
 
 trap 'echo "the shell exits"' EXIT
 trap '' USR1
