@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"mvdan.cc/sh/v3/expand"
@@ -281,6 +283,59 @@ func TestJobRegistersExtensions(t *testing.T) {
 		t.Fatalf("status %d, %v\n%s", status, err, out)
 	}
 	if out.String() != "hello from the job\n" {
+		t.Errorf("output %q", out.String())
+	}
+}
+
+// mapOverlay serves the files of an fstest.MapFS under top.
+type mapOverlay struct {
+	top string
+	fs  fstest.MapFS
+}
+
+func (o mapOverlay) Embedded(abs string) (string, bool) {
+	rel, ok := o.Rel(abs)
+	if !ok {
+		return "", false
+	}
+	_, found := o.fs[rel]
+	return rel, found
+}
+
+func (o mapOverlay) Base() fs.FS { return o.fs }
+
+func (o mapOverlay) Rel(abs string) (string, bool) {
+	rel, err := filepath.Rel(o.top, abs)
+	return rel, err == nil && !strings.HasPrefix(rel, "..")
+}
+
+func (o mapOverlay) ReadDir(rel string) ([]fs.DirEntry, error) { return o.fs.ReadDir(rel) }
+
+var embeddedLib = fstest.MapFS{"lib/embedded": {Data: []byte("EMBEDDED=served\n")}}
+
+// overlaid is an extension: the overlay of embeddedLib under the
+// directory arg. TestMain registers it.
+func overlaid(opts *Options, arg string) (func(*Session), error) {
+	opts.Overlay = mapOverlay{top: arg, fs: embeddedLib}
+	return nil, nil
+}
+
+// TestJobReadsTheOverlay checks that a job's process gets the session's
+// overlay again, through its extension, and sources a file only it
+// serves.
+func TestJobReadsTheOverlay(t *testing.T) {
+	top := t.TempDir()
+	out := &syncBuffer{}
+	s, err := New(Options{Dir: top, Stdout: out, Stderr: out, Overlay: mapOverlay{top: top, fs: embeddedLib},
+		Extensions: []Extension{{Name: "overlaid", Arg: top}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := writeScript(t, "{ source "+top+"/lib/embedded; echo \"in the job: $EMBEDDED\"; } &\nwait $!\n")
+	if status, err := s.RunScript(context.Background(), script); err != nil || status != 0 {
+		t.Fatalf("status %d, %v\n%s", status, err, out)
+	}
+	if out.String() != "in the job: served\n" {
 		t.Errorf("output %q", out.String())
 	}
 }

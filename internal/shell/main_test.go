@@ -9,6 +9,7 @@ import (
 // its tests run, as the program does.
 func TestMain(m *testing.M) {
 	RegisterExtension("greeting", greeting)
+	RegisterExtension("overlaid", overlaid)
 	if status, isJob := RunJobProcess(); isJob {
 		os.Exit(status)
 	}
