@@ -11,7 +11,10 @@ helper() {
 }
 
 inner() {
-    caller 0 | sed 's| [^ ]*/| |'
+    local where file
+    where=$(caller 0)
+    file=${where##* }
+    echo "${where% *} ${file##*/}"
     echo "inner at $LINENO: $*"
 }
 EOF
