@@ -121,9 +121,11 @@ func newJobSession(st *jobState) (*Session, error) {
 	s.lastPid = st.LastPid
 	s.secondsBase.Store(st.SecondsBase)
 	s.errs.hooks = st.Hooks
-	s.frames = s.frames[:0]
-	for _, f := range st.Frames {
-		s.frames = append(s.frames, frame{function: f.Function, source: f.Source, display: f.Display, callLine: f.CallLine})
+	if len(st.Frames) > 0 {
+		s.frames = s.frames[:0]
+		for _, f := range st.Frames {
+			s.frames = append(s.frames, frame{function: f.Function, source: f.Source, display: f.Display, callLine: f.CallLine})
+		}
 	}
 	for name, on := range st.Options {
 		s.options[name] = on
