@@ -221,15 +221,19 @@ func compatSource(name string, src []byte) []byte {
 				at = n.Left.Offset() + 1
 			}
 			edits = append(edits, Edit{Offset: at, Text: noErrexitCommand + "; "})
-			if startsJob(n) {
-				// Its jobs' output is read to the end, as bash reads
-				// the pipe.
-				sep := "; "
-				if before := bytes.TrimRight(src[:n.Right.Offset()], " \t"); len(before) > 0 && (before[len(before)-1] == '\n' || before[len(before)-1] == ';') {
-					sep = " "
-				}
-				edits = append(edits, Edit{Offset: n.Right.Offset(), Text: sep + drainCommand})
+			// The output of jobs started in it, by its own statements or
+			// by a function it calls, is read to the end, as bash reads
+			// the pipe.
+			if last := n.Stmts[len(n.Stmts)-1]; last.Background && !isJob(last) {
+				// A background statement left to the interpreter ends
+				// it: nothing may follow its &.
+				return true
 			}
+			sep := "; "
+			if before := bytes.TrimRight(src[:n.Right.Offset()], " \t"); len(before) > 0 && (before[len(before)-1] == '\n' || before[len(before)-1] == ';') {
+				sep = " "
+			}
+			edits = append(edits, Edit{Offset: n.Right.Offset(), Text: sep + drainCommand})
 			return true
 		case *syntax.TimeClause:
 			if call, ok := n.Stmt.Cmd.(*syntax.CallExpr); ok && !n.PosixFormat && len(call.Assigns) == 0 && len(n.Stmt.Redirs) == 0 {
@@ -286,24 +290,6 @@ func compatSource(name string, src []byte) []byte {
 // isJob reports whether a statement is one compatSource runs as a job.
 func isJob(stmt *syntax.Stmt) bool {
 	return stmt.Background && !stmt.Disown && !stmt.Coprocess && !hasHeredoc(stmt)
-}
-
-// startsJob reports whether a command substitution's own statements start
-// a job.
-func startsJob(cs *syntax.CmdSubst) bool {
-	found := false
-	syntax.Walk(cs, func(node syntax.Node) bool {
-		switch n := node.(type) {
-		case *syntax.Stmt:
-			found = found || isJob(n)
-		case *syntax.FuncDecl:
-			return false
-		case *syntax.CmdSubst:
-			return n == cs
-		}
-		return !found
-	})
-	return found
 }
 
 // hasHeredoc reports whether a statement holds a here-document, whose
@@ -489,5 +475,7 @@ const noErrexitCommand = "__devstack_noerrexit"
 // bash does; the set builtin is called directly, so the session's own
 // record of the options, the main shell's, is left as it is.
 func (s *Session) noErrexit(ctx context.Context, args []string) error {
-	return interp.HandlerCtx(ctx).Builtin(ctx, []string{"set", "+e"})
+	hc := interp.HandlerCtx(ctx)
+	s.dropHeld(hc.Stdout)
+	return hc.Builtin(ctx, []string{"set", "+e"})
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -112,6 +113,7 @@ func (s *Session) jobsChanged() {
 // of the compound command's own (where it ends, for a brace group or an
 // if), which this gives only when it is on the same line.
 func (s *Session) notifyJobs(hc interp.HandlerContext) {
+	s.settleJobs()
 	s.mu.Lock()
 	var report strings.Builder
 	var ended []*job
@@ -127,6 +129,32 @@ func (s *Session) notifyJobs(hc interp.HandlerContext) {
 	s.mu.Unlock()
 	if report.Len() > 0 {
 		io.WriteString(hc.Stderr, report.String())
+	}
+}
+
+// settleJobs waits for the jobs whose processes have ended to be reaped,
+// as bash, having waited for one child, reaps every one that ended: what
+// comes next sees them ended, however late the reaping goroutines run.
+func (s *Session) settleJobs() {
+	s.mu.Lock()
+	var running []*job
+	for _, j := range s.jobs {
+		if !j.done {
+			running = append(running, j)
+		}
+	}
+	s.mu.Unlock()
+	for _, j := range running {
+		var info unix.Siginfo
+		// WNOWAIT leaves the reaping to the job's goroutine.
+		err := unix.Waitid(unix.P_PID, j.pid, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+		if err == nil && info.Signo == 0 {
+			continue
+		}
+		select {
+		case <-j.exited:
+		case <-time.After(time.Second):
+		}
 	}
 }
 
@@ -151,6 +179,9 @@ func (s *Session) collectJob(hc interp.HandlerContext, j *job) {
 		c.collect(hc.Stderr)
 	}
 	s.mu.Lock()
+	s.heldOutput = slices.DeleteFunc(s.heldOutput, func(c *outputCopy) bool {
+		return slices.Contains(j.copies, c) && (c.w == hc.Stdout || c.w == hc.Stderr)
+	})
 	message := s.jobReport(j, hc.Pos.Line())
 	s.forgetJob(j)
 	s.mu.Unlock()
@@ -295,7 +326,8 @@ func (s *Session) jobsBuiltin(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	// Jobs a signal killed are reported, and leave the table, first.
+	// Jobs that ended are seen so, and those a signal killed reported
+	// and out of the table, first.
 	s.notifyJobs(hc)
 	s.mu.Lock()
 	list := slices.Clone(s.jobs)
@@ -479,6 +511,7 @@ func (s *Session) waitAll(ctx context.Context) error {
 // to end, and gives its status; 127 if there is none to wait for.
 func (s *Session) waitNext(ctx context.Context, specs []string, pidVar string) error {
 	for {
+		s.settleJobs()
 		s.mu.Lock()
 		var candidates []*job
 		if len(specs) == 0 {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -57,10 +58,18 @@ func (s *Session) spawnJob(ctx context.Context, line uint, text, name string, pa
 		return err
 	}
 	j := &job{text: jobText(text), ready: make(chan struct{}), exited: make(chan struct{})}
-	var closeAfter []*os.File
+	// The parent's ends of what the process gets are closed once it has
+	// them; if it does not start, the ends the parent keeps too.
+	var closeAfter, closeOnFailure []*os.File
+	started := false
 	defer func() {
 		for _, f := range closeAfter {
 			f.Close()
+		}
+		for _, f := range closeOnFailure {
+			if !started {
+				f.Close()
+			}
 		}
 	}()
 	var failed error
@@ -76,6 +85,7 @@ func (s *Session) spawnJob(ctx context.Context, line uint, text, name string, pa
 		}
 		if c != nil {
 			j.copies = append(j.copies, c)
+			closeOnFailure = append(closeOnFailure, c.r)
 		}
 		if f != w {
 			closeAfter = append(closeAfter, f)
@@ -112,13 +122,11 @@ func (s *Session) spawnJob(ctx context.Context, line uint, text, name string, pa
 		failed = err
 	} else {
 		closeAfter = append(closeAfter, readyW)
+		closeOnFailure = append(closeOnFailure, readyR)
 		st.ReadyFD = 3 + len(cmd.ExtraFiles)
 		cmd.ExtraFiles = append(cmd.ExtraFiles, readyW)
 	}
 	if failed != nil {
-		if readyR != nil {
-			readyR.Close()
-		}
 		return failed
 	}
 	data, err := encodeJobState(st)
@@ -133,12 +141,9 @@ func (s *Session) spawnJob(ctx context.Context, line uint, text, name string, pa
 	cmd.Env = append(programEnviron(hc.Env), jobStateVar+"="+strconv.Itoa(3+len(cmd.ExtraFiles)))
 	cmd.ExtraFiles = append(cmd.ExtraFiles, state)
 	if err := cmd.Start(); err != nil {
-		for _, c := range j.copies {
-			c.r.Close()
-		}
-		readyR.Close()
 		return err
 	}
+	started = true
 	go func() {
 		// The process closes its end once ready, or as it ends.
 		readyR.Read(make([]byte, 1))
@@ -238,6 +243,9 @@ type outputCopy struct {
 	live bool
 	mu   sync.Mutex
 	kept bytes.Buffer
+	// orphaned is set once the command substitution is over: what comes
+	// after has no one to go to.
+	orphaned bool
 	// drained is closed at the end of the pipe, or once nothing more
 	// came within drainWait after the job exited; ended at the end.
 	drained, ended chan struct{}
@@ -255,7 +263,9 @@ func (c *outputCopy) run() {
 				c.w.Write(buf[:n])
 			} else {
 				c.mu.Lock()
-				c.kept.Write(buf[:n])
+				if !c.orphaned {
+					c.kept.Write(buf[:n])
+				}
 				c.mu.Unlock()
 			}
 		}
@@ -293,27 +303,14 @@ func (c *outputCopy) collect(w io.Writer) {
 	}
 }
 
-// drainCommand ends every command substitution holding a background
-// statement (compatSource): it waits for the jobs' output to the command
-// substitution to end and writes it there, and keeps $?.
+// drainCommand ends every command substitution (compatSource): it waits
+// for the output of the jobs started in it to end and writes it there,
+// and keeps $?.
 const drainCommand = "__devstack_drain"
 
 func (s *Session) drain(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	s.mu.Lock()
-	var mine []*outputCopy
-	kept := s.heldOutput[:0]
-	for _, c := range s.heldOutput {
-		switch {
-		case c.w == hc.Stdout || c.w == hc.Stderr:
-			mine = append(mine, c)
-		case !isClosed(c.ended):
-			kept = append(kept, c)
-		}
-	}
-	clear(s.heldOutput[len(kept):])
-	s.heldOutput = kept
-	s.mu.Unlock()
+	mine := s.takeHeld(hc.Stdout, hc.Stderr)
 	for _, c := range mine {
 		select {
 		case <-c.ended:
@@ -326,12 +323,48 @@ func (s *Session) drain(ctx context.Context, args []string) error {
 	return exitStatus(hc.LastExitStatus)
 }
 
-func isClosed(ch chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
+// collectHeld writes what the running shell's jobs kept for its output.
+func (s *Session) collectHeld(hc interp.HandlerContext) {
+	s.mu.Lock()
+	held := slices.Clone(s.heldOutput)
+	s.mu.Unlock()
+	for _, c := range held {
+		c.collect(hc.Stdout)
+		c.collect(hc.Stderr)
+	}
+}
+
+// takeHeld takes the copies kept for the writers out of the session's.
+func (s *Session) takeHeld(writers ...io.Writer) []*outputCopy {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var taken []*outputCopy
+	s.heldOutput = slices.DeleteFunc(s.heldOutput, func(c *outputCopy) bool {
+		if slices.Contains(writers, c.w) {
+			taken = append(taken, c)
+			return true
+		}
 		return false
+	})
+	return taken
+}
+
+// dropHeld forgets, as a command substitution starts, the output kept for
+// an earlier one that wrote to the same writer (the interpreter reuses
+// it) and has ended without collecting it: a job a function started in
+// it, where no drainCommand waited.
+func (s *Session) dropHeld(w io.Writer) {
+	s.mu.Lock()
+	held := len(s.heldOutput) > 0
+	s.mu.Unlock()
+	if !held {
+		return
+	}
+	for _, c := range s.takeHeld(w) {
+		c.mu.Lock()
+		c.orphaned = true
+		c.kept.Reset()
+		c.mu.Unlock()
 	}
 }
 

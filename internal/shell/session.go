@@ -535,7 +535,13 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		// source it stands for.
 		at, traced = Position{}, append([]string{"source", at.File}, args[1:]...)
 	}
+	held := len(s.heldOutput) > 0
 	s.mu.Unlock()
+	if held {
+		// What jobs wrote to a command substitution comes in between
+		// its commands, as it would through the pipe.
+		s.collectHeld(hc)
+	}
 	// The log gets a line for every command; one traced with set -x gets
 	// its PS4 line from xtrace instead.
 	if s.opts.Trace != nil && !traceNow && !quiet {

@@ -49,7 +49,8 @@ pidless < killed
 jobs
 
 true &
-sleep 0.1
+p=$!
+while kill -0 $p 2>/dev/null; do sleep 0.01; done
 jobs
 
 sleep 0.3 &
