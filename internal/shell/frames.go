@@ -130,9 +130,10 @@ func (e stackEnviron) Get(name string) expand.Variable {
 	return e.base.Get(name)
 }
 
-// Each lists the call stack variables too: a pipeline's commands and a
-// background job start from a copy of the variables, in which the call
-// stack stays what it was when they started, as in a forked bash.
+// Each lists the call stack variables too: a pipeline's commands start
+// from a copy of the variables, in which the call stack stays what it was
+// when they started, as in a forked bash. (A job's process gets the
+// frames themselves.)
 func (e stackEnviron) Each(f func(name string, vr expand.Variable) bool) {
 	for _, name := range []string{"FUNCNAME", "BASH_SOURCE", "BASH_LINENO"} {
 		if vr := e.s.stackVar(name); vr.IsSet() && !f(name, vr) {

@@ -201,7 +201,8 @@ const (
 	sourceCommand = "__devstack_source"
 	// bypassCommand marks the session's own call of a function or of
 	// source: the call handler passes the rest on unchanged. In the
-	// command, not in a field, as background jobs call concurrently.
+	// command, not in a field, as a pipeline's commands call
+	// concurrently.
 	bypassCommand   = "__devstack_bypass"
 	functionCommand = "__devstack_function"
 	callerCommand   = "__devstack_caller"
