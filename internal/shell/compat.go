@@ -224,6 +224,9 @@ func compatSource(name string, src []byte) []byte {
 			// The output of jobs started in it, by its own statements or
 			// by a function it calls, is read to the end, as bash reads
 			// the pipe.
+			if len(n.Stmts) == 0 {
+				return true
+			}
 			if last := n.Stmts[len(n.Stmts)-1]; last.Background && !isJob(last) {
 				// A background statement left to the interpreter ends
 				// it: nothing may follow its &.
