@@ -117,7 +117,9 @@ type Session struct {
 	// sourcing is the file the source builtin is about to open, which the
 	// open handler serves from scripts.
 	sourcing string
-	scripts  scriptCache
+	// scriptsMu guards scripts, the files sourced, kept rewritten.
+	scriptsMu sync.Mutex
+	scripts   scriptCache
 	// fds are the descriptors above 2 scripts opened with exec.
 	fds fdTable
 	// getopts is where getopts' scan is, and what function calls saved.
@@ -773,17 +775,19 @@ func (s *Session) open(ctx context.Context, path string, flag int, perm os.FileM
 		s.mu.Lock()
 		sourcing = s.sourcing == path
 		s.sourcing = ""
-		if sourcing {
-			text, ok := s.scripts.open(path, s.prepare)
-			if ok {
-				s.sourceText(text)
-			}
+		s.mu.Unlock()
+	}
+	if sourcing {
+		// The rewrites run outside s.mu, which the frames need however
+		// they end.
+		s.scriptsMu.Lock()
+		text, ok := s.scripts.open(path, s.prepare)
+		s.scriptsMu.Unlock()
+		if ok {
+			s.mu.Lock()
+			s.sourceText(text)
 			s.mu.Unlock()
-			if ok {
-				return readOnly{strings.NewReader(text)}, nil
-			}
-		} else {
-			s.mu.Unlock()
+			return readOnly{strings.NewReader(text)}, nil
 		}
 	}
 	if flag == os.O_RDONLY && (strings.HasPrefix(path, "/proc/sys/") || strings.HasPrefix(path, "/sys/")) {
