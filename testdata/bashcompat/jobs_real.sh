@@ -130,10 +130,11 @@ wait $! || echo "errexit ended the job: $?"
 set +e
 
 trap 'echo "TERM trapped"' TERM
-sleep 0.4 &
+sleep 5 &
 (sleep 0.1; kill -TERM $$) &
 wait %1
 echo "a trapped signal ends wait: $?"
+kill %1
 wait
 trap - TERM
 
