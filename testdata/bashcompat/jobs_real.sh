@@ -31,7 +31,8 @@ wait %1
 echo "wait %1: $?"
 
 (exit 3) &
-(sleep 0.1; exit 4) &
+first=$!
+(while kill -0 $first 2>/dev/null; do sleep 0.01; done; exit 4) &
 wait -n
 echo "wait -n: $?"
 wait -n -p which
@@ -59,9 +60,10 @@ jobs
 echo "disowned: [$(jobs -p)]"
 disown
 echo "disown without a job: $?"
-sleep 0.3 &
+sleep 5 &
 disown -h %1
 jobs
+kill %1
 wait
 echo "waited for the job disown -h kept"
 
