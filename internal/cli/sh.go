@@ -157,6 +157,8 @@ func shRun(ctx context.Context, opts *ShOptions) error {
 		Stdout: opts.Deps.Stdout,
 		Stderr: opts.Deps.Stderr,
 		Params: opts.Args,
+		// Background jobs get the library again.
+		Extensions: []shell.Extension{{Name: funcs.Extension}},
 	})
 	if err != nil {
 		return err

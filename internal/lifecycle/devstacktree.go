@@ -242,8 +242,9 @@ func (r *Run) runTreeScript(ctx context.Context, script string, params, env []st
 		Intercept: func(ctx context.Context, args []string) (bool, error) {
 			return r.intercept(ctx, session, args)
 		},
-		Observe: r.observe,
-		Overlay: r.Tree,
+		Observe:    r.observe,
+		Overlay:    r.Tree,
+		Extensions: []shell.Extension{treeExtension(r.Tree)},
 		Source: func(ctx context.Context, path string, args []string, source func() error) error {
 			// What the tool writes (phases, errors) hides the secrets
 			// set so far; the tree's own LOGFILE is the tree's.

@@ -43,6 +43,8 @@ func readConfiguration(r *Run) error {
 		Intercept: func(ctx context.Context, args []string) (bool, error) {
 			return r.guardRemoval(ctx, args)
 		},
+		// Background jobs get the tree and the library again.
+		Extensions: []shell.Extension{treeExtension(r.Tree), {Name: funcs.Extension}},
 	})
 	if err != nil {
 		return err

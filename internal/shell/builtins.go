@@ -51,10 +51,9 @@ func (s *Session) builtins() map[string]Func {
 		letCommand:         s.let,
 		secondsCommand:     s.setSeconds,
 		jobCommand:         s.startJob,
-		jobRunCommand:      s.runJob,
-		jobPidCommand:      s.jobPid,
 		jobsCommand:        s.jobsBuiltin,
 		waitCommand:        s.wait,
+		disownCommand:      s.disown,
 		ereQuoteCommand:    ereQuoteBuiltin,
 		pushdCommand:       s.pushd,
 		popdCommand:        s.popd,
@@ -317,9 +316,8 @@ func signalName(spec string) (string, bool) {
 	return "", false
 }
 
-// kill sends a signal to processes. A signal to the shell itself runs its
-// trap, as bash does when it receives the signal; the interpreter's
-// background jobs have no process of their own to signal.
+// kill sends a signal to processes and jobs (%N). A signal to the shell
+// itself runs its trap, as bash does when it receives the signal.
 func (s *Session) kill(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	sig := "TERM"
@@ -349,20 +347,19 @@ func (s *Session) kill(ctx context.Context, args []string) error {
 		name, number, ok = "0", 0, true
 	}
 	if !ok {
-		fmt.Fprintf(hc.Stderr, "kill: %s: invalid signal specification\n", sig)
+		s.shellError(hc, "kill: %s: invalid signal specification", sig)
 		return interp.ExitStatus(1)
 	}
 	var status error
 	for _, target := range args {
-		if found, err := s.killJob(hc, target, number); found || err != nil {
-			if err != nil {
-				status = err
-			}
+		target, ok := s.jobPid(hc, target)
+		if !ok {
+			status = interp.ExitStatus(1)
 			continue
 		}
 		pid, err := strconv.Atoi(target)
 		if err != nil {
-			fmt.Fprintf(hc.Stderr, "kill: %s: arguments must be process or job IDs\n", target)
+			s.shellError(hc, "kill: %s: arguments must be process or job IDs", target)
 			status = interp.ExitStatus(1)
 			continue
 		}
@@ -373,7 +370,7 @@ func (s *Session) kill(ctx context.Context, args []string) error {
 			continue
 		}
 		if err := syscall.Kill(pid, number); err != nil {
-			fmt.Fprintf(hc.Stderr, "kill: (%d) - %v\n", pid, err)
+			s.shellError(hc, "kill: (%d) - %s", pid, errnoText(err))
 			status = interp.ExitStatus(1)
 		}
 	}
@@ -418,8 +415,14 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		traps := map[string]string{}
-		if shell := s.shellOf(hc); shell != nil {
+		var traps map[string]string
+		shell := s.shellOf(hc)
+		switch {
+		case shell == s.main && s.shownTraps != nil:
+			// A job lists the traps of the shell that started it, until
+			// it sets its own (jobprocess.go).
+			traps = s.shownTraps
+		case shell != nil:
 			traps = shell.listing()
 		}
 		for _, name := range trapOrder {
@@ -427,7 +430,7 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 			if !set || (only != nil && !slices.Contains(only, name)) {
 				continue
 			}
-			if _, signal := signalNumbers[name]; signal {
+			if _, isSignal := signalNumbers[name]; isSignal {
 				name = "SIG" + name
 			}
 			fmt.Fprintf(hc.Stdout, "trap -- %s %s\n", quoteWord(callback), name)
@@ -463,7 +466,10 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		} else {
 			s.traps[name] = callback
 		}
+		// A job lists the shell's traps until it sets one of its own.
+		s.shownTraps = nil
 		s.mu.Unlock()
+		s.watchSignal(name, callback, reset)
 		var err error
 		switch {
 		case name == "EXIT":
@@ -518,6 +524,8 @@ func (s *Session) Signal(sig os.Signal) bool {
 			return false
 		}
 		s.pendingSignals = append(s.pendingSignals, name)
+		// A wait for jobs ends, and the trap runs.
+		s.jobsChanged()
 		return true
 	}
 	return false

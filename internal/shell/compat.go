@@ -85,6 +85,8 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		return append([]string{dirsCommand}, args[1:]...)
 	case "wait":
 		return append([]string{waitCommand}, args[1:]...)
+	case "disown":
+		return append([]string{disownCommand}, args[1:]...)
 	case "grep":
 		if plainGrep(args) {
 			return append([]string{grepCommand}, args[1:]...)
@@ -164,7 +166,7 @@ func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
 	src = guardSource(name, src)
 	fdSyntax := hasFDSyntax(src)
-	if !fdSyntax && !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller") {
+	if !fdSyntax && !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller", "$!", "${!") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -200,7 +202,7 @@ func compatSource(name string, src []byte) []byte {
 				// table; its text is rewritten when it runs.
 				inner := strings.TrimRight(string(src[n.Pos().Offset():n.Semicolon.Offset()]), " \t")
 				end := n.Semicolon.Offset() + 1
-				repl := fmt.Sprintf("%s %d %s", jobCommand, n.Pos().Line(), quoteWord(inner))
+				repl := fmt.Sprintf(`%s %d %s "$0" "$@"`, jobCommand, n.Pos().Line(), quoteWord(inner))
 				if needsSeparator(src[end:]) {
 					repl += ";"
 				}
@@ -215,6 +217,18 @@ func compatSource(name string, src []byte) []byte {
 			return fds.stmt(n)
 		case *syntax.BinaryTest:
 			edits = append(edits, regexEdits(n, src)...)
+			return true
+		case *syntax.ParamExp:
+			if n.Param != nil && n.Param.Value == "!" && !n.Excl {
+				// $! is the session's last job; the interpreter would
+				// name its own background shells (process
+				// substitutions) instead.
+				if n.Short {
+					edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: 2, Text: "${" + lastJobVariable + "}"})
+				} else {
+					edits = append(edits, Edit{Offset: n.Param.Pos().Offset(), Remove: 1, Text: lastJobVariable})
+				}
+			}
 			return true
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.

@@ -41,6 +41,14 @@ func TestCompatSourceKeepsLines(t *testing.T) {
 		{"bare time", "time\n", timeCommand + "\n"},
 		{"syntax error untouched", "f() { local x\n", "f() { local x\n"},
 		{"nothing to do", "echo hello\n", "echo hello\n"},
+		{"job", "sleep 1 & echo $!\n", jobCommand + ` 1 'sleep 1' "$0" "$@"; echo ${` + lastJobVariable + "}\n"},
+		{"job in a function", "f() {\n    g >log 2>&1 &\n}\n", "f() {\n    " + jobCommand + ` 2 'g >log 2>&1' "$0" "$@"` + "\n}\n"},
+		{"$! braced", "echo ${!}\n", "echo ${" + lastJobVariable + "}\n"},
+		{"indirection kept", "echo ${!name}\n", "echo ${!name}\n"},
+		{"command substitution drained", "x=$(f)\n", "x=$(" + enterMark(kindSubst, false) + "f; " + endMark(kindSubst) + ")\n"},
+		{"command substitution of a job", "x=$(f &)\n", "x=$(" + enterMark(kindSubst, false) + jobCommand + ` 1 f "$0" "$@";` + endMark(kindSubst) + ")\n"},
+		{"empty command substitution", "x=$()\ny=`# nothing`\n", "x=$()\ny=`# nothing`\n"},
+		{"command substitution ending a line", "x=$(f\n)\n", "x=$(" + enterMark(kindSubst, false) + "f\n" + endMark(kindSubst) + ")\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

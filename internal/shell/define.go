@@ -58,7 +58,7 @@ func (s *Session) SourceFile(ctx context.Context, path string) error {
 // being sourced: BASH_SOURCE names path, messages name display, and the
 // functions it defines belong to it.
 func (s *Session) EvalAs(ctx context.Context, text, path, display string) error {
-	f := frame{function: "source", source: path, display: display}
+	f := frame{function: "source", source: path, display: display, text: text}
 	s.push(f)
 	defer s.pop()
 	err := interp.HandlerCtx(ctx).Builtin(ctx, []string{"eval", text})

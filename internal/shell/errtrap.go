@@ -165,25 +165,7 @@ func (s *Session) exitShell(ctx context.Context, args []string) error {
 // always sets an EXIT trap in the shell: the interpreter's own trap
 // listing tells them apart.
 func (s *Session) mainShell(ctx context.Context) bool {
-	hc := interp.HandlerCtx(ctx)
-	s.mu.Lock()
-	if s.errs.probes == nil {
-		s.errs.probes = map[string]*probeBuffer{}
-	}
-	s.errs.probeN++
-	path := probePrefix + strconv.Itoa(s.errs.probeN)
-	buf := &probeBuffer{}
-	s.errs.probes[path] = buf
-	s.bypass = "trap"
-	s.mu.Unlock()
-	hc.Builtin(ctx, []string{"eval", "trap >" + path})
-	s.mu.Lock()
-	delete(s.errs.probes, path)
-	if s.bypass == "trap" {
-		s.bypass = ""
-	}
-	s.mu.Unlock()
-	return strings.Contains(buf.String(), exitTrap)
+	return strings.Contains(s.probe(ctx, bypassCommand+" trap"), exitTrap)
 }
 
 // openProbe serves the files mainShell has the trap listing written to.

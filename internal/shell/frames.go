@@ -30,27 +30,32 @@ type frame struct {
 	// callLine is the line of the source command or function call in the
 	// frame below.
 	callLine uint
+	// text is the file's text as parsed, where a background job finds the
+	// source of the functions the file defined; "" if not known.
+	text string
 }
 
 func (f frame) isFunction() bool {
 	return f.function != "source" && f.function != "main"
 }
 
-// stack is the call stack of the shell running: a background job's own
-// while it runs, else the main shell's. Call with s.mu held.
+// stack is the call stack of the shell running. Call with s.mu held.
 func (s *Session) stack() *[]frame {
-	if len(s.jobStacks) > 0 {
-		if st, ok := s.jobStacks[goroutineID()]; ok {
-			return st
-		}
-	}
 	return &s.frames
 }
 
+// sourceText records the text of the file being sourced, once it is
+// open, in its frame. Call with s.mu held.
+func (s *Session) sourceText(text string) {
+	if st := *s.stack(); len(st) > 0 && st[len(st)-1].function == "source" {
+		st[len(st)-1].text = text
+	}
+}
+
 // goroutineID identifies the running goroutine. The interpreter runs each
-// background statement in a goroutine of its own and tells handlers
-// nothing of which shell calls them; the goroutine is what tells a job's
-// calls from the main shell's.
+// command of a pipeline in a goroutine of its own and tells handlers
+// nothing of which shell calls them; the goroutine is what tells them
+// apart.
 func goroutineID() int64 {
 	var buf [32]byte
 	n := runtime.Stack(buf[:], false)
@@ -129,6 +134,14 @@ func (e stackEnviron) Get(name string) expand.Variable {
 		return expand.Variable{Set: true, Kind: expand.String, Str: strconv.Itoa(os.Getpid())}
 	case "BASH_SUBSHELL":
 		return expand.Variable{Set: true, Kind: expand.String, Str: "0"}
+	case lastJobVariable:
+		e.s.mu.Lock()
+		pid := e.s.lastPid
+		e.s.mu.Unlock()
+		if pid == 0 {
+			return expand.Variable{}
+		}
+		return expand.Variable{Set: true, Kind: expand.String, Str: strconv.Itoa(pid)}
 	case "HOSTNAME":
 		// bash sets it from the host's name when the environment has
 		// none; DevStack names the etcd member after it.
@@ -144,9 +157,10 @@ func (e stackEnviron) Get(name string) expand.Variable {
 	return e.base.Get(name)
 }
 
-// Each lists the call stack variables too: a pipeline's commands and a
-// background job start from a copy of the variables, in which the call
-// stack stays what it was when they started, as in a forked bash.
+// Each lists the call stack variables too: a pipeline's commands start
+// from a copy of the variables, in which the call stack stays what it was
+// when they started, as in a forked bash. (A job's process gets the
+// frames themselves.)
 func (e stackEnviron) Each(f func(name string, vr expand.Variable) bool) {
 	for _, name := range []string{"FUNCNAME", "BASH_SOURCE", "BASH_LINENO"} {
 		if vr := e.s.stackVar(name); vr.IsSet() && !f(name, vr) {
@@ -236,8 +250,12 @@ func (s *Session) callFunction(ctx context.Context, args []string) error {
 	if body, ok := s.runner.Funcs[name]; ok {
 		var known bool
 		if origin, known = s.funcFiles[body]; !known {
-			// Defined by the file still being sourced, and called there.
+			// Defined by the file still being sourced, and called there;
+			// or, in a job's process, inherited and defined since.
 			origin = (*s.stack())[len((*s.stack()))-1]
+			if lf := s.lazy[name]; lf != nil && lf.defined {
+				origin = lf.origin
+			}
 			s.funcFiles[body] = origin
 		}
 	}
@@ -270,7 +288,7 @@ func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...
 		{Cmd: &syntax.FuncDecl{RsrvWord: true, Name: &syntax.Lit{Value: hookFunction}, Body: body}},
 		{Cmd: call},
 	}}
-	f := frame{function: "source", source: script.path, display: name}
+	f := frame{function: "source", source: script.path, display: name, text: script.text}
 	s.mu.Lock()
 	s.funcFiles[body] = f
 	s.mu.Unlock()

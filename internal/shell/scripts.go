@@ -1,10 +1,8 @@
 package shell
 
 import (
-	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -28,27 +26,27 @@ type cachedScript struct {
 // open returns the contents of the script at path, from the cache when it
 // is current. It reports false when path cannot be read as a regular file,
 // leaving the error to the ordinary open.
-func (c *scriptCache) open(path string, prepare func(string, []byte) []byte) (io.ReadWriteCloser, bool) {
+func (c *scriptCache) open(path string, prepare func(string, []byte) []byte) (string, bool) {
 	info, err := os.Stat(path)
 	if err != nil || !info.Mode().IsRegular() {
-		return nil, false
+		return "", false
 	}
 	st, ok := info.Sys().(*syscall.Stat_t)
 	if !ok {
-		return nil, false
+		return "", false
 	}
 	key := filepath.Clean(path)
 	if e, hit := c.entries[key]; hit && e.dev == uint64(st.Dev) && e.ino == st.Ino && e.size == info.Size() && e.modTime.Equal(info.ModTime()) {
-		return readOnly{strings.NewReader(e.data)}, true
+		return e.data, true
 	}
 	data, err := os.ReadFile(path)
 	if err != nil || int64(len(data)) != info.Size() {
-		return nil, false
+		return "", false
 	}
 	if c.entries == nil {
 		c.entries = map[string]cachedScript{}
 	}
 	text := string(prepare(path, data))
 	c.entries[key] = cachedScript{dev: uint64(st.Dev), ino: st.Ino, size: info.Size(), modTime: info.ModTime(), data: text}
-	return readOnly{strings.NewReader(text)}, true
+	return text, true
 }

@@ -78,6 +78,13 @@ type Options struct {
 	// Virtual are files, by absolute path, that scripts read in place of
 	// what is on disk.
 	Virtual map[string]string
+	// Extensions name what the caller adds to the session in Go (Define,
+	// Overlay) that a background job's process must add again: a job runs
+	// in a process of its own, the program re-executed, which registers
+	// each by name (RegisterExtension). Intercept, Observe, Source and
+	// Rewrite do not reach a job's process, as nothing of the caller
+	// reaches a process bash forks.
+	Extensions []Extension
 }
 
 // Session is one interpreter state.
@@ -88,8 +95,8 @@ type Session struct {
 	// interpreter lacks, and what Define added.
 	functions map[string]Func
 
-	// mu guards the call stack bookkeeping below, which background
-	// statements may touch from their own goroutines.
+	// mu guards the call stack bookkeeping below, which a pipeline's
+	// commands may touch from their own goroutines.
 	mu sync.Mutex
 	// frames is the call stack: files being sourced and functions being
 	// called, innermost last.
@@ -118,7 +125,9 @@ type Session struct {
 	// sourcing is the file the source builtin is about to open, which the
 	// open handler serves from scripts.
 	sourcing string
-	scripts  scriptCache
+	// scriptsMu guards scripts, the files sourced, kept rewritten.
+	scriptsMu sync.Mutex
+	scripts   scriptCache
 	// fds are the descriptors above 2 scripts opened; fdSaved what
 	// commands' own redirections of them replaced.
 	fds     fdTable
@@ -154,10 +163,37 @@ type Session struct {
 	exportedText  map[*syntax.Stmt]string
 	// errs is what the ERR trap and exit need to behave as in bash.
 	errs errState
-	// jobs is the job table, in the order the jobs started; jobKeys
-	// numbers them for the session's own bookkeeping.
+	// jobs is the job table, in the order the jobs started; lastPid is
+	// $!, the last started. jobChange is closed, and replaced, whenever a
+	// job ends. statuses are the statuses of jobs no longer in the table,
+	// and disowned the ids of those disowned, both by process id.
 	jobs    []*job
-	jobKeys int
+	lastPid int
+	// currentJob and previousJob are %+ and %-.
+	currentJob, previousJob *job
+	jobChange               chan struct{}
+	statuses                map[int]int
+	disowned                map[int]bool
+	// heldOutput is jobs' output kept for command substitutions.
+	heldOutput []*outputCopy
+	// bodies are the functions' source, as jobs get them, by body, and
+	// funcCache the list of them the last job got (funcList).
+	bodies    map[*syntax.Stmt]string
+	funcCache struct {
+		sync.Mutex
+		bodies map[string]*syntax.Stmt
+		list   string
+	}
+	// stdin is the shell's own standard input, which jobs do not get.
+	stdin io.Reader
+	// In a background job's process: the shell's $$ and $PPID, its
+	// functions not yet defined, the command that may replace the
+	// process, and the traps `trap` lists until the job sets one.
+	pids       *shellPids
+	lazy       map[string]*lazyFunc
+	execTarget *execTarget
+	shownTraps map[string]string
+	signals    chan os.Signal
 	// secondsBase is the Unix time $SECONDS counts from.
 	secondsBase atomic.Int64
 	// reading is set while RunStdin runs a script read from its input.
@@ -198,7 +234,8 @@ const (
 	sourceCommand = "__devstack_source"
 	// bypassCommand marks the session's own call of a function or of
 	// source: the call handler passes the rest on unchanged. In the
-	// command, not in a field, as background jobs call concurrently.
+	// command, not in a field, as a pipeline's commands call
+	// concurrently.
 	bypassCommand   = "__devstack_bypass"
 	functionCommand = "__devstack_function"
 	callerCommand   = "__devstack_caller"
@@ -206,6 +243,12 @@ const (
 
 // New starts a session.
 func New(opts Options) (*Session, error) {
+	return newSession(opts, expand.ListEnviron(opts.Env...), nil)
+}
+
+// newSession starts a session on the variables of base, with the
+// interpreter's options flags (as set takes them) on.
+func newSession(opts Options, base expand.Environ, flags []string) (*Session, error) {
 	if opts.Dir == "" {
 		dir, err := os.Getwd()
 		if err != nil {
@@ -222,7 +265,7 @@ func New(opts Options) (*Session, error) {
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard
 	}
-	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{}}
+	s := &Session{opts: opts, funcFiles: map[*syntax.Stmt]frame{}, fds: fdTable{}, traps: map[string]string{}, options: map[string]bool{}, stdin: opts.Stdin}
 	for _, name := range defaultOn {
 		s.options[name] = true
 	}
@@ -232,16 +275,16 @@ func New(opts Options) (*Session, error) {
 	s.functions = s.builtins()
 	maps.Copy(s.functions, s.getoptsBuiltins())
 	runner, err := interp.New(
-		interp.Env(stackEnviron{s: s, base: expand.ListEnviron(opts.Env...)}),
+		interp.Env(stackEnviron{s: s, base: base}),
 		interp.Dir(opts.Dir),
-		interp.StdIO(opts.Stdin, opts.Stdout, opts.Stderr),
+		interp.StdIO(s.stdin, opts.Stdout, opts.Stderr),
 		interp.CallHandler(s.call),
 		interp.ExecHandlers(s.execMiddleware),
 		interp.OpenHandler(s.open),
 		interp.StatHandler(s.stat),
 		interp.ReadDirHandler2(s.readDir),
 		interp.AccessHandler(s.access),
-		interp.Params(append([]string{"--"}, opts.Params...)...),
+		interp.Params(append(append(flags, "--"), opts.Params...)...),
 	)
 	if err != nil {
 		return nil, err
@@ -282,8 +325,10 @@ type Script struct {
 	file *syntax.File
 	// path is the file's path, as BASH_SOURCE names it.
 	path string
-	// written is the text as written, for printing its functions.
+	// written is the text as written, for printing its functions; text
+	// is what was parsed.
 	written []byte
+	text    string
 }
 
 // Parse parses the script at path as bash, for checking before anything
@@ -298,7 +343,7 @@ func Parse(path, name string, src []byte) (*Script, error) {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file, path: path, written: written}, nil
+	return &Script{file: file, path: path, written: written, text: string(src)}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
@@ -344,7 +389,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 	if err != nil {
 		return 2, err
 	}
-	s.frames[0] = frame{function: "main", source: path, display: s.display(abs)}
+	s.frames[0] = frame{function: "main", source: path, display: s.display(abs), text: string(data)}
 	return runStatus(s.runTop(ctx, file))
 }
 
@@ -367,7 +412,7 @@ func (s *Session) Eval(ctx context.Context, name, script string) error {
 	if err != nil {
 		return err
 	}
-	f := frame{function: "source", source: name, display: name}
+	f := frame{function: "source", source: name, display: name, text: script}
 	s.push(f)
 	defer s.pop()
 	for _, stmt := range file.Stmts {
@@ -529,8 +574,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if args[0] == optindSetCommand {
-		// Part of an assignment, not a command of the script.
+	if args[0] == optindSetCommand || args[0] == lazyCommand {
+		// Part of an assignment, or of a function's call, not a command
+		// of the script.
 		s.mu.Unlock()
 		return args, nil
 	}
@@ -569,7 +615,13 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		// source it stands for.
 		at, traced = Position{}, append([]string{"source", at.File}, args[1:]...)
 	}
+	held := len(s.heldOutput) > 0
 	s.mu.Unlock()
+	if held {
+		// What jobs wrote to a command substitution comes in between
+		// its commands, as it would through the pipe.
+		s.collectHeld(hc)
+	}
 	// The log gets a line for every command; one traced with set -x gets
 	// its PS4 line from xtrace instead.
 	if s.opts.Trace != nil && !traceNow && !quiet {
@@ -613,7 +665,13 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		// Functions it defines are printed from its text.
 		s.noteSource("eval", []byte(strings.Join(args[1:], " ")))
 	}
-	return compatCall(hc, args), nil
+	args = compatCall(hc, args)
+	if args[0] == "eval" && s.pids != nil {
+		for i := 1; i < len(args); i++ {
+			args[i] = string(s.rewritePids([]byte(args[i])))
+		}
+	}
+	return args, nil
 }
 
 // quoteArgs renders a command line, shell-quoted where needed; max > 0
@@ -684,6 +742,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.traceCommand(ctx, args)
 		case setXtraceCommand:
 			return s.setXtrace(ctx, args[1:])
+		case lazyCommand:
+			return s.lazyFunction(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {
@@ -704,10 +764,16 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 				return interp.ExitStatus(127)
 			}
 		}
+		s.execJob(ctx, args)
+		var err error
 		if mask, differs := s.shellUmask(interp.HandlerCtx(ctx)); differs {
-			return next(ctx, withUmask(mask, args))
+			err = next(ctx, withUmask(mask, args))
+		} else {
+			err = next(ctx, args)
 		}
-		return next(ctx, args)
+		// Having waited for a program, bash reports the jobs that ended.
+		s.notifyJobs(interp.HandlerCtx(ctx))
+		return err
 	}
 }
 
@@ -743,16 +809,23 @@ func (s *Session) source(ctx context.Context, args []string) error {
 		defer restore()
 		return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{bypassCommand, "source"}, args...), 0)})
 	}
+	// The frame on the stack has the file's text once it is open.
+	claim := func() {
+		s.mu.Lock()
+		top := (*s.stack())[len(*s.stack())-1]
+		s.mu.Unlock()
+		s.claimFunctions(top)
+	}
 	var err error
 	if s.opts.Source != nil {
 		err = s.opts.Source(ctx, Absolute(hc.Dir, args[0]), args[1:], func() error {
-			defer s.claimFunctions(f)
+			defer claim()
 			return run()
 		})
 	} else {
 		err = run()
 	}
-	s.claimFunctions(f)
+	claim()
 	return err
 }
 
@@ -775,7 +848,7 @@ func (s *Session) prepare(path string, src []byte) []byte {
 	// Every script, last, on the text as it will run: xtrace may be
 	// turned on after its functions are defined, as stack.sh does after
 	// sourcing functions-common.
-	return arraySource(path, xtraceSource(path, src))
+	return s.rewritePids(arraySource(path, xtraceSource(path, src)))
 }
 
 // open opens files as the interpreter would and, for a file missing on
@@ -829,14 +902,19 @@ func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.F
 		s.mu.Lock()
 		sourcing = s.sourcing == path
 		s.sourcing = ""
-		if sourcing {
-			f, ok := s.scripts.open(path, s.prepare)
+		s.mu.Unlock()
+	}
+	if sourcing {
+		// The rewrites run outside s.mu, which the frames need however
+		// they end.
+		s.scriptsMu.Lock()
+		text, ok := s.scripts.open(path, s.prepare)
+		s.scriptsMu.Unlock()
+		if ok {
+			s.mu.Lock()
+			s.sourceText(text)
 			s.mu.Unlock()
-			if ok {
-				return f, nil
-			}
-		} else {
-			s.mu.Unlock()
+			return readOnly{strings.NewReader(text)}, nil
 		}
 	}
 	if flag == os.O_RDONLY && (strings.HasPrefix(path, "/proc/sys/") || strings.HasPrefix(path, "/sys/")) {
@@ -870,6 +948,9 @@ func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.F
 		}
 		if sourcing {
 			data = s.prepare(path, data)
+			s.mu.Lock()
+			s.sourceText(string(data))
+			s.mu.Unlock()
 		}
 		return readOnly{strings.NewReader(string(data))}, nil
 	}

@@ -107,6 +107,11 @@ func (s *Session) enterSubshell(ctx context.Context, args []string) error {
 	status := hc.LastExitStatus
 	kind, ignore := args[0], len(args) > 1 && args[1] == "1"
 	ignore = ignore || hc.Env.Get(ignoreVar).String() == "1"
+	if kind == kindSubst {
+		// Output of jobs an earlier substitution held for this writer
+		// is not this one's (jobspawn.go).
+		s.dropHeld(hc.Stdout)
+	}
 	s.mu.Lock()
 	parent := s.shellOf(hc)
 	if parent == nil {
@@ -201,6 +206,11 @@ func (s *Session) leaveSubshell(ctx context.Context, args []string) error {
 	s.mu.Lock()
 	st := s.shellOf(hc)
 	s.mu.Unlock()
+	if len(args) > 0 && args[0] == kindSubst {
+		if err := s.drain(ctx); err != nil {
+			return err
+		}
+	}
 	if st != nil && st != s.main {
 		if err := s.endSubshell(ctx, st, status); err != nil {
 			return err

@@ -40,7 +40,7 @@ func TestSubshellMarks(t *testing.T) {
 		{"left of ||", "f || g\n", testedCommand + " f || g\n"},
 		{"builtin condition unmarked", "if [ -n x ]; then :; fi\n", "if [ -n x ]; then :; fi\n"},
 		{"function body not tested", "if f() { g; }; then :; fi\n", "if f() { g; }; then :; fi\n"},
-		{"background job rewritten whole", "a | b &\n", jobCommand + " 1 'a | b'\n"},
+		{"background job rewritten whole", "a | b &\n", jobCommand + " 1 'a | b' \"$0\" \"$@\"\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

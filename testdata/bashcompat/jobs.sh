@@ -38,7 +38,7 @@ wait $LAST_SPINNER_PID
 echo "spinner status $?"
 x=1; { x=2; } &
 wait $!; echo "x=$x in the parent"
-echo "line $LINENO" &
+{ sleep 0.05; echo "line $LINENO"; } &
 wait $!
 exit_trap() {
     local r=$?

@@ -8,7 +8,9 @@ set -o xtrace
 wait
 cat out
 g() { echo traced job; }
-g > out2 2>&1 &
+# Traced inside the group, after its redirection: the job's trace lines
+# do not race the shell's.
+{ g; } > out2 2>&1 &
 set +o xtrace
 wait
 cat out2
