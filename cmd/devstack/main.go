@@ -11,10 +11,10 @@ import (
 	"syscall"
 
 	"devstack"
+	"devstack/internal/bash"
 	"devstack/internal/cli"
 	"devstack/internal/funcs"
 	"devstack/internal/lifecycle"
-	"devstack/internal/shell"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -23,9 +23,9 @@ var version = "dev"
 func main() {
 	// A background job of a script is this program again: it runs the
 	// job and exits before anything else starts.
-	shell.RegisterExtension(funcs.Extension, funcs.Reregister)
-	shell.RegisterExtension(lifecycle.TreeExtension, lifecycle.ReopenTree(devstack.DefaultTree()))
-	if status, isJob := shell.RunJobProcess(); isJob {
+	bash.RegisterExtension(funcs.Extension, funcs.Reregister)
+	bash.RegisterExtension(lifecycle.TreeExtension, lifecycle.ReopenTree(devstack.DefaultTree()))
+	if status, isJob := bash.RunJobProcess(); isJob {
 		os.Exit(status)
 	}
 	os.Exit(run())

@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 
+	"devstack/internal/bash"
 	"devstack/internal/funcs"
-	"devstack/internal/shell"
 )
 
 // ShOptions are what `devstack sh` takes: bash's own command line, so that
@@ -151,14 +151,14 @@ options:
 }
 
 func shRun(ctx context.Context, opts *ShOptions) error {
-	session, err := shell.New(shell.Options{
+	session, err := bash.New(bash.Options{
 		Env:    opts.Deps.Environ,
 		Stdin:  opts.Deps.Stdin,
 		Stdout: opts.Deps.Stdout,
 		Stderr: opts.Deps.Stderr,
 		Params: opts.Args,
 		// Background jobs get the library again.
-		Extensions: []shell.Extension{{Name: funcs.Extension}},
+		Extensions: []bash.Extension{{Name: funcs.Extension}},
 	})
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 
 	"mvdan.cc/sh/v3/interp"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 // gitRetryPause is how long git_clone waits before trying a git command
@@ -41,7 +41,7 @@ func (l *Library) gitClone(ctx context.Context, args []string) error {
 	if len(args) < 2 {
 		return l.dieHere(ctx, "git_clone: usage: git_clone REPOSITORY DESTINATION [REF]")
 	}
-	remote, dest, ref := args[0], shell.Absolute(hc.Dir, args[1]), ""
+	remote, dest, ref := args[0], bash.Absolute(hc.Dir, args[1]), ""
 	if len(args) > 2 {
 		ref = args[2]
 	}

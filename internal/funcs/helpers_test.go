@@ -9,19 +9,19 @@ import (
 	"sync"
 	"testing"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 // session is a bash session with the library registered on it.
 type session struct {
-	*shell.Session
+	*bash.Session
 	lib *Library
 }
 
 // newSession starts a session with the library, whose messages go to
 // reporter if one is given.
-func newSession(opts shell.Options, reporter ...Reporter) (*session, error) {
-	sh, err := shell.New(opts)
+func newSession(opts bash.Options, reporter ...Reporter) (*session, error) {
+	sh, err := bash.New(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func newSession(opts shell.Options, reporter ...Reporter) (*session, error) {
 func newTestSession(t *testing.T, env ...string) (*session, *syncBuffer) {
 	t.Helper()
 	out := &syncBuffer{}
-	s, err := newSession(shell.Options{Dir: t.TempDir(), Env: env, Stdout: out, Stderr: out})
+	s, err := newSession(bash.Options{Dir: t.TempDir(), Env: env, Stdout: out, Stderr: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func (b *syncBuffer) String() string {
 func runScript(t *testing.T, dir string, env []string, text string) (*session, string, error) {
 	t.Helper()
 	out := &syncBuffer{}
-	s, err := newSession(shell.Options{Dir: dir, Env: append([]string{"PATH=" + os.Getenv("PATH")}, env...), Stdout: out, Stderr: out})
+	s, err := newSession(bash.Options{Dir: dir, Env: append([]string{"PATH=" + os.Getenv("PATH")}, env...), Stdout: out, Stderr: out})
 	if err != nil {
 		t.Fatal(err)
 	}

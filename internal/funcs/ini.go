@@ -15,7 +15,7 @@ import (
 
 	"devstack/internal/ini"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 // iniCall is one call of an ini function.
@@ -68,7 +68,7 @@ type iniOp struct {
 // directory) is not writable, or for ini_has_option not readable; then the
 // edit is made on a copy read and written back with sudo. Without -sudo, a
 // file the user may not write fails as DevStack's sed would.
-func iniFunc(function string, op iniOp) shell.Func {
+func iniFunc(function string, op iniOp) bash.Func {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
 		sudo := len(args) > 0 && args[0] == "-sudo"
@@ -78,7 +78,7 @@ func iniFunc(function string, op iniOp) shell.Func {
 		for len(args) < 3 {
 			args = append(args, "")
 		}
-		c := iniCall{hc: hc, function: function, file: shell.Absolute(hc.Dir, args[0]), section: args[1], option: args[2], rest: args[3:]}
+		c := iniCall{hc: hc, function: function, file: bash.Absolute(hc.Dir, args[0]), section: args[1], option: args[2], rest: args[3:]}
 		c.path = c.file
 		var err error
 		if sudo && needsSudo(c.file, op.writes) {

@@ -9,7 +9,7 @@ import (
 
 	"devstack/internal/ini"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 func TestIniFunctions(t *testing.T) {
@@ -222,11 +222,11 @@ func TestEditAsRoot(t *testing.T) {
 				}
 			}
 			out := &syncBuffer{}
-			s, err := newSession(shell.Options{Dir: dir, Env: []string{bin.pathVar()}, Stdout: out, Stderr: out})
+			s, err := newSession(bash.Options{Dir: dir, Env: []string{bin.pathVar()}, Stdout: out, Stderr: out})
 			if err != nil {
 				t.Fatal(err)
 			}
-			s.Define(map[string]shell.Func{"edit_as_root": func(ctx context.Context, args []string) error {
+			s.Define(map[string]bash.Func{"edit_as_root": func(ctx context.Context, args []string) error {
 				return editAsRoot(ctx, f, true, func(path string) error {
 					if path == f {
 						t.Errorf("the file itself was edited")

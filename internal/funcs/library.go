@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
@@ -36,7 +36,7 @@ type Options struct {
 // Library is DevStack's function library, run in Go, registered on one
 // bash session, with the state its functions keep between calls.
 type Library struct {
-	sh       *shell.Session
+	sh       *bash.Session
 	reporter Reporter
 
 	// mu guards what follows, which background jobs may reach.
@@ -52,9 +52,9 @@ type Library struct {
 
 // Register defines the library's functions on a session. A shell function
 // of the same name, such as a DevStack tree's own, wins over the library's.
-func Register(sh *shell.Session, opts Options) *Library {
+func Register(sh *bash.Session, opts Options) *Library {
 	l := &Library{sh: sh, reporter: opts.Reporter, timerStarts: map[string]time.Time{}, timerTotals: map[string]time.Duration{}}
-	functions := map[string]shell.Func{
+	functions := map[string]bash.Func{
 		"is_service_enabled": l.isServiceEnabled,
 		"enable_service":     l.enableService,
 		"disable_service":    l.disableService,
@@ -73,10 +73,10 @@ func Register(sh *shell.Session, opts Options) *Library {
 // IsServiceEnabled answers as the session's is_service_enabled would: a
 // shell definition (a DevStack tree's) wins over the library's, which
 // answers even on a session without the library.
-func IsServiceEnabled(ctx context.Context, sh *shell.Session, services ...string) (bool, error) {
+func IsServiceEnabled(ctx context.Context, sh *bash.Session, services ...string) (bool, error) {
 	if sh.HasFunc("is_service_enabled") {
 		err := sh.Call(ctx, "is_service_enabled", services...)
-		var se *shell.ScriptError
+		var se *bash.ScriptError
 		if errors.As(err, &se) && !se.Exited {
 			return false, nil
 		}
@@ -191,7 +191,7 @@ func (l *Library) enableService(ctx context.Context, args []string) error {
 			items = append(items, service)
 		}
 	}
-	return shell.Assign(ctx, "ENABLED_SERVICES", cleanList(negate(items)))
+	return bash.Assign(ctx, "ENABLED_SERVICES", cleanList(negate(items)))
 }
 
 // negate applies "-name" items of an ENABLED_SERVICES list: both the
@@ -229,7 +229,7 @@ func (l *Library) disableService(ctx context.Context, args []string) error {
 		}
 		enabled = kept
 	}
-	return shell.Assign(ctx, "DISABLED_SERVICES", cleanList(disabled), "ENABLED_SERVICES", cleanList(enabled))
+	return bash.Assign(ctx, "DISABLED_SERVICES", cleanList(disabled), "ENABLED_SERVICES", cleanList(enabled))
 }
 
 func (l *Library) echoSummary(ctx context.Context, args []string) error {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 func TestIsServiceEnabled(t *testing.T) {
@@ -120,13 +120,13 @@ func (r *recordingReporter) Error(m string)   { r.errors = append(r.errors, m) }
 func TestMessagesAndDie(t *testing.T) {
 	rep := &recordingReporter{}
 	logdir := t.TempDir()
-	s, err := newSession(shell.Options{Dir: t.TempDir(), Env: []string{"LOGDIR=" + logdir}}, rep)
+	s, err := newSession(bash.Options{Dir: t.TempDir(), Env: []string{"LOGDIR=" + logdir}}, rep)
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := writeScript(t, "echo_summary Installing demo\nwarn $LINENO careful\ndie $LINENO broken\necho never\n")
 	err = s.Source(context.Background(), path)
-	se, ok := err.(*shell.ScriptError)
+	se, ok := err.(*bash.ScriptError)
 	if !ok || se.Status != 1 || !se.Exited {
 		t.Fatalf("die: %v", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 // packageTools are stand-ins for the package managers: cowsay is
@@ -242,7 +242,7 @@ func TestInterruptedPackageManagerIsAskedToStop(t *testing.T) {
 while :; do sleep 0.05; done`)
 	bin.add(t, "dpkg", `exit 1`)
 	out := &syncBuffer{}
-	s, err := newSession(shell.Options{Dir: t.TempDir(), Env: []string{bin.pathVar(), "os_PACKAGE=deb", "OFFLINE=False"}, Stdout: out, Stderr: out})
+	s, err := newSession(bash.Options{Dir: t.TempDir(), Env: []string{bin.pathVar(), "os_PACKAGE=deb", "OFFLINE=False"}, Stdout: out, Stderr: out})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"mvdan.cc/sh/v3/interp"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 // LocalSettings are the user's settings, which stackrc evaluates with
@@ -53,8 +53,8 @@ type Plugin struct {
 
 // pluginFunctions are DevStack's plugin functions of functions-common,
 // and the loader of the user's settings that stackrc calls.
-func (l *Library) pluginFunctions() map[string]shell.Func {
-	return map[string]shell.Func{
+func (l *Library) pluginFunctions() map[string]bash.Func {
+	return map[string]bash.Func{
 		"load_localrc":      l.loadLocalrc,
 		"enable_plugin":     l.enablePlugin,
 		"is_plugin_enabled": isPluginEnabled,
@@ -118,7 +118,7 @@ func (l *Library) enablePlugin(ctx context.Context, args []string) error {
 	}
 	if isLocalPath(url) {
 		p.Local = true
-		p.Dir = shell.Absolute(hc.Dir, url)
+		p.Dir = bash.Absolute(hc.Dir, url)
 	}
 	l.mu.Lock()
 	if l.local.plugins == nil {
@@ -126,7 +126,7 @@ func (l *Library) enablePlugin(ctx context.Context, args []string) error {
 	}
 	l.local.plugins[name] = p
 	l.mu.Unlock()
-	return shell.Assign(ctx, "DEVSTACK_PLUGINS", cleanList(append(strings.Split(plugins, ","), name)))
+	return bash.Assign(ctx, "DEVSTACK_PLUGINS", cleanList(append(strings.Split(plugins, ","), name)))
 }
 
 // isLocalPath tells a plugin's local directory from a git URL: anything

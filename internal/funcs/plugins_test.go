@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 func TestEnablePlugin(t *testing.T) {
@@ -98,7 +98,7 @@ func TestLoadLocalrc(t *testing.T) {
 			t.Error("loaded before load_localrc ran")
 		}
 		err := s.Eval(ctx, "stackrc", "X=before\nload_localrc\nY=after")
-		var se *shell.ScriptError
+		var se *bash.ScriptError
 		if !errors.As(err, &se) || se.At.String() != "local.conf:4" {
 			t.Fatalf("error %v, want one at local.conf:4", err)
 		}

@@ -19,8 +19,8 @@ import (
 
 	"devstack/internal/ini"
 
+	"devstack/internal/bash"
 	"devstack/internal/proc"
-	"devstack/internal/shell"
 )
 
 // Services started with run_process run as systemd units devstack@NAME
@@ -126,7 +126,7 @@ func (l *Library) supervise(ctx context.Context, name, command, group, userName 
 	}
 	// Not bound to ctx: the service outlives the run that started it.
 	cmd := exec.Command("/bin/sh", "-c", command)
-	cmd.Env = append(shell.Environ(hc.Env), envVars...)
+	cmd.Env = append(bash.Environ(hc.Env), envVars...)
 	cmd.Dir = hc.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = devNull, logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred}

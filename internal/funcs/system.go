@@ -19,13 +19,13 @@ import (
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 // devstackFunctions are the functions of DevStack's functions-common and
 // inc/ini-config that scripts rely on, run in Go.
-func (l *Library) devstackFunctions() map[string]shell.Func {
-	return map[string]shell.Func{
+func (l *Library) devstackFunctions() map[string]bash.Func {
+	return map[string]bash.Func{
 		"iniset":               iniFunc("iniset", iniSet),
 		"iniget":               iniFunc("iniget", iniGet),
 		"iniget_multiline":     iniFunc("iniget_multiline", iniGetMultiline),
@@ -69,7 +69,7 @@ func command(ctx context.Context, name string, args ...string) (*exec.Cmd, error
 		return nil, fmt.Errorf("%s: command not found", name)
 	}
 	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = shell.Environ(hc.Env)
+	cmd.Env = bash.Environ(hc.Env)
 	cmd.Dir = hc.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = hc.Stdin, hc.Stdout, hc.Stderr
 	// An interrupted run asks the program to stop, as a signal to the
@@ -229,7 +229,7 @@ func lsbRelease(rel map[string]string) (id, release, codename string) {
 // setOSVersion sets the os_* variables in the shell, as plain globals:
 // DevStack's typeset -xr applies to a local copy and vanishes with it.
 func setOSVersion(ctx context.Context, v osVersion) error {
-	return shell.Assign(ctx, "os_VENDOR", v.vendor, "os_RELEASE", v.release, "os_CODENAME", v.codename, "os_PACKAGE", v.packaging)
+	return bash.Assign(ctx, "os_VENDOR", v.vendor, "os_RELEASE", v.release, "os_CODENAME", v.codename, "os_PACKAGE", v.packaging)
 }
 
 // osFacts returns the os_* variables, detecting them first (as DevStack's
@@ -284,7 +284,7 @@ func (l *Library) getDistro(ctx context.Context, args []string) error {
 	if err != nil {
 		return l.dieHere(ctx, fmt.Sprintf("GetDistro: %s %s is not a distribution DevStack knows (Debian, Ubuntu, Fedora, RHEL and its rebuilds, openEuler)", v.vendor, v.release))
 	}
-	return shell.Assign(ctx, "DISTRO", name)
+	return bash.Assign(ctx, "DISTRO", name)
 }
 
 // distroNotSupported is exit_distro_not_supported: what is missing, for
@@ -432,11 +432,11 @@ func onNFS(dir string) bool {
 // safePermission is safe_chown and safe_chmod: the change, as root, unless
 // the target (the last argument, or the directory holding it when it is
 // not a directory itself) is on NFS.
-func (l *Library) safePermission(program string) shell.Func {
+func (l *Library) safePermission(program string) bash.Func {
 	return func(ctx context.Context, args []string) error {
 		hc := interp.HandlerCtx(ctx)
 		if len(args) > 0 {
-			target := shell.Absolute(hc.Dir, args[len(args)-1])
+			target := bash.Absolute(hc.Dir, args[len(args)-1])
 			if info, err := os.Stat(target); err != nil || !info.IsDir() {
 				target = filepath.Dir(target)
 			}

@@ -17,9 +17,9 @@ import (
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 
+	"devstack/internal/bash"
 	"devstack/internal/funcs"
 	"devstack/internal/hypervisor"
-	"devstack/internal/shell"
 )
 
 // A DevStack tree is its own program: stack, unstack and clean run the
@@ -88,7 +88,7 @@ func (r *Run) executeTree() error {
 		return r.interrupted(script)
 	}
 	if err == nil && status != 0 {
-		err = &shell.ScriptError{Script: script, At: session.EndedAt(), Status: status, Exited: true}
+		err = &bash.ScriptError{Script: script, At: session.EndedAt(), Status: status, Exited: true}
 	}
 	if err != nil {
 		if r.tree.refusal != nil {
@@ -195,7 +195,7 @@ func (r *Run) checkVirtDriver() error {
 		// What stack.sh extracts from local.conf before stackrc reads it.
 		virtual[r.Tree.Path(".localrc.auto")] = text
 	}
-	session, err := shell.New(shell.Options{
+	session, err := bash.New(bash.Options{
 		Dir:       r.Tree.Top,
 		Env:       r.Env,
 		Dry:       true,
@@ -230,9 +230,9 @@ func (r *Run) checkVirtDriver() error {
 // runTreeScript runs one of the tree's scripts in a session of its own, as
 // bash runs it: script named as the command line named it, in dir, with
 // env, and params as its arguments.
-func (r *Run) runTreeScript(ctx context.Context, script string, params, env []string, dir string, stdout, stderr io.Writer) (uint8, *shell.Session, error) {
-	var session *shell.Session
-	session, err := shell.New(shell.Options{
+func (r *Run) runTreeScript(ctx context.Context, script string, params, env []string, dir string, stdout, stderr io.Writer) (uint8, *bash.Session, error) {
+	var session *bash.Session
+	session, err := bash.New(bash.Options{
 		Dir:     dir,
 		Env:     env,
 		Stdout:  stdout,
@@ -244,7 +244,7 @@ func (r *Run) runTreeScript(ctx context.Context, script string, params, env []st
 		},
 		Observe:    r.observe,
 		Overlay:    r.Tree,
-		Extensions: []shell.Extension{treeExtension(r.Tree)},
+		Extensions: []bash.Extension{treeExtension(r.Tree)},
 		Source: func(ctx context.Context, path string, args []string, source func() error) error {
 			// What the tool writes (phases, errors) hides the secrets
 			// set so far; the tree's own LOGFILE is the tree's.
@@ -279,7 +279,7 @@ func (r *Run) rewrite(abs string, src []byte) []byte {
 // and the tree's own scripts when one runs another (clean.sh runs
 // unstack.sh), in a session of their own as bash would run them in a
 // process of their own.
-func (r *Run) intercept(ctx context.Context, session *shell.Session, args []string) (bool, error) {
+func (r *Run) intercept(ctx context.Context, session *bash.Session, args []string) (bool, error) {
 	if refused, err := r.guardRemoval(ctx, args); refused {
 		return true, err
 	}
@@ -304,7 +304,7 @@ func (r *Run) intercept(ctx context.Context, session *shell.Session, args []stri
 	r.tree.prefix = outerPrefix + rel + ": "
 	r.tree.mu.Unlock()
 	r.startPhase("configuration")
-	status, _, err := r.runTreeScript(ctx, args[0], args[1:], shell.Environ(hc.Env), hc.Dir, hc.Stdout, hc.Stderr)
+	status, _, err := r.runTreeScript(ctx, args[0], args[1:], bash.Environ(hc.Env), hc.Dir, hc.Stdout, hc.Stderr)
 	r.resumePhase(outer, outerPrefix)
 	if err != nil {
 		return true, err
@@ -320,7 +320,7 @@ func (r *Run) intercept(ctx context.Context, session *shell.Session, args []stri
 // master's run_phase does all but 80-tempest.sh), so that every
 // extras.d/*.sh is sourced, in the loop's order. Passing over, it succeeds:
 // the loop never fails on its account.
-func (r *Run) ensureHook(ctx context.Context, session *shell.Session, args []string) error {
+func (r *Run) ensureHook(ctx context.Context, session *bash.Session, args []string) error {
 	file := args[0]
 	if !path.IsAbs(file) {
 		file = path.Join(interp.HandlerCtx(ctx).Dir, file)
@@ -348,7 +348,7 @@ func isHook(rel string) bool {
 // when it fails. The hypervisor plugin is checked as soon as lib/nova has
 // sourced it: a stack stops there; unstack and clean go on with what they
 // can do.
-func (r *Run) sourceTreeFile(session *shell.Session, file string, args []string, source func() error) error {
+func (r *Run) sourceTreeFile(session *bash.Session, file string, args []string, source func() error) error {
 	rel, inside := r.Tree.Rel(file)
 	switch {
 	case inside && isHook(rel):
@@ -392,7 +392,7 @@ func (r *Run) observe(args []string) {
 
 // checkTreePlugin checks the five functions of the hypervisor plugin just
 // sourced.
-func (r *Run) checkTreePlugin(session *shell.Session, rel string) error {
+func (r *Run) checkTreePlugin(session *bash.Session, rel string) error {
 	err := hypervisor.Check(rel, session.HasFunc)
 	if err == nil {
 		return nil
@@ -470,7 +470,7 @@ func (r *Run) parsePlugins() error {
 	} else if t, ok := r.localrcText(); ok {
 		text = t
 	}
-	settings, err := shell.Parse(r.Tree.Path(name), name, []byte(text))
+	settings, err := bash.Parse(r.Tree.Path(name), name, []byte(text))
 	if err != nil {
 		return fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
 	}

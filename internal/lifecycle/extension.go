@@ -3,7 +3,7 @@ package lifecycle
 import (
 	"io/fs"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 	"devstack/internal/tree"
 )
 
@@ -13,15 +13,15 @@ import (
 const TreeExtension = "tree"
 
 // treeExtension is the extension of a session over t.
-func treeExtension(t *tree.Tree) shell.Extension {
-	return shell.Extension{Name: TreeExtension, Arg: t.Top}
+func treeExtension(t *tree.Tree) bash.Extension {
+	return bash.Extension{Name: TreeExtension, Arg: t.Top}
 }
 
 // ReopenTree opens, in a background job's process, the tree at the top
 // the extension names, over base, the embedded default tree, as the
 // session's overlay.
-func ReopenTree(base fs.FS) shell.ExtensionFunc {
-	return func(opts *shell.Options, top string) (func(*shell.Session), error) {
+func ReopenTree(base fs.FS) bash.ExtensionFunc {
+	return func(opts *bash.Options, top string) (func(*bash.Session), error) {
 		t, err := tree.Open(top, base)
 		if err != nil {
 			return nil, err

@@ -15,11 +15,11 @@ import (
 
 	"mvdan.cc/sh/v3/syntax"
 
+	"devstack/internal/bash"
 	"devstack/internal/config"
 	"devstack/internal/funcs"
 	"devstack/internal/hypervisor"
 	"devstack/internal/logging"
-	"devstack/internal/shell"
 	"devstack/internal/tree"
 )
 
@@ -33,7 +33,7 @@ func readConfiguration(r *Run) error {
 	if err := r.preflight(); err != nil {
 		return err
 	}
-	session, err := shell.New(shell.Options{
+	session, err := bash.New(bash.Options{
 		Dir:     r.Tree.Top,
 		Env:     r.Env,
 		Stdout:  r.Log.Output(),
@@ -44,7 +44,7 @@ func readConfiguration(r *Run) error {
 			return r.guardRemoval(ctx, args)
 		},
 		// Background jobs get the tree and the library again.
-		Extensions: []shell.Extension{treeExtension(r.Tree), {Name: funcs.Extension}},
+		Extensions: []bash.Extension{treeExtension(r.Tree), {Name: funcs.Extension}},
 	})
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ func (r *Run) preflight() error {
 		return fatalError{err}
 	}
 	if text, ok := r.localrcText(); ok {
-		if _, err := shell.Parse(r.Tree.Path("local.conf"), "local.conf", []byte(text)); err != nil {
+		if _, err := bash.Parse(r.Tree.Path("local.conf"), "local.conf", []byte(text)); err != nil {
 			return fatalError{err}
 		}
 	}
@@ -194,7 +194,7 @@ func (r *Run) checkHooks() error {
 // order is returned.
 func (r *Run) parseAll(scripts []string) error {
 	parsed, errs := r.parseEach(scripts)
-	r.scripts = map[string]*shell.Script{}
+	r.scripts = map[string]*bash.Script{}
 	for i, rel := range scripts {
 		if errs[i] != nil {
 			if r.passOverBrokenPlugin(rel, errs[i]) {
@@ -208,8 +208,8 @@ func (r *Run) parseAll(scripts []string) error {
 }
 
 // parseEach parses scripts, spread over the machine's cores.
-func (r *Run) parseEach(scripts []string) ([]*shell.Script, []error) {
-	parsed := make([]*shell.Script, len(scripts))
+func (r *Run) parseEach(scripts []string) ([]*bash.Script, []error) {
+	parsed := make([]*bash.Script, len(scripts))
 	errs := make([]error, len(scripts))
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), len(scripts))
@@ -226,7 +226,7 @@ func (r *Run) parseEach(scripts []string) ([]*shell.Script, []error) {
 
 // parse checks that a tree-relative script, if present, is valid bash,
 // and returns it parsed; nil if absent.
-func (r *Run) parse(rel string) (*shell.Script, error) {
+func (r *Run) parse(rel string) (*bash.Script, error) {
 	if !r.Tree.Exists(rel) {
 		return nil, nil
 	}
@@ -234,7 +234,7 @@ func (r *Run) parse(rel string) (*shell.Script, error) {
 	if err != nil {
 		return nil, fatalError{err}
 	}
-	script, err := shell.Parse(r.Tree.Path(rel), rel, data)
+	script, err := bash.Parse(r.Tree.Path(rel), rel, data)
 	if err != nil {
 		return nil, fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)}
 	}
@@ -446,7 +446,7 @@ func hook(mode string, phase ...string) func(r *Run) error {
 // sourceHook sources a hook or plugin file, as hook does. stack runs with
 // errexit: a script that turns it off (set +e) gets it back when it ends,
 // with a warning, so that the rest of the run still stops at a failure.
-func (r *Run) sourceHook(name string, script *shell.Script, args []string) error {
+func (r *Run) sourceHook(name string, script *bash.Script, args []string) error {
 	err := r.session.SourceInFunction(r.ctx, script, args...)
 	if !r.bestEffort() && !r.session.Option("errexit") {
 		r.Log.Warning(fmt.Sprintf("%s turned errexit off (set +e) and left it so; it is on again for the rest of the %s", name, r.Command))

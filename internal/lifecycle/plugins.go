@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"devstack/internal/bash"
 	"devstack/internal/funcs"
-	"devstack/internal/shell"
 	"devstack/internal/tree"
 )
 
@@ -93,7 +93,7 @@ func (r *Run) parsePluginFiles(files []string) error {
 		if err != nil {
 			return r.fail(file, fatalError{err})
 		}
-		script, err := shell.Parse(file, r.displayPath(file), data)
+		script, err := bash.Parse(file, r.displayPath(file), data)
 		if err != nil {
 			return r.fail(file, fatalError{fmt.Errorf("syntax error, nothing was run: %w", err)})
 		}

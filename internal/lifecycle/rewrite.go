@@ -7,7 +7,7 @@ import (
 
 	"mvdan.cc/sh/v3/syntax"
 
-	"devstack/internal/shell"
+	"devstack/internal/bash"
 )
 
 // A DevStack tree's own scripts run unchanged but for two rewrites of their
@@ -40,7 +40,7 @@ func rewriteExtrasLoops(name string, src []byte) []byte {
 		return src
 	}
 	text := func(n syntax.Node) string { return string(src[n.Pos().Offset():n.End().Offset()]) }
-	var edits []shell.Edit
+	var edits []bash.Edit
 	syntax.Walk(file, func(node syntax.Node) bool {
 		loop, ok := node.(*syntax.ForClause)
 		if !ok {
@@ -56,13 +56,13 @@ func rewriteExtrasLoops(name string, src []byte) []byte {
 		}
 		call := strings.Join(append([]string{ensureCommand, `"$` + iter.Name.Value + `"`}, args...), " ") + "; "
 		at := loop.DonePos.Offset()
-		edits = append(edits, shell.Edit{Offset: at, Text: call})
+		edits = append(edits, bash.Edit{Offset: at, Text: call})
 		return false
 	})
 	if len(edits) == 0 {
 		return src
 	}
-	return shell.ApplyEdits(src, edits)
+	return bash.ApplyEdits(src, edits)
 }
 
 // sourcedArgs finds `source $VAR ARGS...` (or `.`) in a loop body and
@@ -102,7 +102,7 @@ func rewriteRootRefusal(name string, src []byte) []byte {
 	if err != nil {
 		return src
 	}
-	var edits []shell.Edit
+	var edits []bash.Edit
 	for _, stmt := range file.Stmts {
 		clause, ok := stmt.Cmd.(*syntax.IfClause)
 		if !ok || len(clause.Cond) != 1 {
@@ -114,11 +114,11 @@ func rewriteRootRefusal(name string, src []byte) []byte {
 		}
 		words := strings.Fields(string(src[test.Pos().Offset():test.End().Offset()]))
 		if slices.Equal(words, []string{"[[", "$EUID", "-eq", "0", "]]"}) {
-			edits = append(edits, shell.Edit{Offset: test.Pos().Offset(), Remove: test.End().Offset() - test.Pos().Offset(), Text: "false"})
+			edits = append(edits, bash.Edit{Offset: test.Pos().Offset(), Remove: test.End().Offset() - test.Pos().Offset(), Text: "false"})
 		}
 	}
 	if len(edits) == 0 {
 		return src
 	}
-	return shell.ApplyEdits(src, edits)
+	return bash.ApplyEdits(src, edits)
 }

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"devstack/internal/bash"
 	"devstack/internal/config"
 	"devstack/internal/funcs"
 	"devstack/internal/logging"
-	"devstack/internal/shell"
 	"devstack/internal/tree"
 )
 
@@ -40,14 +40,14 @@ type Options struct {
 type Run struct {
 	Options
 	ctx     context.Context
-	session *shell.Session
+	session *bash.Session
 	// lib is the function library registered on session.
 	lib   *funcs.Library
 	conf  *config.LocalConf
 	hooks []tree.Hook
 	libs  []string
 	// scripts holds the hooks parsed before the run, by tree-relative path.
-	scripts map[string]*shell.Script
+	scripts map[string]*bash.Script
 	// plugin is the hypervisor plugin the session sourced, "" if none.
 	plugin string
 	// brokenPlugins are hypervisor plugins that do not parse, which
@@ -199,7 +199,7 @@ func (r *Run) fail(what string, err error) error {
 	if r.ctx.Err() != nil {
 		return r.interrupted(what)
 	}
-	var scriptErr *shell.ScriptError
+	var scriptErr *bash.ScriptError
 	if r.bestEffort() && (errors.As(err, &scriptErr) || !isFatal(err)) {
 		r.failures = append(r.failures, Failure{Step: r.step, What: what, Err: err})
 		r.Log.Error(fmt.Sprintf("%s: %v (going on)", what, err))
@@ -222,7 +222,7 @@ func isFatal(err error) bool {
 // ExitStatus is the status a command ends with after err: a script's own
 // status where a script failed, as bash would end, else 1.
 func ExitStatus(err error) int {
-	var scriptErr *shell.ScriptError
+	var scriptErr *bash.ScriptError
 	if errors.As(err, &scriptErr) && scriptErr.Status != 0 {
 		return int(scriptErr.Status)
 	}

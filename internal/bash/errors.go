@@ -1,0 +1,80 @@
+package bash
+
+import (
+	"context"
+	"fmt"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Runtime errors the session words as bash does, with where they
+// happened: "FILE: line N: MESSAGE".
+
+// unsetCommand is the unset builtin (compatCall): the interpreter unsets
+// a readonly variable without a word and with status 0; bash refuses, and
+// goes on with the other names.
+const unsetCommand = "__devstack_unset"
+
+func (s *Session) unset(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	functions := false
+	var names, options []string
+	for i, a := range args {
+		if len(a) > 1 && a[0] == '-' && a != "--" && names == nil {
+			options = append(options, a)
+			functions = functions || a == "-f"
+			continue
+		}
+		if a == "--" && names == nil {
+			names = append(names, args[i+1:]...)
+			break
+		}
+		names = append(names, a)
+	}
+	var kept []string
+	var status error
+	for _, name := range names {
+		if !functions && hc.Env.Get(name).ReadOnly {
+			s.runtimeError(hc, "unset: "+name+": cannot unset: readonly variable")
+			status = interp.ExitStatus(1)
+			continue
+		}
+		kept = append(kept, name)
+	}
+	if len(kept) > 0 || len(names) == 0 {
+		if err := hc.Builtin(ctx, append(append([]string{"unset"}, options...), kept...)); err != nil {
+			return err
+		}
+	}
+	return status
+}
+
+// runtimeError writes a message as bash does, after the file and line of
+// the command running.
+func (s *Session) runtimeError(hc interp.HandlerContext, msg string) {
+	s.mu.Lock()
+	where := (*s.stack())[len(*s.stack())-1].source
+	s.mu.Unlock()
+	fmt.Fprintf(hc.Stderr, "%s: line %d: %s\n", where, hc.Pos.Line(), msg)
+}
+
+// errorMessageEdits give ${NAME?} and ${NAME:?} bash's message, which the
+// interpreter leaves empty.
+func errorMessageEdits(file *syntax.File) []Edit {
+	var edits []Edit
+	syntax.Walk(file, func(node syntax.Node) bool {
+		pe, ok := node.(*syntax.ParamExp)
+		if !ok || pe.Exp == nil || pe.Exp.Word != nil || !pe.Rbrace.IsValid() {
+			return true
+		}
+		switch pe.Exp.Op {
+		case syntax.ErrorUnset:
+			edits = append(edits, Edit{Offset: pe.Rbrace.Offset(), Text: "parameter not set"})
+		case syntax.ErrorUnsetOrNull:
+			edits = append(edits, Edit{Offset: pe.Rbrace.Offset(), Text: "parameter null or not set"})
+		}
+		return true
+	})
+	return edits
+}
