@@ -69,6 +69,12 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 				return []string{"eval", string(rewritten)}
 			}
 		}
+	case "cd":
+		// bash's cd to an empty name stays where it is; the
+		// interpreter's fails.
+		if len(args) == 2 && args[1] == "" {
+			return []string{statusCommand, "0"}
+		}
 	case "unset":
 		return append([]string{unsetCommand}, args[1:]...)
 	case "read":
@@ -193,8 +199,7 @@ func compatSource(name string, src []byte) []byte {
 	// offset they come after the subshell marks, which sit inside them.
 	var closings []Edit
 	fds := &fdRewriter{src: src, mark: marksRedirects(src), edits: &edits, closings: &closings}
-	var visit func(node syntax.Node) bool
-	visit = func(node syntax.Node) bool {
+	visit := func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.Stmt:
 			if isJobStmt(n) {

@@ -431,7 +431,7 @@ func (s *Session) openRedir(ctx context.Context, path string, flag int, perm os.
 	lineText, word, _ := strings.Cut(rest, "/")
 	line, _ := strconv.Atoi(lineText)
 	if word == "" {
-		return nil, &os.PathError{Op: strings.TrimSuffix(s.bashWhere(uint(line)), ":"), Path: "", Err: errors.New("No such file or directory")}
+		return nil, &os.PathError{Op: strings.TrimSuffix(s.bashWhere(uint(line)), ":"), Path: "", Err: syscall.ENOENT}
 	}
 	if mark != "c" && flag&os.O_TRUNC != 0 && s.noclobber() {
 		f, err := noclobberOpen(Absolute(hc.Dir, word), word)

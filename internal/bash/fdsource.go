@@ -241,7 +241,7 @@ func (c *fdRewriter) low(rd *syntax.Redirect) {
 			op = "<"
 		}
 		*c.edits = append(*c.edits, Edit{Offset: rd.OpPos.Offset(), Remove: rd.Word.Pos().Offset() - rd.OpPos.Offset(), Text: op + fdPrefix})
-	case syntax.ClbOut:
+	case syntax.RdrClob:
 		mark := ""
 		if markable(rd.Word) {
 			mark = redirMark("c", line)

@@ -6,3 +6,4 @@ pushd; echo rc=$?
 pushd /nonexistent; echo rc=$?
 HOME=/usr; cd /usr/bin; pushd /tmp; dirs; dirs -l; pushd; pushd -n /etc; dirs; pushd +1; popd +1; dirs -c; dirs
 ( cd /; pushd /usr >/dev/null ); dirs
+cd /tmp; cd ""; echo "cd to nothing: $? $PWD"
