@@ -59,6 +59,7 @@ func (s *Session) builtins() map[string]Func {
 		popdCommand:        s.popd,
 		dirsCommand:        s.dirs,
 		setVarsCommand:     s.setVars,
+		fileTestCommand:    s.fileTest,
 		readCommand:        s.read,
 		shoptCommand:       s.shopt,
 		typeCommand:        s.typeBuiltin,

@@ -69,6 +69,16 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 				return []string{"eval", string(rewritten)}
 			}
 		}
+	case "[", "test":
+		// [ -f PATH ] and test -f PATH (filetest.go).
+		if ops := args[1:]; args[0] == "[" && len(ops) == 3 && ops[2] == "]" {
+			ops = ops[:2]
+			if fileTestOps[ops[0]] {
+				return append([]string{fileTestCommand}, ops...)
+			}
+		} else if args[0] == "test" && len(ops) == 2 && fileTestOps[ops[0]] {
+			return append([]string{fileTestCommand}, ops...)
+		}
 	case "cd":
 		// bash's cd to an empty name stays where it is; the
 		// interpreter's fails.

@@ -272,9 +272,19 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 			return "{ if ! { " + testParts(andOr(paren.X), text) + "; }; then " + statusCommand + " 0; else " + traceFail + "; fi; }"
 		}
 		if n.Op == syntax.TsNot {
-			return "{ " + traceHook + " '[[ ! ' " + innerTrace(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + groupedText(n, text) + " ]]; }"
+			eval := "[[ " + groupedText(n, text) + " ]]"
+			if inner, ok := n.X.(*syntax.UnaryTest); ok && isFileTest(inner.Op) {
+				if w, ok := inner.X.(*syntax.Word); ok && !hasCmdSubst(w) {
+					eval = "if " + fileTestCommand + " " + inner.Op.String() + " " + operand(w, text) + "; then " + traceFail + "; else " + statusCommand + " 0; fi"
+				}
+			}
+			return "{ " + traceHook + " '[[ ! ' " + innerTrace(n.X, text) + " ' ]]' && " + traceOK + "; " + eval + "; }"
 		}
-		return "{ " + traceHook + " '[[ " + n.Op.String() + " ' " + operand(n.X, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
+		eval := "[[ " + text(n) + " ]]"
+		if w, ok := n.X.(*syntax.Word); ok && isFileTest(n.Op) && !hasCmdSubst(w) {
+			eval = fileTestCommand + " " + n.Op.String() + " " + operand(w, text)
+		}
+		return "{ " + traceHook + " '[[ " + n.Op.String() + " ' " + operand(n.X, text) + " ' ]]' && " + traceOK + "; " + eval + "; }"
 	case *syntax.ParenTest:
 		// bash traces the primaries inside parentheses one by one too.
 		return "{ " + testParts(andOr(n.X), text) + "; }"
