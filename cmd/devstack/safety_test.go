@@ -436,3 +436,39 @@ fi
 		t.Errorf("the log's mode: %v %v", info.Mode(), err)
 	}
 }
+
+// TestCleanRefusesSystemDirectories points DATA_DIR at system directories
+// and at what holds the tree. Each run is in a mount namespace of its own
+// (unshare -m), with a tmpfs over the directory and a file in it: were
+// the guard to fail, only that tmpfs would go.
+func TestCleanRefusesSystemDirectories(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounts need root")
+	}
+	if err := exec.Command("unshare", "-m", "true").Run(); err != nil {
+		t.Skipf("no mount namespace here: %v", err)
+	}
+	for _, dir := range []string{"/srv", "/home", "/boot", "/var/tmp", "/usr/local"} {
+		t.Run(dir, func(t *testing.T) {
+			top := copyTree(t, "basic")
+			appendLocalrc(t, top, "DATA_DIR="+dir)
+			script := `set -e
+mount --make-rprivate / 2>/dev/null || true
+mount -t tmpfs tmpfs "$1"
+echo precious > "$1/keep"
+"$2" --top-dir "$3" --allow-root clean && echo "clean status 0" || echo "clean status $?"
+test -f "$1/keep" && echo "kept"
+`
+			cmd := exec.Command("unshare", "-m", "bash", "-c", script, "test", dir, binary, top)
+			cmd.Env = testEnv()
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			text := string(out)
+			if !strings.Contains(text, "kept") || strings.Contains(text, "clean status 0") || !strings.Contains(text, dir+" is a system directory") {
+				t.Errorf("DATA_DIR=%s:\n%s", dir, text)
+			}
+		})
+	}
+}
