@@ -145,10 +145,15 @@ func (s *Session) read(ctx context.Context, args []string) error {
 	if o.silent && terminal {
 		defer quiet(file)()
 	}
-	var deadline func()
-	if o.hasTimeout && file != nil && file.SetReadDeadline(time.Now().Add(time.Duration(o.timeout*float64(time.Second)))) == nil {
-		deadline = func() { file.SetReadDeadline(time.Time{}) }
-		defer deadline()
+	if file != nil && waits(file) {
+		// A pipe, a FIFO or a terminal: the read waits in poll, which a
+		// timeout and a signal to the shell end (a descriptor the
+		// session opened itself has no deadlines).
+		pr := &pollReader{ctx: ctx, f: file}
+		if o.hasTimeout {
+			pr.deadline = time.Now().Add(time.Duration(o.timeout * float64(time.Second)))
+		}
+		in = pr
 	}
 	line, escaped, status := readInput(ctx, in, o)
 	if status == 142 && o.silent && terminal {
@@ -310,6 +315,51 @@ func setArray(ctx context.Context, name string, values []string) error {
 func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// waits reports whether a read from f may wait for input: f is no
+// regular file.
+func waits(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && !info.Mode().IsRegular()
+}
+
+// pollReader reads from a file once poll says it has input, so that the
+// read ends at its deadline (if any) or when ctx ends.
+type pollReader struct {
+	ctx      context.Context
+	f        *os.File
+	deadline time.Time
+}
+
+// pollSlice is how often a read that waits looks at its context.
+const pollSlice = 100 * time.Millisecond
+
+func (r *pollReader) Read(p []byte) (int, error) {
+	fds := []unix.PollFd{{Fd: int32(r.f.Fd()), Events: unix.POLLIN}}
+	for {
+		if err := r.ctx.Err(); err != nil {
+			return 0, err
+		}
+		wait := pollSlice
+		if !r.deadline.IsZero() {
+			left := time.Until(r.deadline)
+			if left <= 0 {
+				return 0, os.ErrDeadlineExceeded
+			}
+			wait = min(wait, left)
+		}
+		n, err := unix.Poll(fds, int(wait.Milliseconds())+1)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n > 0 {
+			return r.f.Read(p)
+		}
+	}
 }
 
 // inputReady reports whether a read from f would not wait.

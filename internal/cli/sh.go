@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"devstack/internal/bash"
 	"devstack/internal/funcs"
+	"devstack/internal/lifecycle"
 )
 
 // ShOptions are what `devstack sh` takes: bash's own command line, so that
@@ -187,6 +189,12 @@ func shRun(ctx context.Context, opts *ShOptions) error {
 		}
 	default:
 		status, err = session.RunScript(ctx, opts.Script)
+	}
+	var sigErr *lifecycle.SignalError
+	if ctx.Err() != nil && errors.As(context.Cause(ctx), &sigErr) {
+		// A signal the script did not trap ends it as it ends bash:
+		// silently, with 128 + the signal's number.
+		return &ExitError{Status: 128 + int(sigErr.Signal), Err: ErrReported}
 	}
 	if err != nil {
 		return &ExitError{Status: int(status), Err: err}

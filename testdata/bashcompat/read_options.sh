@@ -44,3 +44,10 @@ read -z 2>/dev/null
 echo "bad option: $?"
 read 'bad name' <<< x
 echo "bad name: $?"
+# A timeout on a FIFO the script opened, with nothing written to it.
+mkfifo "$TMPDIR/fifo"
+exec 9<> "$TMPDIR/fifo"
+rm -f "$TMPDIR/fifo"
+read -u 9 -t 0.01 nothing; echo "fifo timeout $?"
+( read -u 9 -t 0.01 ); echo "in a subshell $?"
+exec 9<&-
