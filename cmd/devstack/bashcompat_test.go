@@ -93,3 +93,46 @@ echo "not reached"
 		}
 	}
 }
+
+// TestUntrappedSignalEndsScript: TERM to a script that does not trap it
+// ends it at once, silently, with 128+15, under bash and devstack sh.
+func TestUntrappedSignalEndsScript(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "started")
+	writeFile(t, dir, "wait.sh", "touch \"$1\"\nread -r line < <(sleep 30)\necho \"not reached\"\n")
+	for _, shell := range [][]string{{"bash"}, {binary, "sh"}} {
+		os.Remove(marker)
+		cmd := exec.Command(shell[0], append(shell[1:], filepath.Join(dir, "wait.sh"), marker)...)
+		// A file, not a pipe: the sleep left behind keeps a pipe open.
+		out, err := os.Create(filepath.Join(dir, "output"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		out.Close()
+		for i := 0; i < 500; i++ {
+			if _, err := os.Stat(marker); err == nil {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		start := time.Now()
+		cmd.Process.Signal(syscall.SIGTERM)
+		err = cmd.Wait()
+		output, _ := os.ReadFile(filepath.Join(dir, "output"))
+		exitErr, ok := err.(*exec.ExitError)
+		status := -1
+		if ok {
+			status = exitErr.ExitCode()
+			if ws, wok := exitErr.Sys().(syscall.WaitStatus); wok && ws.Signaled() {
+				status = 128 + int(ws.Signal())
+			}
+		}
+		if status != 143 || len(output) != 0 || time.Since(start) > 5*time.Second {
+			t.Errorf("%s: %v, output %q; want status 143, at once, silently", shell[0], err, output)
+		}
+	}
+}
