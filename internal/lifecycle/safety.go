@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -143,6 +144,8 @@ func removalTargets(args []string) []string {
 		case options && strings.HasPrefix(a, "--"):
 		case options && strings.HasPrefix(a, "-") && len(a) > 1:
 			recursive = recursive || strings.ContainsAny(a[1:], "rR")
+		case rmRefuses(a):
+			// rm itself refuses . and .., whatever they are.
 		default:
 			operands = append(operands, a)
 		}
@@ -151,6 +154,14 @@ func removalTargets(args []string) []string {
 		return nil
 	}
 	return operands
+}
+
+// rmRefuses reports whether rm leaves an operand alone whatever it is:
+// one whose last element is . or .. (GNU rm: "refusing to remove '.' or
+// '..' directory").
+func rmRefuses(operand string) bool {
+	base := path.Base(strings.TrimRight(operand, "/"))
+	return operand != "" && strings.Trim(operand, "/") != "" && (base == "." || base == "..")
 }
 
 // guardRemoval refuses, before it runs, a recursive rm of a protected

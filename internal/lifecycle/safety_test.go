@@ -21,6 +21,9 @@ func TestRemovalTargets(t *testing.T) {
 		{[]string{"sudo", "-E", "-u", "stack", "LANG=C", "rm", "-r", "/a"}, []string{"/a"}},
 		{[]string{"sudo", "cp", "-r", "/a", "/b"}, nil},
 		{[]string{"echo", "rm", "-rf", "/"}, nil},
+		// rm itself refuses . and .. (juno's clean.sh passes a LOGDIR of .).
+		{[]string{"sudo", "rm", "-rf", "/opt/stack/data", ".", "x/..", "/opt/stack/status"}, []string{"/opt/stack/data", "/opt/stack/status"}},
+		{[]string{"rm", "-rf", "/"}, []string{"/"}},
 	}
 	for _, tt := range tests {
 		if got := removalTargets(tt.args); !slices.Equal(got, tt.want) {
