@@ -182,7 +182,7 @@ func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
 	src = guardSource(name, src)
 	fdSyntax := hasFDSyntax(src)
-	if !fdSyntax && !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller", "$!", "${!") {
+	if !fdSyntax && !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller", "$!", "${!", "$-", "${-") {
 		return src
 	}
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
@@ -315,7 +315,7 @@ func compatSource(name string, src []byte) []byte {
 	// Text the other rewrites remove (a descriptor's word moved before
 	// its command, rewritten on its own) takes no marks where it was.
 	before, after = outsideRemovals(before, edits), outsideRemovals(after, edits)
-	return ApplyEdits(src, slices.Concat(before, edits, errorMessageEdits(file), after, closings))
+	return ApplyEdits(src, slices.Concat(before, edits, errorMessageEdits(file), dashEdits(file), after, closings))
 }
 
 // outsideRemovals drops the edits that fall inside text another edit

@@ -129,6 +129,8 @@ func (e stackEnviron) Get(name string) expand.Variable {
 		return e.s.stackVar(name)
 	case "SECONDS":
 		return e.s.seconds()
+	case flagsVar:
+		return expand.Variable{Set: true, Kind: expand.String, Str: e.s.flags()}
 	case "BASHPID":
 		// The main shell's; each subshell sets its own (subshell.go).
 		return expand.Variable{Set: true, Kind: expand.String, Str: strconv.Itoa(os.Getpid())}
