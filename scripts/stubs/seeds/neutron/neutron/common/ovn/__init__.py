@@ -1,0 +1,1 @@
+# The compare harness's neutron seed: the package directory DevStack looks for.
