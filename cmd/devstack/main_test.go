@@ -47,8 +47,15 @@ func repoRoot(t testing.TB) string {
 // copyTree copies testdata/trees/NAME into a new temporary directory.
 func copyTree(t testing.TB, name string) string {
 	t.Helper()
-	src := filepath.Join(repoRoot(t), "testdata", "trees", name)
 	dst := t.TempDir()
+	copyDir(t, filepath.Join(repoRoot(t), "testdata", "trees", name), dst)
+	return dst
+}
+
+// copyDir copies a directory tree. Executable bits are kept: a DevStack
+// tree's clean.sh runs unstack.sh.
+func copyDir(t testing.TB, src, dst string) {
+	t.Helper()
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -66,13 +73,11 @@ func copyTree(t testing.TB, name string) string {
 		if err != nil {
 			return err
 		}
-		// Executable bits kept: a DevStack tree's clean.sh runs unstack.sh.
 		return os.WriteFile(target, data, info.Mode().Perm()|0o644)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dst
 }
 
 // writeFile writes a file into a tree, creating directories.

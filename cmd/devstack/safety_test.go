@@ -45,7 +45,7 @@ func TestCleanRemovesNothingItMustNot(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			base := t.TempDir()
 			top := filepath.Join(base, "tree")
-			copyDir(t, copyTree(t, "basic"), top)
+			copyDir(t, filepath.Join(repoRoot(t), "testdata", "trees", "basic"), top)
 			appendLocalrc(t, top, tt.setting)
 			home := filepath.Join(base, "home")
 			writeFile(t, base, tt.precious, "precious\n")
@@ -74,7 +74,7 @@ func TestCleanRemovesNothingItMustNot(t *testing.T) {
 func TestCleanRelativeDataDirIsTheTrees(t *testing.T) {
 	base := t.TempDir()
 	top := filepath.Join(base, "tree")
-	copyDir(t, copyTree(t, "basic"), top)
+	copyDir(t, filepath.Join(repoRoot(t), "testdata", "trees", "basic"), top)
 	appendLocalrc(t, top, "DATA_DIR=reldata")
 	writeFile(t, base, "elsewhere/reldata/keep", "precious\n")
 	writeFile(t, top, "reldata/state", "state\n")
@@ -95,7 +95,7 @@ func TestRecursiveRemovalOfProtectedPathRefused(t *testing.T) {
 	t.Run("plugin tree hook", func(t *testing.T) {
 		base := t.TempDir()
 		top := filepath.Join(base, "tree")
-		copyDir(t, copyTree(t, "basic"), top)
+		copyDir(t, filepath.Join(repoRoot(t), "testdata", "trees", "basic"), top)
 		home := filepath.Join(base, "home")
 		writeFile(t, home, "keep", "precious\n")
 		writeFile(t, top, "extras.d/40-wipe.sh", "if [[ \"$1\" == clean ]]; then\n    sudo -E rm -rf \"$HOME/\"\nfi\n")
@@ -110,7 +110,7 @@ func TestRecursiveRemovalOfProtectedPathRefused(t *testing.T) {
 	t.Run("DevStack tree clean.sh", func(t *testing.T) {
 		base := t.TempDir()
 		top := filepath.Join(base, "tree")
-		copyDir(t, copyTree(t, "devstack-mini"), top)
+		copyDir(t, filepath.Join(repoRoot(t), "testdata", "trees", "devstack-mini"), top)
 		dest := filepath.Join(top, "opt")
 		writeFile(t, dest, "nova/keep", "precious\n")
 		res := runCmdEnv(t, base, []string{"DEST=" + dest, "DATA_DIR=" + dest}, binary, "--top-dir", top, "--allow-root", "clean")
@@ -161,33 +161,6 @@ func mustMkdir(t *testing.T, dirs ...string) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-// copyDir copies a directory tree, modes kept.
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, info.Mode().Perm())
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -196,10 +196,7 @@ func (s *Session) arithValue(ctx context.Context, args []string) error {
 }
 
 func (s *Session) arithError(hc interp.HandlerContext, expr string, err error) {
-	s.mu.Lock()
-	where := (*s.stack())[len(*s.stack())-1].source
-	s.mu.Unlock()
-	fmt.Fprintf(hc.Stderr, "%s: line %d: %s: %v\n", where, hc.Pos.Line(), expr, err)
+	s.shellError(hc, "%s: %v", expr, err)
 }
 
 // evalArith evaluates an expression in the running shell, and makes its

@@ -543,33 +543,38 @@ func declaration(name string, vr expand.Variable, order map[string]uint64) strin
 		flags = "-"
 	}
 	head := "declare -" + flags + " " + name
-	switch vr.Kind {
-	case expand.Indexed:
-		if !vr.IsSet() && len(vr.List) == 0 {
-			return head
-		}
-		values, indexes := arrayValues(vr, nil)
-		parts := make([]string, len(values))
-		for i, v := range values {
-			parts[i] = "[" + strconv.Itoa(indexes[i]) + "]=" + declQuote(v)
-		}
-		return head + "=(" + strings.Join(parts, " ") + ")"
-	case expand.Associative:
-		if vr.Map == nil && !vr.IsSet() {
-			return head
-		}
-		var b strings.Builder
-		b.WriteString(head + "=(")
+	switch {
+	case vr.Kind == expand.Indexed && !vr.IsSet() && len(vr.List) == 0,
+		vr.Kind == expand.Associative && vr.Map == nil && !vr.IsSet(),
+		vr.Kind != expand.Indexed && vr.Kind != expand.Associative && !vr.IsSet():
+		return head
+	case vr.Kind == expand.Indexed || vr.Kind == expand.Associative:
+		return head + "=" + arrayLiteral(vr, order)
+	}
+	return head + "=" + declQuote(vr.Str)
+}
+
+// arrayLiteral is an array's value as declare -p and set print it:
+// ([0]="a" [2]="b"), or ([key]="v" ) for an associative array, its keys in
+// bash's order.
+func arrayLiteral(vr expand.Variable, order map[string]uint64) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	if vr.Kind == expand.Associative {
 		for _, k := range assocKeys(vr.Map, order) {
 			b.WriteString("[" + keyQuote(k) + "]=" + declQuote(vr.Map[k]) + " ")
 		}
-		b.WriteString(")")
-		return b.String()
+	} else {
+		values, indexes := arrayValues(vr, nil)
+		for i, v := range values {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString("[" + strconv.Itoa(indexes[i]) + "]=" + declQuote(v))
+		}
 	}
-	if !vr.IsSet() {
-		return head
-	}
-	return head + "=" + declQuote(vr.Str)
+	b.WriteByte(')')
+	return b.String()
 }
 
 // declQuote quotes a value as declare -p does: in double quotes, or
@@ -590,19 +595,29 @@ func declQuote(v string) string {
 	return b.String()
 }
 
+// needsQuotes reports whether a word holds a character the shell would
+// read as more than itself, where set and declare -p quote it.
+func needsQuotes(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case strings.IndexByte(" \t\n'\"\\|&;()<>!{}*[?]^$`", c) >= 0,
+			c == '~' && (i == 0 || v[i-1] == '=' || v[i-1] == ':'),
+			c == '#' && i == 0:
+			return true
+		}
+	}
+	return false
+}
+
 // keyQuote quotes an associative array's key as declare -p does: only
 // when it needs quotes.
 func keyQuote(k string) string {
 	if needsANSIQuote(k, true) {
 		return ansiQuote(k, true)
 	}
-	for i, r := range k {
-		special := strings.ContainsRune(" \t\n'\"\\|&;()<>!{}*[?]^$`", r) ||
-			r == '~' && (i == 0 || k[i-1] == '=' || k[i-1] == ':') ||
-			r == '#' && i == 0
-		if special {
-			return declQuote(k)
-		}
+	if needsQuotes(k) {
+		return declQuote(k)
 	}
 	return k
 }

@@ -70,29 +70,46 @@ func (s *Session) builtins() map[string]Func {
 	}
 }
 
+// builtinOptions reads a builtin's one-letter options, bundled (-ab) or
+// not, up to its first operand or --, giving take each letter. A letter
+// take refuses is reported as bash reports it, with the builtin's usage,
+// and ends the builtin with status 2. It returns the operands.
+func (s *Session) builtinOptions(hc interp.HandlerContext, name, usage string, args []string, take func(c rune) bool) ([]string, error) {
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		if args[0] == "--" {
+			return args[1:], nil
+		}
+		for _, c := range args[0][1:] {
+			if !take(c) {
+				s.shellError(hc, "%s: -%c: invalid option", name, c)
+				fmt.Fprintf(hc.Stderr, "%s: usage: %s\n", name, usage)
+				return nil, interp.ExitStatus(2)
+			}
+		}
+		args = args[1:]
+	}
+	return args, nil
+}
+
 // umask prints or sets the file mode creation mask: -S prints it as the
 // permissions it leaves, -p as a command; a mode is octal or symbolic
 // (u=rwx,g+w,o-x), the permissions to leave.
 func (s *Session) umask(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	symbolic, reusable := false, false
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		if args[0] == "--" {
-			args = args[1:]
-			break
+	args, err := s.builtinOptions(hc, "umask", "umask [-p] [-S] [mode]", args, func(c rune) bool {
+		switch c {
+		case 'S':
+			symbolic = true
+		case 'p':
+			reusable = true
+		default:
+			return false
 		}
-		for _, c := range args[0][1:] {
-			switch c {
-			case 'S':
-				symbolic = true
-			case 'p':
-				reusable = true
-			default:
-				fmt.Fprintf(hc.Stderr, "%s umask: -%c: invalid option\numask: usage: umask [-p] [-S] [mode]\n", s.bashWhere(hc.Pos.Line()), c)
-				return interp.ExitStatus(2)
-			}
-		}
-		args = args[1:]
+		return true
+	})
+	if err != nil {
+		return err
 	}
 	// Each shell has its own; the process's is the main shell's, which
 	// its programs inherit (see withUmask for a subshell's).
@@ -456,10 +473,9 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		return s.subshellTrap(ctx, shell, callback, specs, reset)
 	}
 	for _, spec := range specs {
-		name, ok := trapName(spec)
-		if !ok {
-			fmt.Fprintf(hc.Stderr, "trap: %s: invalid signal specification\n", spec)
-			return interp.ExitStatus(1)
+		name, err := s.trapSpec(hc, spec)
+		if err != nil {
+			return err
 		}
 		s.mu.Lock()
 		if reset {
@@ -471,7 +487,6 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		s.shownTraps = nil
 		s.mu.Unlock()
 		s.watchSignal(name, callback, reset)
-		var err error
 		switch {
 		case name == "EXIT":
 			// The session's, which runs the script's: see runExitTrap.
@@ -486,6 +501,17 @@ func (s *Session) trap(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+// trapSpec is trapName for the trap builtin, which says, as bash does,
+// when a spec names no signal.
+func (s *Session) trapSpec(hc interp.HandlerContext, spec string) (string, error) {
+	name, ok := trapName(spec)
+	if !ok {
+		s.shellError(hc, "trap: %s: invalid signal specification", spec)
+		return "", interp.ExitStatus(1)
+	}
+	return name, nil
 }
 
 // trapName normalizes a trap's signal spec.

@@ -234,16 +234,14 @@ func compatSource(name string, src []byte) []byte {
 			edits = append(edits, regexEdits(n, src)...)
 			return true
 		case *syntax.ParamExp:
-			if n.Param != nil && n.Param.Value == "!" && !n.Excl {
-				// $! is the session's last job; the interpreter would
-				// name its own background shells (process
-				// substitutions) instead.
+			if name, ok := sessionParams[paramName(n)]; ok && !n.Excl {
 				if n.Short {
-					edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: 2, Text: "${" + lastJobVariable + "}"})
+					edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: 2, Text: "${" + name + "}"})
 				} else {
-					edits = append(edits, Edit{Offset: n.Param.Pos().Offset(), Remove: 1, Text: lastJobVariable})
+					edits = append(edits, Edit{Offset: n.Param.Pos().Offset(), Remove: 1, Text: name})
 				}
 			}
+			edits = append(edits, errorMessageEdits(n)...)
 			return true
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.
@@ -315,7 +313,20 @@ func compatSource(name string, src []byte) []byte {
 	// Text the other rewrites remove (a descriptor's word moved before
 	// its command, rewritten on its own) takes no marks where it was.
 	before, after = outsideRemovals(before, edits), outsideRemovals(after, edits)
-	return ApplyEdits(src, slices.Concat(before, edits, errorMessageEdits(file), dashEdits(file), after, closings))
+	return ApplyEdits(src, slices.Concat(before, edits, after, closings))
+}
+
+// sessionParams are the special parameters the session answers, by the
+// variable each is renamed to: $! is the session's last job (the
+// interpreter would name its own background shells, process
+// substitutions); $- lists every option (dashflags.go).
+var sessionParams = map[string]string{"!": lastJobVariable, "-": flagsVar}
+
+func paramName(pe *syntax.ParamExp) string {
+	if pe.Param == nil {
+		return ""
+	}
+	return pe.Param.Value
 }
 
 // outsideRemovals drops the edits that fall inside text another edit

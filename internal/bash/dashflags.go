@@ -1,15 +1,12 @@
 package bash
 
-import (
-	"strings"
-
-	"mvdan.cc/sh/v3/syntax"
-)
+import "strings"
 
 // $- lists the shell's one-letter options, in bash's order. The
 // interpreter knows only its own options, and lists some of them; $- and
-// ${-...} are rewritten to flagsVar, which the session answers from its
-// record of every option (xtrace's and the ones it keeps itself).
+// ${-...} are renamed to flagsVar (compatSource's sessionParams), which
+// the session answers from its record of every option (xtrace's and the
+// ones it keeps itself).
 const flagsVar = "__devstack_flags"
 
 // flagOrder is the order bash lists its flags in.
@@ -26,21 +23,4 @@ func (s *Session) flags() string {
 		}
 	}
 	return b.String()
-}
-
-// dashEdits renames the parameter of $- and ${-...} to flagsVar.
-func dashEdits(file *syntax.File) []Edit {
-	var edits []Edit
-	syntax.Walk(file, func(node syntax.Node) bool {
-		pe, ok := node.(*syntax.ParamExp)
-		if ok && pe.Param != nil && pe.Param.Value == "-" && !pe.Length && !pe.Excl {
-			if pe.Short {
-				edits = append(edits, Edit{Offset: pe.Dollar.Offset(), Remove: 2, Text: "${" + flagsVar + "}"})
-			} else {
-				edits = append(edits, Edit{Offset: pe.Param.Pos().Offset(), Remove: 1, Text: flagsVar})
-			}
-		}
-		return true
-	})
-	return edits
 }

@@ -55,25 +55,21 @@ func (s *Session) commandDescribe(ctx context.Context, args []string) error {
 	where := s.bashWhere(hc.Pos.Line())
 	mode := describeMode{path: hc.Env.Get("PATH").String()}
 	verbose, described := false, false
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		if args[0] == "--" {
-			args = args[1:]
-			break
+	args, err := s.builtinOptions(hc, "command", "command [-pVv] command [arg ...]", args, func(c rune) bool {
+		switch c {
+		case 'p':
+			mode.path = standardPath
+		case 'v':
+			verbose, described = false, true
+		case 'V':
+			verbose, described = true, true
+		default:
+			return false
 		}
-		for _, c := range args[0][1:] {
-			switch c {
-			case 'p':
-				mode.path = standardPath
-			case 'v':
-				verbose, described = false, true
-			case 'V':
-				verbose, described = true, true
-			default:
-				fmt.Fprintf(hc.Stderr, "%s command: -%c: invalid option\ncommand: usage: command [-pVv] command [arg ...]\n", where, c)
-				return interp.ExitStatus(2)
-			}
-		}
-		args = args[1:]
+		return true
+	})
+	if err != nil {
+		return err
 	}
 	if !described {
 		return hc.Builtin(ctx, []string{"eval", bypassCommand + " command " + quoteArgs(args, 0)})
@@ -98,29 +94,25 @@ func (s *Session) typeBuiltin(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	where := s.bashWhere(hc.Pos.Line())
 	mode := describeMode{path: hc.Env.Get("PATH").String()}
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		if args[0] == "--" {
-			args = args[1:]
-			break
+	args, err := s.builtinOptions(hc, "type", "type [-afptP] name [name ...]", args, func(c rune) bool {
+		switch c {
+		case 'a':
+			mode.all = true
+		case 'f':
+			mode.noFuncs = true
+		case 'p':
+			mode.pathOnly = true
+		case 'P':
+			mode.forcePath = true
+		case 't':
+			mode.kind = true
+		default:
+			return false
 		}
-		for _, c := range args[0][1:] {
-			switch c {
-			case 'a':
-				mode.all = true
-			case 'f':
-				mode.noFuncs = true
-			case 'p':
-				mode.pathOnly = true
-			case 'P':
-				mode.forcePath = true
-			case 't':
-				mode.kind = true
-			default:
-				fmt.Fprintf(hc.Stderr, "%s type: -%c: invalid option\ntype: usage: type [-afptP] name [name ...]\n", where, c)
-				return interp.ExitStatus(2)
-			}
-		}
-		args = args[1:]
+		return true
+	})
+	if err != nil {
+		return err
 	}
 	failed := false
 	for _, name := range args {

@@ -23,18 +23,6 @@ const (
 	dirsCommand  = "__devstack_dirs"
 )
 
-// shellError writes a message as bash words a builtin's error in a script:
-// "FILE: line N: MESSAGE".
-func (s *Session) shellError(hc interp.HandlerContext, format string, args ...any) {
-	s.mu.Lock()
-	where := (*s.stack())[len(*s.stack())-1].source
-	s.mu.Unlock()
-	if where == "" {
-		where = "devstack"
-	}
-	fmt.Fprintf(hc.Stderr, "%s: line %d: %s\n", where, hc.Pos.Line(), fmt.Sprintf(format, args...))
-}
-
 // dirStack is DIRSTACK with its first element the current directory.
 func dirStack(hc interp.HandlerContext) []string {
 	stack := hc.Env.Get(dirStackVar).List
@@ -84,7 +72,6 @@ func (s *Session) pushd(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "--" {
 		args = args[1:]
 	}
-	var target string
 	switch {
 	case len(args) == 0:
 		if len(stack) < 2 {
@@ -92,7 +79,6 @@ func (s *Session) pushd(ctx context.Context, args []string) error {
 			return interp.ExitStatus(1)
 		}
 		stack[0], stack[1] = stack[1], stack[0]
-		target = stack[0]
 	default:
 		if i, ok := stackIndex(args[0], len(stack)); ok {
 			if i < 0 {
@@ -100,21 +86,24 @@ func (s *Session) pushd(ctx context.Context, args []string) error {
 				return interp.ExitStatus(1)
 			}
 			stack = append(stack[i:], stack[:i]...)
-			target = stack[0]
 			break
 		}
 		if noChange {
+			// The directory goes under the top, which stays.
 			stack = append([]string{stack[0], args[0]}, stack[1:]...)
-			if err := setDirStack(ctx, stack); err != nil {
-				return err
-			}
-			return s.printDirs(hc, stack, nil)
+			break
 		}
-		target = args[0]
-		stack = append([]string{""}, stack...)
+		stack = append([]string{args[0]}, stack...)
 	}
-	if !noChange {
-		dir, err := s.changeDir(ctx, "pushd", target)
+	return s.settleStack(ctx, "pushd", stack, !noChange)
+}
+
+// settleStack ends pushd and popd: with cd, the shell goes to the top of
+// the stack, which takes the directory's name as cd makes it; the stack
+// is kept and printed.
+func (s *Session) settleStack(ctx context.Context, builtin string, stack []string, cd bool) error {
+	if cd {
+		dir, err := s.changeDir(ctx, builtin, stack[0])
 		if err != nil {
 			return err
 		}
@@ -123,7 +112,7 @@ func (s *Session) pushd(ctx context.Context, args []string) error {
 	if err := setDirStack(ctx, stack); err != nil {
 		return err
 	}
-	return s.printDirs(hc, stack, nil)
+	return s.printDirs(interp.HandlerCtx(ctx), stack, nil)
 }
 
 func (s *Session) popd(ctx context.Context, args []string) error {
@@ -147,17 +136,7 @@ func (s *Session) popd(ctx context.Context, args []string) error {
 		drop = i
 	}
 	stack = append(stack[:drop:drop], stack[drop+1:]...)
-	if drop == 0 && !noChange {
-		dir, err := s.changeDir(ctx, "popd", stack[0])
-		if err != nil {
-			return err
-		}
-		stack[0] = dir
-	}
-	if err := setDirStack(ctx, stack); err != nil {
-		return err
-	}
-	return s.printDirs(hc, stack, nil)
+	return s.settleStack(ctx, "popd", stack, drop == 0 && !noChange)
 }
 
 // changeDir is cd, with bash's message when it fails; it returns the new

@@ -2,7 +2,6 @@ package bash
 
 import (
 	"context"
-	"fmt"
 
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -36,7 +35,7 @@ func (s *Session) unset(ctx context.Context, args []string) error {
 	var status error
 	for _, name := range names {
 		if !functions && hc.Env.Get(name).ReadOnly {
-			s.runtimeError(hc, "unset: "+name+": cannot unset: readonly variable")
+			s.shellError(hc, "%s", "unset: "+name+": cannot unset: readonly variable")
 			status = interp.ExitStatus(1)
 			continue
 		}
@@ -50,31 +49,17 @@ func (s *Session) unset(ctx context.Context, args []string) error {
 	return status
 }
 
-// runtimeError writes a message as bash does, after the file and line of
-// the command running.
-func (s *Session) runtimeError(hc interp.HandlerContext, msg string) {
-	s.mu.Lock()
-	where := (*s.stack())[len(*s.stack())-1].source
-	s.mu.Unlock()
-	fmt.Fprintf(hc.Stderr, "%s: line %d: %s\n", where, hc.Pos.Line(), msg)
-}
-
 // errorMessageEdits give ${NAME?} and ${NAME:?} bash's message, which the
 // interpreter leaves empty.
-func errorMessageEdits(file *syntax.File) []Edit {
-	var edits []Edit
-	syntax.Walk(file, func(node syntax.Node) bool {
-		pe, ok := node.(*syntax.ParamExp)
-		if !ok || pe.Exp == nil || pe.Exp.Word != nil || !pe.Rbrace.IsValid() {
-			return true
-		}
-		switch pe.Exp.Op {
-		case syntax.ErrorUnset:
-			edits = append(edits, Edit{Offset: pe.Rbrace.Offset(), Text: "parameter not set"})
-		case syntax.ErrorUnsetOrNull:
-			edits = append(edits, Edit{Offset: pe.Rbrace.Offset(), Text: "parameter null or not set"})
-		}
-		return true
-	})
-	return edits
+func errorMessageEdits(pe *syntax.ParamExp) []Edit {
+	if pe.Exp == nil || pe.Exp.Word != nil || !pe.Rbrace.IsValid() {
+		return nil
+	}
+	switch pe.Exp.Op {
+	case syntax.ErrorUnset:
+		return []Edit{{Offset: pe.Rbrace.Offset(), Text: "parameter not set"}}
+	case syntax.ErrorUnsetOrNull:
+		return []Edit{{Offset: pe.Rbrace.Offset(), Text: "parameter null or not set"}}
+	}
+	return nil
 }

@@ -195,6 +195,12 @@ func (s *Session) bashWhere(line uint) string {
 	return fmt.Sprintf("%s: line %d:", source, line)
 }
 
+// shellError writes a message as bash words a builtin's error in a
+// script: "FILE: line N: MESSAGE".
+func (s *Session) shellError(hc interp.HandlerContext, format string, args ...any) {
+	fmt.Fprintf(hc.Stderr, "%s %s\n", s.bashWhere(hc.Pos.Line()), fmt.Sprintf(format, args...))
+}
+
 // errnoText is an error as the C library words it, which bash prints.
 func errnoText(err error) string {
 	var errno syscall.Errno

@@ -3,7 +3,6 @@ package bash
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -64,12 +63,7 @@ func (s *Session) guard(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	s.mu.Lock()
-	where := (*s.stack())[len(*s.stack())-1].source
-	s.mu.Unlock()
-	complain := func(format string, a ...any) {
-		fmt.Fprintf(hc.Stderr, "%s: line %d: %s\n", where, hc.Pos.Line(), fmt.Sprintf(format, a...))
-	}
+	complain := func(format string, a ...any) { s.shellError(hc, format, a...) }
 	switch args[0] {
 	case "unset":
 		// Only unset -v says so; an empty name is no variable and no

@@ -298,33 +298,24 @@ func (s *Session) jobPid(hc interp.HandlerContext, spec string) (string, bool) {
 func (s *Session) jobsBuiltin(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	idsOnly, long, running, stopped := false, false, false, false
-	var specs []string
-	for i, a := range args {
-		if a == "--" {
-			specs = append(specs, args[i+1:]...)
-			break
+	specs, err := s.builtinOptions(hc, "jobs", "jobs [-lnprs] [jobspec ...] or jobs -x command [args]", args, func(c rune) bool {
+		switch c {
+		case 'p':
+			idsOnly = true
+		case 'l':
+			long = true
+		case 'r':
+			running = true
+		case 's':
+			stopped = true
+		case 'n':
+		default:
+			return false
 		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			specs = append(specs, args[i:]...)
-			break
-		}
-		for _, c := range a[1:] {
-			switch c {
-			case 'p':
-				idsOnly = true
-			case 'l':
-				long = true
-			case 'r':
-				running = true
-			case 's':
-				stopped = true
-			case 'n':
-			default:
-				s.shellError(hc, "jobs: -%c: invalid option", c)
-				fmt.Fprintln(hc.Stderr, "jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]")
-				return interp.ExitStatus(2)
-			}
-		}
+		return true
+	})
+	if err != nil {
+		return err
 	}
 	// Jobs that ended are seen so, and those a signal killed reported
 	// and out of the table, first.
@@ -381,7 +372,7 @@ func (s *Session) jobsBuiltin(ctx context.Context, args []string) error {
 		}
 		s.mu.Unlock()
 	}
-	_, err := io.WriteString(hc.Stdout, out.String())
+	_, err = io.WriteString(hc.Stdout, out.String())
 	return err
 }
 

@@ -2,7 +2,6 @@ package bash
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -182,10 +181,7 @@ func (s *Session) namerefCheckCall(ctx context.Context, args []string) error {
 		default:
 			continue
 		}
-		s.mu.Lock()
-		where := (*s.stack())[len(*s.stack())-1].source
-		s.mu.Unlock()
-		fmt.Fprintf(hc.Stderr, "%s: line %d: %s: %s\n", where, hc.Pos.Line(), variant, problem)
+		s.shellError(hc, "%s: %s", variant, problem)
 		if err := hc.Builtin(ctx, []string{"unset", name}); err != nil {
 			return err
 		}

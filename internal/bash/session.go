@@ -759,10 +759,7 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			hc := interp.HandlerCtx(ctx)
 			if _, err := interp.LookPathDir(hc.Dir, hc.Env, args[0]); err != nil {
 				// As bash words it, where the command was.
-				s.mu.Lock()
-				where := (*s.stack())[len((*s.stack()))-1].source
-				s.mu.Unlock()
-				fmt.Fprintf(hc.Stderr, "%s: line %d: %s: command not found\n", where, hc.Pos.Line(), args[0])
+				s.shellError(hc, "%s: command not found", args[0])
 				return interp.ExitStatus(127)
 			}
 		}

@@ -1,41 +1,20 @@
 package bash
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"devstack/internal/testutil"
 )
 
-// syncBuffer is a buffer programs' output can be copied into from several
-// goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
+// syncBuffer and writeScript are the test helpers the packages share.
+type syncBuffer = testutil.SyncBuffer
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
-}
+var writeScript = testutil.WriteScript
 
 // newTestSession starts a session whose output goes to the returned buffer.
 func newTestSession(t *testing.T, env ...string) (*Session, *syncBuffer) {
@@ -46,15 +25,6 @@ func newTestSession(t *testing.T, env ...string) (*Session, *syncBuffer) {
 		t.Fatal(err)
 	}
 	return s, out
-}
-
-func writeScript(t *testing.T, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "script.sh")
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 func TestSourceArguments(t *testing.T) {

@@ -3,7 +3,6 @@ package bash
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -30,7 +29,7 @@ func (s *Session) setVars(ctx context.Context, args []string) error {
 	slices.Sort(names)
 	var b bytes.Buffer
 	for _, name := range names {
-		b.WriteString(name + "=" + bashValue(vars[name]) + "\n")
+		b.WriteString(name + "=" + s.setValue(name, vars[name]) + "\n")
 	}
 	s.mu.Lock()
 	posix := s.options["posix"]
@@ -51,33 +50,10 @@ func (s *Session) setVars(ctx context.Context, args []string) error {
 	return err
 }
 
-// bashValue is a variable's value as set and declare -p print it.
-func bashValue(vr expand.Variable) string {
-	switch vr.Kind {
-	case expand.Indexed:
-		var b strings.Builder
-		b.WriteByte('(')
-		for i, v := range vr.List {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			fmt.Fprintf(&b, "[%d]=%s", i, doubleQuote(v))
-		}
-		b.WriteByte(')')
-		return b.String()
-	case expand.Associative:
-		keys := make([]string, 0, len(vr.Map))
-		for k := range vr.Map {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var b strings.Builder
-		b.WriteByte('(')
-		for _, k := range keys {
-			fmt.Fprintf(&b, "[%s]=%s ", setQuote(k), doubleQuote(vr.Map[k]))
-		}
-		b.WriteByte(')')
-		return b.String()
+// setValue is a variable's value as set prints it.
+func (s *Session) setValue(name string, vr expand.Variable) string {
+	if vr.Kind == expand.Indexed || vr.Kind == expand.Associative {
+		return arrayLiteral(vr, s.insertions(name))
 	}
 	return setQuote(vr.String())
 }
@@ -86,28 +62,13 @@ func bashValue(vr expand.Variable) string {
 // is special, in $'...' when it holds control characters, else in single
 // quotes.
 func setQuote(v string) string {
-	special := false
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c < 0x20 || c == 0x7f {
+		if v[i] < 0x20 || v[i] == 0x7f {
 			return ansiQuote(v, false)
 		}
-		switch {
-		case strings.IndexByte(" \t\n'\"\\|&;()<>!{}*[?]^$`", c) >= 0:
-			special = true
-		case c == '~' && (i == 0 || v[i-1] == '=' || v[i-1] == ':'):
-			special = true
-		case c == '#' && i == 0:
-			special = true
-		}
 	}
-	if !special {
+	if !needsQuotes(v) {
 		return v
 	}
 	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
-}
-
-// doubleQuote is an array element as declare -p prints it.
-func doubleQuote(v string) string {
-	return `"` + escapeDouble(v) + `"`
 }

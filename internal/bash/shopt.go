@@ -40,36 +40,30 @@ var bashShoptDefaults = []struct {
 	{"xpg_echo", false},
 }
 
-const shoptUsage = "shopt: usage: shopt [-pqsu] [-o] [optname ...]"
-
 // shopt runs the shopt builtin.
 func (s *Session) shopt(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	where := s.bashWhere(hc.Pos.Line())
 	var print, quiet, set, unset, posix bool
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		if args[0] == "--" {
-			args = args[1:]
-			break
+	args, err := s.builtinOptions(hc, "shopt", "shopt [-pqsu] [-o] [optname ...]", args, func(c rune) bool {
+		switch c {
+		case 'p':
+			print = true
+		case 'q':
+			quiet = true
+		case 's':
+			set = true
+		case 'u':
+			unset = true
+		case 'o':
+			posix = true
+		default:
+			return false
 		}
-		for _, c := range args[0][1:] {
-			switch c {
-			case 'p':
-				print = true
-			case 'q':
-				quiet = true
-			case 's':
-				set = true
-			case 'u':
-				unset = true
-			case 'o':
-				posix = true
-			default:
-				fmt.Fprintf(hc.Stderr, "%s shopt: -%c: invalid option\n%s\n", where, c, shoptUsage)
-				return interp.ExitStatus(2)
-			}
-		}
-		args = args[1:]
+		return true
+	})
+	if err != nil {
+		return err
 	}
 	if set && unset {
 		fmt.Fprintf(hc.Stderr, "%s shopt: cannot set and unset shell options simultaneously\n", where)

@@ -3,7 +3,6 @@ package bash
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -368,10 +367,9 @@ func (s *Session) subshellTrap(ctx context.Context, shell *shellState, callback 
 		return nil
 	}
 	for _, spec := range specs {
-		name, ok := trapName(spec)
-		if !ok {
-			fmt.Fprintf(hc.Stderr, "trap: %s: invalid signal specification\n", spec)
-			return interp.ExitStatus(1)
+		name, err := s.trapSpec(hc, spec)
+		if err != nil {
+			return err
 		}
 		s.mu.Lock()
 		shell.ownTraps = true

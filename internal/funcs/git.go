@@ -252,6 +252,6 @@ func markSafe(ctx context.Context, dest string) error {
 
 // isTrue reads a setting as trueorfalse does, false by default.
 func isTrue(value string) bool {
-	v, _ := truth(value)
+	v, _ := Truth(value)
 	return v
 }

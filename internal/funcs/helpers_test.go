@@ -1,15 +1,15 @@
 package funcs
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"devstack/internal/bash"
+
+	"devstack/internal/testutil"
 )
 
 // session is a bash session with the library registered on it.
@@ -44,34 +44,10 @@ func newTestSession(t *testing.T, env ...string) (*session, *syncBuffer) {
 	return s, out
 }
 
-// writeScript writes content to a new script file and returns its path.
-func writeScript(t *testing.T, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "script.sh")
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+// syncBuffer and writeScript are the test helpers the packages share.
+type syncBuffer = testutil.SyncBuffer
 
-// syncBuffer is a buffer programs' output can be copied into from several
-// goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+var writeScript = testutil.WriteScript
 
 // runScript runs shell text in a new session with env (PATH comes from
 // the test's environment unless env sets it), in dir, and returns the

@@ -339,7 +339,7 @@ func (l *Library) trueOrFalse(ctx context.Context, args []string) error {
 		return l.die(ctx, []string{"", "variable to normalize required"})
 	}
 	out := args[0]
-	if value, known := truth(hc.Env.Get(args[1]).String()); known {
+	if value, known := Truth(hc.Env.Get(args[1]).String()); known {
 		out = "False"
 		if value {
 			out = "True"
@@ -349,9 +349,9 @@ func (l *Library) trueOrFalse(ctx context.Context, args []string) error {
 	return nil
 }
 
-// truth reads a setting as trueorfalse does; known is false for a value
+// Truth reads a setting as trueorfalse does; known is false for a value
 // that is neither true nor false, which takes the default.
-func truth(value string) (v, known bool) {
+func Truth(value string) (v, known bool) {
 	switch value {
 	case "1", "yes", "Yes", "YES", "true", "True", "TRUE":
 		return true, true

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
+
+	"devstack/internal/funcs"
 )
 
 // isSecretName reports whether a setting holds a secret: its name
@@ -23,13 +25,11 @@ func isSecretName(name string) bool {
 }
 
 // secretValue reports whether a secret setting's value is worth masking:
-// not a truth value, which only clutters the log.
+// not a truth value (trueorfalse's), which only clutters the log.
 func secretValue(value string) bool {
-	_, known := truthValues[value]
-	return !known
+	_, known := funcs.Truth(value)
+	return !known && value != "None"
 }
-
-var truthValues = map[string]bool{"True": true, "False": true, "true": true, "false": true, "yes": true, "no": true, "None": true}
 
 // secretsOf lists the values of the secret settings that each names.
 func secretsOf(each func(func(name, value string))) []string {
