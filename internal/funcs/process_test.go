@@ -139,7 +139,10 @@ func TestStopProcessStalePidFile(t *testing.T) {
 	}
 }
 
-func TestRunProcessUnderSystemd(t *testing.T) {
+// asSystemd makes the library see systemd as PID 1 for the rest of the
+// test.
+func asSystemd(t *testing.T) {
+	t.Helper()
 	comm := filepath.Join(t.TempDir(), "comm")
 	if err := os.WriteFile(comm, []byte("systemd\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -147,6 +150,10 @@ func TestRunProcessUnderSystemd(t *testing.T) {
 	saved := pid1Comm
 	pid1Comm = comm
 	t.Cleanup(func() { pid1Comm = saved })
+}
+
+func TestRunProcessUnderSystemd(t *testing.T) {
+	asSystemd(t)
 
 	killPath, err := exec.LookPath("kill")
 	if err != nil {
@@ -247,13 +254,7 @@ func TestRunProcessUnderSystemd(t *testing.T) {
 // TestRunProcessUpdatesUnit checks that a unit left by an earlier run is
 // updated line by line, as DevStack's iniset calls do.
 func TestRunProcessUpdatesUnit(t *testing.T) {
-	comm := filepath.Join(t.TempDir(), "comm")
-	if err := os.WriteFile(comm, []byte("systemd\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	saved := pid1Comm
-	pid1Comm = comm
-	t.Cleanup(func() { pid1Comm = saved })
+	asSystemd(t)
 	bin := newFakeBin(t)
 	bin.add(t, "systemctl", "exit 0")
 	systemdDir := t.TempDir()
