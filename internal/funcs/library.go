@@ -48,6 +48,8 @@ type Library struct {
 	timerTotals map[string]time.Duration
 	// local is the user's settings and the enabled plugins (plugins.go).
 	local localState
+	// services are those run_process started (services.go).
+	services []Service
 }
 
 // Register defines the library's functions on a session. A shell function
