@@ -154,9 +154,12 @@ func (c *console) liveText(now time.Time) string {
 	var b strings.Builder
 	b.WriteString(spinner[c.turn%len(spinner)] + " " + c.phase)
 	if c.activity != "" {
-		fmt.Fprintf(&b, " · %s %s", c.activity, clock(now.Sub(c.activityStart)))
+		b.WriteString(" · " + c.activity)
+		if took := now.Sub(c.activityStart); took >= time.Second {
+			b.WriteString(" " + clock(took))
+		}
 	}
-	fmt.Fprintf(&b, " · %s", clock(now.Sub(c.runStart)))
+	fmt.Fprintf(&b, " · %s elapsed", clock(now.Sub(c.runStart)))
 	return b.String()
 }
 
@@ -166,18 +169,18 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
+// setPhase and setActivity change what the live line shows from its
+// next drawing: the next line written or the next tick.
 func (c *console) setPhase(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.phase, c.activity = name, ""
-	c.redraw()
 }
 
 func (c *console) setActivity(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.activity, c.activityStart = name, time.Now()
-	c.redraw()
 }
 
 // end takes the live line away for good.

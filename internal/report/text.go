@@ -66,7 +66,7 @@ func plural(n int, one, many string) string {
 // and the version.
 func EndLines(s *Summary) []string {
 	var lines []string
-	if len(s.Services) > 0 {
+	if s.Command == "stack" && len(s.Services) > 0 {
 		lines = append(lines, "Services:")
 		width := 0
 		for _, svc := range s.Services {
@@ -79,7 +79,7 @@ func EndLines(s *Summary) []string {
 	if logs := logsText(s.Logs); logs != "" {
 		lines = append(lines, logs)
 	}
-	if s.HostIP != "" {
+	if s.Command == "stack" && s.HostIP != "" {
 		lines = append(lines, "This is your host IP address: "+s.HostIP)
 	}
 	lines = append(lines, "devstack version "+s.Version)

@@ -236,7 +236,7 @@ func serviceLogs(w io.Writer, dir string, skip []string) error {
 	}
 	for _, file := range matches {
 		real, err := filepath.EvalSymlinks(file)
-		if err != nil || skipped[real] {
+		if err != nil || skipped[real] || runLogs[filepath.Base(file)] {
 			continue
 		}
 		lines, err := tail(file, logTailLines)
@@ -251,6 +251,9 @@ func serviceLogs(w io.Writer, dir string, skip []string) error {
 	}
 	return nil
 }
+
+// runLogs are the logs of devstack's own runs, not a service's.
+var runLogs = map[string]bool{"stack.sh.log": true, "unstack.sh.log": true, "clean.sh.log": true}
 
 // tailMax bounds how much of a log's end is read.
 const tailMax = 64 * 1024
