@@ -32,7 +32,7 @@ func newLifecycleCmd(deps Deps, use, short string, runF func(context.Context, *L
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := settings(cmd, deps)
 			if err != nil {

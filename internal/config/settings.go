@@ -27,8 +27,8 @@ type Settings struct {
 	Wait bool
 	// Quiet shows only errors and the end of a run on the console.
 	Quiet bool
-	// Output is "text", or "json" for a summary of the run on standard
-	// output.
+	// Output is "json" for a summary of the run on standard output;
+	// "text" or "" for none.
 	Output string
 }
 
@@ -94,9 +94,7 @@ func LoadSettings(flags *pflag.FlagSet, getenv func(string) string) (Settings, e
 		Output:    v.GetString("output"),
 	}
 	switch s.Output {
-	case "":
-		s.Output = "text"
-	case "text", "json":
+	case "", "text", "json":
 	default:
 		return Settings{}, &UsageError{Err: fmt.Errorf("--output %q: it is text or json", s.Output)}
 	}

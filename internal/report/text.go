@@ -31,7 +31,8 @@ func TimingTable(s *Summary) []string {
 			width = max(width, len(t.Name))
 		}
 	}
-	if len(s.Phases) == 0 {
+	if len(phases) == 0 && len(timers) == 0 {
+		// The last line tells the time.
 		return nil
 	}
 	row := func(name string, d float64) string {
