@@ -32,6 +32,7 @@ func newLifecycleCmd(deps Deps, use, short string, runF func(context.Context, *L
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
+		Long:  short + ".\n\n" + exitStatusHelp,
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := settings(cmd, deps)
@@ -153,6 +154,19 @@ func exitStatus(ctx context.Context, runErr error) int {
 	}
 	return lifecycle.ExitStatus(runErr)
 }
+
+// exitStatusHelp is the exit statuses, in the help of stack, unstack and
+// clean.
+const exitStatusHelp = `Exit status:
+  0        the run succeeded
+  N        a stack stopped by a failing command ends with its status (127: command not found)
+  1        any other failure (a refusal, a syntax error, unstack or clean with failed steps)
+  2        a command line that cannot be used (unknown command or flag, bad --output)
+  128+N    stopped by signal N (130: INT, 143: TERM)
+
+With --output json, a summary of the run (schema: internal/report/schema.go,
+README "Machine-readable results") is printed on standard output; the events
+of the run are in LOGDIR, beside the log, as NAME.events (JSON lines).`
 
 // childGrace is how long what the scripts started has to end after a
 // signal, before SIGKILL.
