@@ -12,7 +12,7 @@ const shownMin = 0.05
 
 // TimingTable is the table of the phases' times and, as DevStack's
 // time_totals, the timers' totals, without the rows under a tenth of a
-// second; nil when there is nothing to show.
+// second; one line when that leaves none, nil when no phase ran.
 func TimingTable(s *Summary) []string {
 	width := len("unaccounted")
 	var phases, timers []Timing
@@ -31,9 +31,11 @@ func TimingTable(s *Summary) []string {
 			width = max(width, len(t.Name))
 		}
 	}
-	if len(phases) == 0 && len(timers) == 0 {
-		// The last line tells the time.
+	if len(s.Phases) == 0 {
 		return nil
+	}
+	if len(phases) == 0 && len(timers) == 0 {
+		return []string{fmt.Sprintf("%s timings: %d %s, each under 0.1 s", s.Command, hidden, plural(hidden, "step", "steps"))}
 	}
 	row := func(name string, d float64) string {
 		return fmt.Sprintf("  %-*s %7.1f", width, name, d)

@@ -22,7 +22,12 @@ func TestTimingTable(t *testing.T) {
 		},
 		{
 			name: "nothing worth a row",
-			s:    Summary{Command: "unstack", Duration: 0.04, Phases: []Timing{{"unstack", 0.03}}},
+			s:    Summary{Command: "unstack", Duration: 0.04, Phases: []Timing{{"unstack", 0.03}, {"source", 0}}},
+			want: []string{"unstack timings: 2 steps, each under 0.1 s"},
+		},
+		{
+			name: "refused before any phase",
+			s:    Summary{Command: "stack"},
 		},
 	}
 	for _, tt := range tests {
