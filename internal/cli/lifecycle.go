@@ -184,6 +184,9 @@ func newSummary(opts *LifecycleOptions, t *tree.Tree, log *logging.Logger, resul
 		Failures: result.FailureInfos,
 		Phases:   []report.Timing{},
 	}
+	if s.Logs.Log == "" {
+		s.Logs.Log = result.TreeLog
+	}
 	if s.Services == nil {
 		s.Services = []report.Service{}
 	}

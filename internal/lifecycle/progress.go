@@ -76,6 +76,9 @@ func (r *Run) status(err error, failuresBefore int) string {
 func (r *Run) finish(res *Result, err error) {
 	if r.session != nil {
 		res.HostIP = r.session.Var("HOST_IP")
+		if r.Tree.DevStack {
+			res.TreeLog = r.session.Var("LOGFILE")
+		}
 	}
 	if r.lib != nil {
 		res.Services = r.services()

@@ -136,6 +136,8 @@ type Result struct {
 	Error        *report.ErrorInfo
 	FailureInfos []report.ErrorInfo
 	Worlddump    string
+	// TreeLog is the LOGFILE a DevStack tree's own script wrote.
+	TreeLog string
 }
 
 // Execute runs a command's steps in a new session.

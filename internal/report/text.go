@@ -149,7 +149,11 @@ func seconds(d float64) string {
 func ErrorBlock(s *Summary) string {
 	e := s.Error
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s failed", s.Command)
+	verb := "failed"
+	if s.Status == StatusInterrupted {
+		verb = "was interrupted"
+	}
+	fmt.Fprintf(&b, "%s %s", s.Command, verb)
 	if e.Phase != "" {
 		fmt.Fprintf(&b, " in phase %q", e.Phase)
 	}
