@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"devstack/internal/report"
 )
@@ -94,4 +96,45 @@ func TestSideFiles(t *testing.T) {
 	if len(files) != 6 {
 		t.Errorf("files: %v", files)
 	}
+}
+
+// TestLiveLine: the live line is drawn in place, erased before every
+// other line and drawn again under it, and gone at the end.
+func TestLiveLine(t *testing.T) {
+	var out syncBuffer
+	l, err := NewConsole(&out, ConsoleOptions{Live: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Phase("stack install")
+	l.Activity("extras.d/30-x.sh")
+	time.Sleep(3 * liveTick / 2)
+	l.Summary("Installing X")
+	l.Output().Write([]byte("not shown without -v\n"))
+	l.Close()
+	got := out.String()
+	live := `\r\x1b\[2K[|/\\-] stack install · extras\.d/30-x\.sh · 0:00 elapsed`
+	if !regexp.MustCompile(live + `\r\x1b\[2KInstalling X\n` + live).MatchString(got) {
+		t.Errorf("the live line is not erased before a line and drawn again after it:\n%q", got)
+	}
+	if !strings.HasSuffix(got, "\r\x1b[2K") || strings.Contains(got, "not shown") {
+		t.Errorf("the console does not end erased:\n%q", got)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
