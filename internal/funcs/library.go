@@ -25,6 +25,12 @@ type Reporter interface {
 	Error(msg string)
 }
 
+// detailReporter is a Reporter that also shows what a long function is
+// doing (apt-get, git), on the console's live line.
+type detailReporter interface {
+	Detail(what string)
+}
+
 // Options configure a Library.
 type Options struct {
 	// Reporter receives echo_summary, warn, err and die messages; without

@@ -74,7 +74,7 @@ type console struct {
 	mu sync.Mutex
 	// phase and activity (the hook or function under way) are what the
 	// live line shows, since runStart and activityStart.
-	phase, activity         string
+	phase, activity, detail string
 	runStart, activityStart time.Time
 	// shown is set while the live line is on the screen; midLine while a
 	// script's output line (-v) is not ended, when the live line waits.
@@ -159,6 +159,9 @@ func (c *console) liveText(now time.Time) string {
 			b.WriteString(" " + clock(took))
 		}
 	}
+	if c.detail != "" {
+		b.WriteString(" · " + c.detail)
+	}
 	fmt.Fprintf(&b, " · %s elapsed", clock(now.Sub(c.runStart)))
 	return b.String()
 }
@@ -174,13 +177,19 @@ func clock(d time.Duration) string {
 func (c *console) setPhase(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.phase, c.activity = name, ""
+	c.phase, c.activity, c.detail = name, "", ""
 }
 
 func (c *console) setActivity(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.activity, c.activityStart = name, time.Now()
+	c.activity, c.activityStart, c.detail = name, time.Now(), ""
+}
+
+func (c *console) setDetail(what string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.detail = what
 }
 
 // end takes the live line away for good.

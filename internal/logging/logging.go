@@ -472,6 +472,12 @@ func (l *Logger) Activity(name string) {
 	l.con.setActivity(name)
 }
 
+// Detail names what the activity is doing (apt-get, git) on the live
+// line; "" when it is done.
+func (l *Logger) Detail(what string) {
+	l.con.setDetail(what)
+}
+
 // Final shows a line of the end of the run, which -q shows too.
 func (l *Logger) Final(msg string) {
 	l.console.WithField("kind", kindFinal).Info(msg)
