@@ -31,7 +31,7 @@ if [[ $2 == install ]]; then
 fi
 `},
 			args:   []string{"stack"},
-			stderr: []string{"extras.d/15-fail.sh", `phase "stack install"`, "extras.d/15-fail.sh:3", "(false)"},
+			stderr: []string{"extras.d/15-fail.sh", `phase "stack install"`, "at:      extras.d/15-fail.sh:3", "command: false"},
 			record: concat(
 				[]string{"10-alpha 1 override_defaults", "15-fail override_defaults", "20-beta 1 override_defaults",
 					"hypervisor-record sourced VIRT_DRIVER=record",
@@ -82,7 +82,7 @@ function start_nova_hypervisor { :; }
 			name:   "failing line in [[local|localrc]]",
 			files:  map[string]string{"local.conf": readFixture(t, "local.conf") + "\n[[local|localrc]]\nfalse\n"},
 			args:   []string{"stack"},
-			stderr: []string{`phase "configuration"`, "local.conf:" + fmt.Sprint(strings.Count(readFixture(t, "local.conf"), "\n")+3) + " (false)"},
+			stderr: []string{`phase "configuration"`, "local.conf:" + fmt.Sprint(strings.Count(readFixture(t, "local.conf"), "\n")+3), "command: false"},
 		},
 		{
 			name:   "content before any header",

@@ -201,7 +201,7 @@ func TestLogfileNamingAFileLeavesIt(t *testing.T) {
 	if got := readString(t, filepath.Join(dir, "notes.txt")); got != "the user's notes\n" {
 		t.Errorf("notes.txt is now %q", got)
 	}
-	logs, _ := filepath.Glob(filepath.Join(dir, "notes.txt.*"))
+	logs, _ := filepath.Glob(filepath.Join(dir, "notes.txt.2*"))
 	if len(logs) != 1 || !strings.Contains(readString(t, logs[0]), "==> stack install") {
 		t.Fatalf("no log beside notes.txt: %v", logs)
 	}

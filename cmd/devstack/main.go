@@ -13,6 +13,7 @@ import (
 	"devstack"
 	"devstack/internal/bash"
 	"devstack/internal/cli"
+	"devstack/internal/config"
 	"devstack/internal/funcs"
 	"devstack/internal/lifecycle"
 )
@@ -71,8 +72,12 @@ func run() int {
 	}
 	status := 1
 	var exitErr *cli.ExitError
-	if errors.As(err, &exitErr) {
+	var usageErr *config.UsageError
+	switch {
+	case errors.As(err, &exitErr):
 		status = exitErr.Status
+	case errors.As(err, &usageErr):
+		status = 2
 	}
 	if !errors.Is(err, cli.ErrReported) {
 		fmt.Fprintf(os.Stderr, "devstack: %v\n", err)

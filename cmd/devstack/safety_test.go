@@ -394,7 +394,7 @@ fi
 	if res.status == 0 || strings.Contains(out, "S3cr3tPw") || !strings.Contains(out, "false --os-password ***") {
 		t.Errorf("console (status %d):\n%s", res.status, out)
 	}
-	logs, _ := filepath.Glob(filepath.Join(dir, "opt", "logs", "stack.sh.log.*"))
+	logs, _ := filepath.Glob(filepath.Join(dir, "opt", "logs", "stack.sh.log.2*"))
 	if len(logs) != 1 {
 		t.Fatalf("logs: %q", logs)
 	}

@@ -454,7 +454,7 @@ func (s *Session) Last() Position {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at := s.last
-	at.Command = quoteArgs(s.lastArgs, 120)
+	at.Command = quoteArgs(s.lastArgs, 0)
 	return at
 }
 
@@ -601,7 +601,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 			// The EXIT trap starts: what ran before it is where the
 			// script ended, whatever the trap runs after.
 			s.exitTrapSeen, s.exitAt = true, s.last
-			s.exitAt.Command = quoteArgs(s.lastArgs, 120)
+			s.exitAt.Command = quoteArgs(s.lastArgs, 0)
 		}
 	}
 	top := (*s.stack())[len((*s.stack()))-1]

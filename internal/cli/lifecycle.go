@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"devstack/internal/config"
 	"devstack/internal/lifecycle"
 	"devstack/internal/logging"
+	"devstack/internal/report"
 	"devstack/internal/tree"
 )
 
@@ -29,7 +32,8 @@ func newLifecycleCmd(deps Deps, use, short string, runF func(context.Context, *L
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Args:  cobra.NoArgs,
+		Long:  short + ".\n\n" + exitStatusHelp,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := settings(cmd, deps)
 			if err != nil {
@@ -74,12 +78,15 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 	if err != nil {
 		return err
 	}
-	log, err := logging.New(opts.Deps.Stderr, opts.Settings.Verbose)
+	consoleOpts := logging.TerminalOptions(opts.Deps.Stderr, opts.Deps.Getenv)
+	consoleOpts.Quiet, consoleOpts.Verbose = opts.Settings.Quiet, opts.Settings.Verbose
+	log, err := logging.NewConsole(opts.Deps.Stderr, consoleOpts)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	log.Infof("devstack %s: %s (%s)", opts.Command, t.Top, t.Kind())
+	log.Event(report.Event{Type: report.RunStart, Command: opts.Command, Tree: t.Top, TreeKind: t.Kind(), Version: opts.Deps.Version})
 	// What the scripts start is the run's to end: orphans stay its
 	// descendants, a signal reaches all of them, and what a hook left
 	// running in the background is ended with the run, as stack.sh's
@@ -108,56 +115,123 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 	if n := lifecycle.EndChildren(syscall.SIGTERM, childGrace); n > 0 {
 		log.Warning(fmt.Sprintf("ended %d background process(es) the scripts left running", n))
 	}
-	report(log, opts, result, time.Since(start), runErr)
-	if err := log.Close(); err != nil && runErr == nil {
-		return err
-	}
-	switch {
-	case errors.Is(runErr, lifecycle.ErrInterrupted):
-		// As a shell reports a run a signal ended: 128 + its number.
-		status := 128 + int(syscall.SIGINT)
-		var sigErr *lifecycle.SignalError
-		if errors.As(context.Cause(ctx), &sigErr) {
-			status = 128 + int(sigErr.Signal)
+	status := exitStatus(ctx, runErr)
+	summary := newSummary(opts, t, log, result, start, runErr, status)
+	showEnd(log, summary, runErr)
+	d := summary.Duration
+	end := report.Event{Type: report.RunEnd, Command: opts.Command, Status: summary.Status, ExitStatus: &status, Duration: &d, Error: summary.Error}
+	log.Event(end)
+	closeErr := log.Close()
+	if opts.Settings.Output == "json" {
+		out := json.NewEncoder(opts.Deps.Stdout)
+		out.SetIndent("", "  ")
+		if err := out.Encode(summary); err != nil && runErr == nil {
+			return err
 		}
+	}
+	if closeErr != nil && runErr == nil {
+		return closeErr
+	}
+	if runErr != nil {
 		return &ExitError{Status: status, Err: ErrReported}
-	case runErr != nil:
-		return &ExitError{Status: lifecycle.ExitStatus(runErr), Err: ErrReported}
 	}
 	return nil
 }
+
+// exitStatus is the status a run ends with: the failing command's, 128 +
+// the signal that stopped it, else 1; 0 for a run that succeeded.
+func exitStatus(ctx context.Context, runErr error) int {
+	switch {
+	case runErr == nil:
+		return 0
+	case errors.Is(runErr, lifecycle.ErrInterrupted):
+		// As a shell reports a run a signal ended: 128 + its number.
+		var sigErr *lifecycle.SignalError
+		if errors.As(context.Cause(ctx), &sigErr) {
+			return 128 + int(sigErr.Signal)
+		}
+		return 128 + int(syscall.SIGINT)
+	}
+	return lifecycle.ExitStatus(runErr)
+}
+
+// exitStatusHelp is the exit statuses, in the help of stack, unstack and
+// clean.
+const exitStatusHelp = `Exit status:
+  0        the run succeeded
+  N        a stack stopped by a failing command ends with its status (127: command not found)
+  1        any other failure (a refusal, a syntax error, unstack or clean with failed steps)
+  2        a command line that cannot be used (unknown command or flag, bad --output)
+  128+N    stopped by signal N (130: INT, 143: TERM)
+
+With --output json, a summary of the run (schema: internal/report/schema.go,
+README "Machine-readable results") is printed on standard output; the events
+of the run are in LOGDIR, beside the log, as NAME.events (JSON lines).`
 
 // childGrace is how long what the scripts started has to end after a
 // signal, before SIGKILL.
 const childGrace = 3 * time.Second
 
-// report prints the per-step times and, on failure, the error with the
-// scripts' last lines of output.
-func report(log *logging.Logger, opts *LifecycleOptions, result *lifecycle.Result, took time.Duration, runErr error) {
-	if len(result.Timings) == 0 && runErr != nil {
-		// Refused before anything ran.
+// newSummary gathers the run's outcome, for the console's last lines and
+// --output json.
+func newSummary(opts *LifecycleOptions, t *tree.Tree, log *logging.Logger, result *lifecycle.Result, start time.Time, runErr error, status int) *report.Summary {
+	ended := time.Now()
+	s := &report.Summary{
+		Schema: report.SchemaVersion, Command: opts.Command, Tree: t.Top, TreeKind: t.Kind(), Version: opts.Deps.Version,
+		Status: report.StatusOK, ExitStatus: status, Started: start, Ended: ended, Duration: report.Seconds(ended.Sub(start)),
+		HostIP: result.HostIP, Services: result.Services, Timers: result.Timers,
+		Logs:     report.Logs{Log: log.Path(), Summary: log.SummaryFile(), Events: log.EventsFile(), Worlddump: result.Worlddump},
+		Failures: result.FailureInfos,
+		Phases:   []report.Timing{},
+	}
+	if s.Logs.Log == "" {
+		s.Logs.Log = result.TreeLog
+	}
+	if s.Services == nil {
+		s.Services = []report.Service{}
+	}
+	if s.Timers == nil {
+		s.Timers = []report.Timing{}
+	}
+	for _, tm := range result.Timings {
+		s.Phases = append(s.Phases, report.Timing{Name: tm.Step, Duration: report.Seconds(tm.Duration)})
+	}
+	sort.Slice(s.Timers, func(i, j int) bool { return s.Timers[i].Name < s.Timers[j].Name })
+	switch {
+	case errors.Is(runErr, lifecycle.ErrInterrupted):
+		s.Status = report.StatusInterrupted
+	case runErr != nil:
+		s.Status = report.StatusFailed
+	}
+	if runErr != nil {
+		s.Error = result.Error
+		if s.Error == nil {
+			s.Error = &report.ErrorInfo{Message: log.Mask(runErr.Error())}
+		}
+	}
+	return s
+}
+
+// showEnd writes the end of the run on the console: the timing table,
+// then for a run that succeeded the services, logs, host and version, and
+// last how long it took; for one that failed, the one error block.
+func showEnd(log *logging.Logger, s *report.Summary, runErr error) {
+	log.EndConsole()
+	if table := report.TimingTable(s); table != nil {
+		log.Infof("%s", strings.Join(table, "\n"))
+	}
+	if runErr == nil {
+		log.Final(strings.Join(report.EndLines(s), "\n"))
+		log.Last(report.LastLine(s))
+		return
+	}
+	var failures *lifecycle.FailuresError
+	if errors.As(runErr, &failures) {
+		if s.Logs.Log != "" {
+			log.Final("Log: " + s.Logs.Log)
+		}
 		log.Error(runErr.Error())
 		return
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s timings (total %s):", opts.Command, took.Round(time.Millisecond))
-	width := 22
-	for _, t := range result.Timings {
-		width = max(width, len(t.Step))
-	}
-	for _, t := range result.Timings {
-		fmt.Fprintf(&b, "\n  %-*s %8s", width, t.Step, t.Duration.Round(time.Millisecond))
-	}
-	log.Infof("%s", b.String())
-	if path := log.Path(); path != "" {
-		log.Infof("log: %s", path)
-	}
-	if runErr == nil {
-		log.Infof("%s finished", opts.Command)
-		return
-	}
-	if tail := log.Tail(); len(tail) > 0 && !opts.Settings.Verbose {
-		log.Infof("last lines of output:\n  %s", strings.Join(tail, "\n  "))
-	}
-	log.Error(runErr.Error())
+	log.Error(report.ErrorBlock(s))
 }

@@ -71,6 +71,14 @@ built into this binary) the way stack.sh, unstack.sh and clean.sh do.`,
 		TraverseChildren: true,
 	}
 	config.AddFlags(root.PersistentFlags())
+	// A command line that cannot be used ends with status 2.
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &config.UsageError{Err: err} })
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return &config.UsageError{Err: fmt.Errorf("unknown command %q; see devstack --help", args[0])}
+		}
+		return cmd.Help()
+	}
 	root.AddCommand(
 		NewCmdStack(deps, nil),
 		NewCmdUnstack(deps, nil),
@@ -93,4 +101,14 @@ func checkRoot(deps Deps, s config.Settings) error {
 	}
 	return fmt.Errorf("refusing to run as root: DevStack's scripts install and start services as a normal user and use sudo where they need it; " +
 		"run as that user, or pass --allow-root (or set DEVSTACK_ALLOW_ROOT=true) on a throwaway VM or CI machine")
+}
+
+// usageArgs makes the errors of an argument check usage errors.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &config.UsageError{Err: err}
+		}
+		return nil
+	}
 }

@@ -25,11 +25,16 @@ type Settings struct {
 	// Wait waits for another run on the same tree or DEST to end, where
 	// stack, unstack and clean otherwise refuse to start.
 	Wait bool
+	// Quiet shows only errors and the end of a run on the console.
+	Quiet bool
+	// Output is "json" for a summary of the run on standard output;
+	// "text" or "" for none.
+	Output string
 }
 
 // settingKeys are the settings' names: the flags' names, DEVSTACK_* in the
 // environment with - as _, and keys of the config file.
-var settingKeys = []string{"top-dir", "allow-root", "strict", "verbose", "wait"}
+var settingKeys = []string{"top-dir", "allow-root", "strict", "verbose", "wait", "quiet", "output"}
 
 // AddFlags declares the settings' flags.
 func AddFlags(flags *pflag.FlagSet) {
@@ -37,6 +42,7 @@ func AddFlags(flags *pflag.FlagSet) {
 	flags.Bool("allow-root", false, "run as root, which DevStack refuses by default")
 	flags.Bool("strict", false, "refuse a user's extras.d scripts in the reserved ranges 00-09 and 90-99")
 	flags.BoolP("verbose", "v", false, "show the scripts' output on the console")
+	flags.BoolP("quiet", "q", false, "show only errors and the end of the run")
 	flags.String("config", "", "settings file (default: $XDG_CONFIG_HOME/devstack/config.yaml, if present)")
 }
 
@@ -44,6 +50,7 @@ func AddFlags(flags *pflag.FlagSet) {
 // unstack, clean).
 func AddRunFlags(flags *pflag.FlagSet) {
 	flags.Bool("wait", false, "if another run is working on the tree or its DEST, wait for it to end rather than refuse")
+	flags.String("output", "text", "text, or json: a summary of the run on standard output (the console goes to standard error)")
 }
 
 // LoadSettings reads the settings: flags, then DEVSTACK_* environment
@@ -83,6 +90,13 @@ func LoadSettings(flags *pflag.FlagSet, getenv func(string) string) (Settings, e
 		Strict:    v.GetBool("strict"),
 		Verbose:   v.GetBool("verbose"),
 		Wait:      v.GetBool("wait"),
+		Quiet:     v.GetBool("quiet"),
+		Output:    v.GetString("output"),
+	}
+	switch s.Output {
+	case "", "text", "json":
+	default:
+		return Settings{}, &UsageError{Err: fmt.Errorf("--output %q: it is text or json", s.Output)}
 	}
 	if s.TopDir == "" {
 		dir, err := os.Getwd()
@@ -112,3 +126,10 @@ func configFile(flags *pflag.FlagSet, getenv func(string) string) (string, bool)
 	}
 	return filepath.Join(dir, "devstack", "config.yaml"), false
 }
+
+// UsageError is a command line or setting that cannot be used: devstack
+// exits with status 2, as shells and most tools do.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }

@@ -25,6 +25,12 @@ type Reporter interface {
 	Error(msg string)
 }
 
+// detailReporter is a Reporter that also shows what a long function is
+// doing (apt-get, git), on the console's live line.
+type detailReporter interface {
+	Detail(what string)
+}
+
 // Options configure a Library.
 type Options struct {
 	// Reporter receives echo_summary, warn, err and die messages; without
@@ -48,6 +54,8 @@ type Library struct {
 	timerTotals map[string]time.Duration
 	// local is the user's settings and the enabled plugins (plugins.go).
 	local localState
+	// services are those run_process started (services.go).
+	services []Service
 }
 
 // Register defines the library's functions on a session. A shell function

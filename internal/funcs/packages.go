@@ -131,13 +131,19 @@ func (l *Library) updatePackageLists(ctx context.Context, again bool) error {
 	err := l.timed("apt-get-update", func() error {
 		updateCtx, cancel := context.WithTimeout(ctx, aptUpdateTimeout)
 		defer cancel()
-		for {
+		giveUp := time.Now().Add(aptUpdateTimeout)
+		for attempt := 1; ; attempt++ {
 			cmd, err := asRoot(updateCtx, proxies(env), "apt-get", "update")
 			if err != nil {
 				return run(ctx, nil, err)
 			}
 			if err = run(updateCtx, cmd, nil); err == nil {
 				return nil
+			}
+			if updateCtx.Err() == nil {
+				// Retries take minutes: the user sees each as it happens.
+				l.report(ctx, false, fmt.Sprintf("apt-get update failed (attempt %d: %v); trying again in %s, until %s",
+					attempt, err, aptUpdateRetry, giveUp.Format("15:04:05")))
 			}
 			select {
 			case <-updateCtx.Done():

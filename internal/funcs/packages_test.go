@@ -196,6 +196,10 @@ func TestPackages(t *testing.T) {
 				if len(got) < 4 || strings.Contains(strings.Join(got, "\n"), "install") {
 					t.Errorf("calls %q, want repeated updates only", got)
 				}
+				// Each retry is told as it happens.
+				if !strings.Contains(out, "[WARNING] apt-get update failed (attempt 1: ") || !strings.Contains(out, "attempt 2: ") {
+					t.Errorf("retries not told: %q", out)
+				}
 				return
 			}
 			if strings.Join(got, "\n") != strings.Join(tt.calls, "\n") {

@@ -97,13 +97,14 @@ func (l *Library) supervise(ctx context.Context, name, command, group, userName 
 	pidPath := pidFile(hc.Env, name)
 	// A service already running is left as it is: stack twice starts it
 	// once.
-	if pgid, alive := liveGroup(pidPath); alive {
-		fmt.Fprintf(hc.Stdout, "%s is running already (process group %d)\n", name, pgid)
-		return nil
-	}
 	logdir := hc.Env.Get("LOGDIR").String()
 	if logdir == "" {
 		logdir = serviceDir(hc.Env)
+	}
+	if pgid, alive := liveGroup(pidPath); alive {
+		fmt.Fprintf(hc.Stdout, "%s is running already (process group %d)\n", name, pgid)
+		l.recordService(Service{Name: name, Pid: pgid, Log: filepath.Join(logdir, name+".log")})
+		return nil
 	}
 	for _, dir := range []string{logdir, serviceDir(hc.Env)} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -150,6 +151,7 @@ func (l *Library) supervise(ctx context.Context, name, command, group, userName 
 		return fail(err)
 	}
 	fmt.Fprintf(hc.Stdout, "%s started (process group %d), output in %s\n", name, pid, logFile.Name())
+	l.recordService(Service{Name: name, Pid: pid, Log: logFile.Name()})
 	return nil
 }
 
@@ -458,5 +460,6 @@ func (l *Library) runUnderSystemd(ctx context.Context, name, command, group, use
 			return err
 		}
 	}
+	l.recordService(Service{Name: name, Unit: unit})
 	return nil
 }

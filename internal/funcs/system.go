@@ -489,6 +489,11 @@ func (l *Library) timeStop(ctx context.Context, args []string) error {
 // timed runs f and adds its duration to the total of name, as DevStack
 // times the package manager, git and run_process.
 func (l *Library) timed(name string, f func() error) error {
+	if d, ok := l.reporter.(detailReporter); ok {
+		// These take long: the live line says which runs.
+		d.Detail(name)
+		defer d.Detail("")
+	}
 	start := time.Now()
 	err := f()
 	l.mu.Lock()

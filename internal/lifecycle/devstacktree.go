@@ -20,6 +20,7 @@ import (
 	"devstack/internal/bash"
 	"devstack/internal/funcs"
 	"devstack/internal/hypervisor"
+	"devstack/internal/report"
 )
 
 // A DevStack tree is its own program: stack, unstack and clean run the
@@ -355,8 +356,9 @@ func (r *Run) sourceTreeFile(session *bash.Session, file string, args []string, 
 		if len(args) > 0 {
 			r.startPhase(strings.Join(args, " "))
 		}
-		start := time.Now()
+		start := r.hookStart(rel, args)
 		err := source()
+		r.hookEnd(rel, args, start, err)
 		r.Log.Debugf("%s %s: %s", rel, strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
 		r.tree.mu.Lock()
 		r.tree.lastHook = file
@@ -424,6 +426,8 @@ func (r *Run) startPhase(name string) {
 	if name != "" {
 		r.step = name
 		r.Log.Phase(name)
+		r.Log.MarkStep()
+		r.Log.Event(report.Event{Type: report.PhaseStart, Phase: name})
 	}
 }
 
@@ -444,6 +448,8 @@ func (r *Run) endPhaseLocked() {
 		return
 	}
 	took := time.Since(r.tree.phaseStart)
+	d := report.Seconds(took)
+	r.Log.Event(report.Event{Type: report.PhaseEnd, Phase: r.tree.phase, Duration: &d})
 	for i := range r.timings {
 		if r.timings[i].Step == r.tree.phase {
 			r.timings[i].Duration += took

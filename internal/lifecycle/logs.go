@@ -11,10 +11,8 @@ import (
 // them, for clean to keep.
 func (r *Run) ownLog() []string {
 	var keep []string
-	for _, path := range []string{r.Log.File(), r.Log.Path()} {
-		if path != "" {
-			keep = append(keep, resolvePath("/", path))
-		}
+	for _, path := range r.Log.Files() {
+		keep = append(keep, resolvePath("/", path))
 	}
 	return keep
 }

@@ -313,7 +313,7 @@ func (r *Run) openLogFile() error {
 	if r.Command != "stack" {
 		logfile = filepath.Join(filepath.Dir(logfile), r.Command+".sh.log")
 	}
-	if err := r.Log.OpenFile(logging.LogFile{Path: logfile, KeepDays: r.logDays()}); err != nil {
+	if err := r.Log.OpenFile(logging.LogFile{Path: logfile, KeepDays: r.logDays(), Summary: r.Command == "stack"}); err != nil {
 		return fatalError{err}
 	}
 	return nil
@@ -447,7 +447,9 @@ func hook(mode string, phase ...string) func(r *Run) error {
 // errexit: a script that turns it off (set +e) gets it back when it ends,
 // with a warning, so that the rest of the run still stops at a failure.
 func (r *Run) sourceHook(name string, script *bash.Script, args []string) error {
+	start := r.hookStart(name, args)
 	err := r.session.SourceInFunction(r.ctx, script, args...)
+	r.hookEnd(name, args, start, err)
 	if !r.bestEffort() && !r.session.Option("errexit") {
 		r.Log.Warning(fmt.Sprintf("%s turned errexit off (set +e) and left it so; it is on again for the rest of the %s", name, r.Command))
 		if serr := r.session.SetErrexit(true); serr != nil && err == nil {
@@ -462,7 +464,10 @@ func (r *Run) call(fn string, args ...string) error {
 	if !r.session.HasFunc(fn) {
 		return nil
 	}
-	if err := r.session.Call(r.ctx, fn, args...); err != nil {
+	start := r.hookStart(fn, args)
+	err := r.session.Call(r.ctx, fn, args...)
+	r.hookEnd(fn, args, start, err)
+	if err != nil {
 		return r.fail(fn, err)
 	}
 	return nil

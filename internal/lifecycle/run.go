@@ -11,6 +11,7 @@ import (
 	"devstack/internal/config"
 	"devstack/internal/funcs"
 	"devstack/internal/logging"
+	"devstack/internal/report"
 	"devstack/internal/tree"
 )
 
@@ -79,6 +80,8 @@ type Failure struct {
 	Step string
 	What string
 	Err  error
+	// Output is the step's own output when it failed.
+	Output []string
 }
 
 func (f Failure) String() string {
@@ -123,6 +126,18 @@ func (e *FailuresError) Error() string {
 type Result struct {
 	Timings  []Timing
 	Failures []Failure
+	// What the end of the run shows (progress.go): HOST_IP, the services
+	// run_process started, the library's timers (time_start/time_stop and
+	// its own), the failure and each failed step of unstack and clean
+	// described, and the worlddump a failed stack wrote.
+	HostIP       string
+	Services     []report.Service
+	Timers       []report.Timing
+	Error        *report.ErrorInfo
+	FailureInfos []report.ErrorInfo
+	Worlddump    string
+	// TreeLog is the LOGFILE a DevStack tree's own script wrote.
+	TreeLog string
 }
 
 // Execute runs a command's steps in a new session.
@@ -142,7 +157,9 @@ func Execute(ctx context.Context, opts Options) (*Result, error) {
 	} else {
 		err = r.execute(steps)
 	}
-	return &Result{Timings: r.timings, Failures: r.failures}, err
+	res := &Result{Timings: r.timings, Failures: r.failures}
+	r.finish(res, err)
+	return res, err
 }
 
 // bestEffort is true for the commands that run every step even after one
@@ -155,11 +172,12 @@ func (r *Run) execute(steps []Step) error {
 	for _, step := range steps {
 		r.step = step.Name
 		r.updateSecrets()
-		r.Log.Phase(r.phaseName(step.Name))
-		start := time.Now()
+		start := r.beginStep(step.Name)
+		failuresBefore := len(r.failures)
 		err := step.Do(r)
 		r.timings = append(r.timings, Timing{Step: step.Name, Duration: time.Since(start)})
 		r.updateSecrets()
+		r.endStep(step.Name, start, failuresBefore, err)
 		if err != nil {
 			return err
 		}
@@ -201,7 +219,8 @@ func (r *Run) fail(what string, err error) error {
 	}
 	var scriptErr *bash.ScriptError
 	if r.bestEffort() && (errors.As(err, &scriptErr) || !isFatal(err)) {
-		r.failures = append(r.failures, Failure{Step: r.step, What: what, Err: err})
+		output, _ := r.Log.StepOutput()
+		r.failures = append(r.failures, Failure{Step: r.step, What: what, Err: err, Output: output})
 		r.Log.Error(fmt.Sprintf("%s: %v (going on)", what, err))
 		return nil
 	}

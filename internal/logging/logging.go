@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"devstack/internal/report"
 )
 
 // tailLines is how much of the scripts' output is kept to show with an
@@ -43,6 +45,7 @@ const timeLayout = "2006-01-02 15:04:05.000"
 type Logger struct {
 	console    *logrus.Logger
 	consoleOut io.Writer
+	con        *console
 	verbose    bool
 
 	mu sync.Mutex
@@ -62,6 +65,12 @@ type Logger struct {
 	// that has not ended yet.
 	midLine bool
 	tail    []string
+	// tailDropped counts the lines of the step under way (MarkStep) that
+	// no longer fit in tail.
+	tailDropped int
+	// side are the summary log and the events file beside the LOGFILE
+	// (sidefiles.go).
+	side sideFiles
 	// current is the start of the script's line under way, for the tail,
 	// and currentLen its whole length.
 	current    []byte
@@ -80,8 +89,15 @@ const settleMax = 100 * time.Millisecond
 // New returns a Logger writing to console. With verbose, the scripts'
 // output and trace are shown on the console as well.
 func New(console io.Writer, verbose bool) (*Logger, error) {
-	out := &lockedWriter{w: console}
-	l := &Logger{verbose: verbose, consoleOut: out, outDone: make(chan struct{})}
+	return NewConsole(console, ConsoleOptions{Verbose: verbose})
+}
+
+// NewConsole returns a Logger writing to console as opts say.
+func NewConsole(console io.Writer, opts ConsoleOptions) (*Logger, error) {
+	verbose := opts.Verbose
+	con := newConsole(console, opts)
+	out := &lockedWriter{w: con}
+	l := &Logger{verbose: verbose, consoleOut: out, con: con, outDone: make(chan struct{})}
 	l.console = &logrus.Logger{
 		// Scripts' output reaches the console from another goroutine.
 		Out:       out,
@@ -168,6 +184,7 @@ func (l *Logger) endTailLine() {
 	}
 	l.tail = append(l.tail, line)
 	if len(l.tail) > tailLines {
+		l.tailDropped += len(l.tail) - tailLines
 		l.tail = l.tail[len(l.tail)-tailLines:]
 	}
 	l.current, l.currentLen = l.current[:0], 0
@@ -304,6 +321,9 @@ type LogFile struct {
 	// KeepDays is LOGDAYS: older Path.* files are removed first, as
 	// stack.sh does. Negative keeps them all.
 	KeepDays int
+	// Summary writes Path.summary beside it, what the console said, as
+	// stack.sh does.
+	Summary bool
 }
 
 // OpenFile starts the LOGFILE as DevStack does: the log is written to a
@@ -347,6 +367,10 @@ func (l *Logger) OpenFile(lf LogFile) error {
 	}
 	l.emit(l.pending)
 	l.pending, l.dropped = nil, 0
+	l.side.open(lf, real, shown != lf.Path)
+	if l.side.err != nil {
+		fmt.Fprintf(l.consoleOut, "WARNING: %v\n", l.side.err)
+	}
 	return nil
 }
 
@@ -417,9 +441,11 @@ func (l *Logger) Close() error {
 	case <-l.outDone:
 	case <-time.After(500 * time.Millisecond):
 	}
+	l.con.end()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.noFile = true
+	l.side.close()
 	if l.file == nil {
 		return nil
 	}
@@ -434,9 +460,57 @@ func (l *Logger) Close() error {
 	return err
 }
 
-// Phase announces a phase of the run.
+// Phase announces a phase of the run, which the live line shows.
 func (l *Logger) Phase(name string) {
-	l.console.WithField("kind", "phase").Info(name)
+	l.con.setPhase(name)
+	l.console.WithField("kind", kindPhase).Info(name)
+}
+
+// Activity names what runs in the phase (a hook, a function) on the live
+// line; "" when nothing in particular does.
+func (l *Logger) Activity(name string) {
+	l.con.setActivity(name)
+}
+
+// Detail names what the activity is doing (apt-get, git) on the live
+// line; "" when it is done.
+func (l *Logger) Detail(what string) {
+	l.con.setDetail(what)
+}
+
+// Final shows a line of the end of the run, which -q shows too.
+func (l *Logger) Final(msg string) {
+	l.console.WithField("kind", kindFinal).Info(msg)
+}
+
+// Last shows the run's very last line.
+func (l *Logger) Last(msg string) {
+	l.console.WithField("kind", kindLast).Info(msg)
+}
+
+// EndConsole takes the live line away before the end of the run is
+// written.
+func (l *Logger) EndConsole() {
+	l.con.end()
+}
+
+// MarkStep starts the output of a new step: from here, Tail holds only
+// what this step writes.
+func (l *Logger) MarkStep() {
+	l.settle()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tail, l.tailDropped = l.tail[:0], 0
+}
+
+// StepOutput is Tail with the number of lines of the step's output that
+// came before it.
+func (l *Logger) StepOutput() ([]string, int) {
+	l.settle()
+	tail := l.Tail()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return tail, l.tailDropped
 }
 
 // Summary shows an echo_summary line.
@@ -475,16 +549,19 @@ func (l *Logger) Error(msg string) {
 type consoleFormatter struct{ l *Logger }
 
 func (f consoleFormatter) Format(e *logrus.Entry) ([]byte, error) {
-	msg := f.l.mask(e.Message)
+	return f.l.con.format(levelName(e.Level), e.Data["kind"], f.l.mask(e.Message)), nil
+}
+
+func levelName(level logrus.Level) string {
 	switch {
-	case e.Data["kind"] == "phase":
-		return []byte("==> " + msg + "\n"), nil
-	case e.Level == logrus.WarnLevel:
-		return []byte("WARNING: " + msg + "\n"), nil
-	case e.Level <= logrus.ErrorLevel:
-		return []byte("ERROR: " + msg + "\n"), nil
+	case level == logrus.WarnLevel:
+		return "warning"
+	case level <= logrus.ErrorLevel:
+		return "error"
+	case level == logrus.DebugLevel:
+		return "debug"
 	}
-	return []byte(msg + "\n"), nil
+	return "info"
 }
 
 // fileHook copies every console entry to the LOGFILE.
@@ -507,6 +584,15 @@ func (h fileHook) Fire(e *logrus.Entry) error {
 	}
 	for _, line := range strings.Split(e.Message, "\n") {
 		h.l.writeLine(prefix + line)
+	}
+	if e.Level != logrus.DebugLevel {
+		h.l.side.summaryLines(h.l.maskBytes([]byte(e.Message)), prefix)
+	}
+	switch levelName(e.Level) {
+	case "warning":
+		h.l.eventLocked(report.Event{Type: report.Warning, Message: h.l.mask(e.Message)})
+	case "error":
+		h.l.eventLocked(report.Event{Type: report.Error, Message: h.l.mask(e.Message)})
 	}
 	return nil
 }

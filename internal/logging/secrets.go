@@ -73,3 +73,8 @@ func (l *Logger) maskBytes(b []byte) []byte {
 	}
 	return b
 }
+
+// Mask hides the secrets in s, as everything the Logger writes does.
+func (l *Logger) Mask(s string) string {
+	return l.mask(s)
+}
