@@ -70,6 +70,9 @@ func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 	if err := checkRoot(opts.Deps, opts.Settings); err != nil {
 		return err
 	}
+	if err := checkSudo(opts.Deps, opts.Deps.Environ); err != nil {
+		return err
+	}
 	t, err := tree.Open(opts.Settings.TopDir, opts.Deps.DefaultTree)
 	if err != nil {
 		return err
