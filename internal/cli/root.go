@@ -82,6 +82,7 @@ built into this binary) the way stack.sh, unstack.sh and clean.sh do.`,
 		NewCmdUnstack(deps, nil),
 		NewCmdClean(deps, nil),
 		NewCmdSh(deps, nil),
+		NewCmdStatus(deps, nil),
 		NewCmdVersion(deps),
 	)
 	return root

@@ -618,7 +618,7 @@ func merge(phase string) func(r *Run) error {
 // and clean.
 var stackenvVars = []string{
 	"DEST", "DATA_DIR", "LOGDIR", "LOGFILE", "ENABLED_SERVICES", "DISABLED_SERVICES",
-	"SERVICE_HOST", "SERVICE_PROTOCOL", "HOST_IP", "VIRT_DRIVER",
+	"SERVICE_HOST", "SERVICE_PROTOCOL", "HOST_IP", "VIRT_DRIVER", "SERVICE_DIR", "SYSTEMD_DIR",
 }
 
 // writeStackenv records the settings of the finished stack, the state
@@ -634,7 +634,7 @@ func writeStackenv(r *Run) error {
 		if value == "" {
 			continue
 		}
-		if name == "DEST" || name == "DATA_DIR" || name == "LOGDIR" {
+		if name == "DEST" || name == "DATA_DIR" || name == "LOGDIR" || name == "SERVICE_DIR" {
 			// What clean removes is what this stack used, wherever
 			// clean runs from and whatever a link points at by then.
 			value = resolvePath(r.Tree.Top, value)
