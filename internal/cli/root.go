@@ -83,6 +83,7 @@ built into this binary) the way stack.sh, unstack.sh and clean.sh do.`,
 		NewCmdClean(deps, nil),
 		NewCmdSh(deps, nil),
 		NewCmdStatus(deps, nil),
+		NewCmdPlan(deps, nil),
 		NewCmdVersion(deps),
 	)
 	return root
