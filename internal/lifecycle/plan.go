@@ -610,8 +610,10 @@ func (r *Run) describeHooks(p *Plan, args []string) []string {
 		switch {
 		case pl.Present && isFile(file):
 			runs = append(runs, strings.TrimSpace(fmt.Sprintf("plugin %s: source %s %s", pl.Name, file, strings.Join(params, " "))))
-		case !pl.Present:
+		case !pl.Present && r.Command == "stack":
 			runs = append(runs, fmt.Sprintf("plugin %s: its %s, once fetched", pl.Name, rel))
+		case !pl.Present:
+			runs = append(runs, fmt.Sprintf("plugin %s: passed over, %s is not there", pl.Name, pl.Dir))
 		}
 	}
 	if runs == nil {
