@@ -78,6 +78,8 @@ type PlanPlugin struct {
 	// Ref is the branch, tag or ref; "" for the default.
 	Ref string `json:"ref,omitempty"`
 	Dir string `json:"dir"`
+	// Local is true for a URL that is a local path, used in place.
+	Local bool `json:"local"`
 	// Present is true when Dir exists; a stack clones a URL that is not.
 	Present bool `json:"present"`
 }
@@ -404,7 +406,7 @@ func (r *Run) planPlugins(p *Plan) {
 	var files []string
 	for _, pl := range r.lib.Plugins() {
 		present := isDir(pl.Dir)
-		p.Plugins = append(p.Plugins, PlanPlugin{Name: pl.Name, URL: pl.URL, Ref: pl.Ref, Dir: pl.Dir, Present: present})
+		p.Plugins = append(p.Plugins, PlanPlugin{Name: pl.Name, URL: pl.URL, Ref: pl.Ref, Dir: pl.Dir, Local: pl.Local, Present: present})
 		switch {
 		case present:
 			r.plugins = append(r.plugins, pl)
@@ -571,7 +573,7 @@ func (r *Run) describeConfiguration(p *Plan) []string {
 		switch {
 		case pl.Present:
 			runs = append(runs, fmt.Sprintf("plugin %s: use %s", pl.Name, pl.Dir))
-		case r.Command == "stack" && !isLocal(pl):
+		case r.Command == "stack" && !pl.Local:
 			clone := fmt.Sprintf("plugin %s: git_clone %s %s", pl.Name, pl.URL, pl.Dir)
 			if pl.Ref != "" {
 				clone += " " + pl.Ref
@@ -580,10 +582,6 @@ func (r *Run) describeConfiguration(p *Plan) []string {
 		}
 	}
 	return runs
-}
-
-func isLocal(pl PlanPlugin) bool {
-	return pl.Dir == pl.URL || filepath.IsAbs(pl.URL) || strings.HasPrefix(pl.URL, ".")
 }
 
 func isFile(path string) bool {
