@@ -36,6 +36,12 @@ func (s *Session) fileTest(ctx context.Context, args []string) error {
 	if args[1] == "" {
 		return interp.ExitStatus(1)
 	}
+	if holds, served := s.servedFileTest(Absolute(interp.HandlerCtx(ctx).Dir, args[1]), args[0]); served {
+		if holds {
+			return nil
+		}
+		return interp.ExitStatus(1)
+	}
 	if fileTestHolds(kernelPath(interp.HandlerCtx(ctx).Dir, args[1]), args[0]) {
 		return nil
 	}

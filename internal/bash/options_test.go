@@ -98,3 +98,25 @@ func TestDryRefusesWritesAndServesVirtualFiles(t *testing.T) {
 		t.Errorf("a dry session wrote a file: %v", err)
 	}
 }
+
+// A sourced file's file tests, which run as the kernel sees the path,
+// see the session's virtual files too, as its source does.
+func TestSourcedFileTestsSeeVirtualFiles(t *testing.T) {
+	dir := t.TempDir()
+	virtual := filepath.Join(dir, ".localrc.auto")
+	rc := filepath.Join(dir, "stackrc")
+	if err := os.WriteFile(rc, []byte("if [[ -f $RC_DIR/.localrc.auto ]] && [ -r $RC_DIR/.localrc.auto -a -s $RC_DIR/.localrc.auto ]; then\n    source $RC_DIR/.localrc.auto\nfi\n[[ -d $RC_DIR/.localrc.auto || -x $RC_DIR/.localrc.auto ]] && NOT_A_DIR=wrong\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Dir: dir, Dry: true, Virtual: map[string]string{virtual: "FROM_VIRTUAL=yes\n"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Eval(context.Background(), "test", "RC_DIR="+dir+"\nsource "+rc+"\n")
+	if got := s.Var("FROM_VIRTUAL"); got != "yes" {
+		t.Errorf("FROM_VIRTUAL = %q: the sourced file's tests did not find the virtual file", got)
+	}
+	if got := s.Var("NOT_A_DIR"); got != "" {
+		t.Errorf("a virtual file passed -d or -x")
+	}
+}

@@ -32,7 +32,7 @@ func newLifecycleCmd(deps Deps, use, short string, runF func(context.Context, *L
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Long:  short + ".\n\n" + exitStatusHelp,
+		Long:  short + ".\n\n" + runHelp,
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := settings(cmd, deps)
@@ -72,6 +72,9 @@ func NewCmdClean(deps Deps, runF func(context.Context, *LifecycleOptions) error)
 // lifecycleRun runs a command's steps on the tree and reports the outcome.
 func lifecycleRun(ctx context.Context, opts *LifecycleOptions) error {
 	if err := checkRoot(opts.Deps, opts.Settings); err != nil {
+		return err
+	}
+	if err := checkSudo(opts.Deps, opts.Deps.Environ); err != nil {
 		return err
 	}
 	t, err := tree.Open(opts.Settings.TopDir, opts.Deps.DefaultTree)
@@ -155,14 +158,9 @@ func exitStatus(ctx context.Context, runErr error) int {
 	return lifecycle.ExitStatus(runErr)
 }
 
-// exitStatusHelp is the exit statuses, in the help of stack, unstack and
-// clean.
-const exitStatusHelp = `Exit status:
-  0        the run succeeded
-  N        a stack stopped by a failing command ends with its status (127: command not found)
-  1        any other failure (a refusal, a syntax error, unstack or clean with failed steps)
-  2        a command line that cannot be used (unknown command or flag, bad --output)
-  128+N    stopped by signal N (130: INT, 143: TERM)
+// runHelp is the end of the help of stack, unstack and clean: the exit
+// statuses and the machine-readable results.
+const runHelp = ExitStatusHelp + `
 
 With --output json, a summary of the run (schema: internal/report/schema.go,
 README "Machine-readable results") is printed on standard output; the events

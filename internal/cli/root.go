@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"github.com/spf13/cobra"
@@ -64,6 +66,8 @@ func NewCmdRoot(deps Deps) *cobra.Command {
 		Long: `devstack runs a DevStack tree (a checkout with stackrc and functions) or a
 plugin tree (your extras.d scripts and lib/ plugins over the default tree
 built into this binary) the way stack.sh, unstack.sh and clean.sh do.`,
+		Example:       rootExamples,
+		Version:       deps.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// The flags before a command are the root's: `devstack sh` reads
@@ -79,19 +83,28 @@ built into this binary) the way stack.sh, unstack.sh and clean.sh do.`,
 		}
 		return cmd.Help()
 	}
+	root.SetVersionTemplate("devstack {{.Version}}\n")
+	root.SetHelpTemplate(rootHelpTemplate)
 	root.AddCommand(
 		NewCmdStack(deps, nil),
 		NewCmdUnstack(deps, nil),
 		NewCmdClean(deps, nil),
 		NewCmdSh(deps, nil),
+		NewCmdStatus(deps, nil),
+		NewCmdPlan(deps, nil),
 		NewCmdVersion(deps),
 	)
 	return root
 }
 
-// settings reads the tool's settings for a command.
+// settings reads the tool's settings for a command, and shows what the
+// settings file holds that is no setting.
 func settings(cmd *cobra.Command, deps Deps) (config.Settings, error) {
-	return config.LoadSettings(cmd.Flags(), deps.Getenv)
+	s, err := config.LoadSettings(cmd.Flags(), deps.Getenv)
+	for _, w := range s.Warnings {
+		fmt.Fprintf(deps.Stderr, "WARNING: %s\n", w)
+	}
+	return s, err
 }
 
 // checkRoot refuses root unless allowed, as stack.sh does.
@@ -100,7 +113,33 @@ func checkRoot(deps Deps, s config.Settings) error {
 		return nil
 	}
 	return fmt.Errorf("refusing to run as root: DevStack's scripts install and start services as a normal user and use sudo where they need it; " +
-		"run as that user, or pass --allow-root (or set DEVSTACK_ALLOW_ROOT=true) on a throwaway VM or CI machine")
+		"run as that user, or pass --allow-root (or set DEVSTACK_ALLOW_ROOT=yes) on a throwaway VM or CI machine")
+}
+
+// checkSudo refuses to start, as a user other than root, where there is
+// no sudo: the scripts run what needs root (installing packages, writing
+// under /etc) through it, and would fail at the first such command, far
+// from the cause.
+func checkSudo(deps Deps, env []string) error {
+	if deps.Geteuid() == 0 {
+		return nil
+	}
+	path := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" {
+			dir = "."
+		}
+		if info, err := os.Stat(filepath.Join(dir, "sudo")); err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o111 != 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("sudo is not installed (not found on PATH=%s): run as a user other than root, the scripts use sudo for what needs root (installing packages, writing under /etc). "+
+		"Install it (as root: apt-get install sudo, or dnf install sudo) and give this user the right to use it, or run as root with --allow-root on a throwaway VM or CI machine", path)
 }
 
 // usageArgs makes the errors of an argument check usage errors.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -30,6 +31,9 @@ type Settings struct {
 	// Output is "json" for a summary of the run on standard output;
 	// "text" or "" for none.
 	Output string
+	// Warnings are what the settings file holds that the tool does not
+	// know (a misspelt key), for the command to show.
+	Warnings []string
 }
 
 // settingKeys are the settings' names: the flags' names, DEVSTACK_* in the
@@ -53,10 +57,21 @@ func AddRunFlags(flags *pflag.FlagSet) {
 	flags.String("output", "text", "text, or json: a summary of the run on standard output (the console goes to standard error)")
 }
 
+// EnvName is the environment variable of a setting: DEVSTACK_ and the
+// key in capitals, - as _.
+func EnvName(key string) string {
+	return "DEVSTACK_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
+}
+
 // LoadSettings reads the settings: flags, then DEVSTACK_* environment
-// variables, then the config file, then defaults.
+// variables, then the config file, then defaults. Yes-or-no settings
+// take the words DevStack's trueorfalse takes (True, yes, 1, ...; False,
+// no, 0, ...) and on or off; anything else is an error naming where it
+// was read.
 func LoadSettings(flags *pflag.FlagSet, getenv func(string) string) (Settings, error) {
 	v := viper.New()
+	// where tells, by key, where a value that is not a flag's came from.
+	where := map[string]string{}
 	for _, key := range settingKeys {
 		if flags.Lookup(key) == nil {
 			// A setting of other commands than this one.
@@ -67,13 +82,16 @@ func LoadSettings(flags *pflag.FlagSet, getenv func(string) string) (Settings, e
 		}
 		// viper's AutomaticEnv reads the real environment; bind through
 		// getenv so callers (and tests) choose the environment.
-		if value := getenv("DEVSTACK_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))); value != "" {
+		if value := getenv(EnvName(key)); value != "" {
 			v.Set(key, value)
+			where[key] = EnvName(key)
 			if f := flags.Lookup(key); f != nil && f.Changed {
 				v.Set(key, f.Value.String())
+				where[key] = "--" + key
 			}
 		}
 	}
+	var warnings []string
 	path, explicit := configFile(flags, getenv)
 	if path != "" {
 		v.SetConfigFile(path)
@@ -82,16 +100,27 @@ func LoadSettings(flags *pflag.FlagSet, getenv func(string) string) (Settings, e
 			if explicit || !errors.As(err, &notFound) {
 				return Settings{}, fmt.Errorf("reading settings file %s: %w", path, err)
 			}
+		} else {
+			warnings = unknownKeys(path)
+			for _, key := range settingKeys {
+				if _, set := where[key]; !set {
+					where[key] = path + ": " + key
+				}
+			}
 		}
 	}
-	s := Settings{
-		TopDir:    v.GetString("top-dir"),
-		AllowRoot: v.GetBool("allow-root"),
-		Strict:    v.GetBool("strict"),
-		Verbose:   v.GetBool("verbose"),
-		Wait:      v.GetBool("wait"),
-		Quiet:     v.GetBool("quiet"),
-		Output:    v.GetString("output"),
+	flag := func(key string) (bool, error) {
+		if f := flags.Lookup(key); f != nil && f.Changed {
+			return v.GetBool(key), nil
+		}
+		return truth(where[key], v.Get(key))
+	}
+	s := Settings{TopDir: v.GetString("top-dir"), Warnings: warnings, Output: v.GetString("output")}
+	for key, dst := range map[string]*bool{"allow-root": &s.AllowRoot, "strict": &s.Strict, "verbose": &s.Verbose, "wait": &s.Wait, "quiet": &s.Quiet} {
+		var err error
+		if *dst, err = flag(key); err != nil {
+			return Settings{}, err
+		}
 	}
 	switch s.Output {
 	case "", "text", "json":
@@ -133,3 +162,46 @@ type UsageError struct{ Err error }
 
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
+
+// truth reads a yes-or-no setting as DevStack's trueorfalse reads one,
+// and on and off besides; where names where the value was read, for the
+// error.
+func truth(where string, value any) (bool, error) {
+	switch value := value.(type) {
+	case nil:
+		return false, nil
+	case bool:
+		return value, nil
+	case int:
+		if value == 0 || value == 1 {
+			return value == 1, nil
+		}
+	case string:
+		switch value {
+		case "", "0", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF":
+			return false, nil
+		case "1", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON":
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("%s=%v is neither true nor false: use True or False (yes, no, 1, 0, on and off are read too)", where, value)
+}
+
+// unknownKeys names the keys of a settings file that are no setting, a
+// misspelt one as often as not.
+func unknownKeys(path string) []string {
+	file := viper.New()
+	file.SetConfigFile(path)
+	if err := file.ReadInConfig(); err != nil {
+		return nil
+	}
+	var warnings []string
+	keys := file.AllKeys()
+	slices.Sort(keys)
+	for _, key := range keys {
+		if !slices.Contains(settingKeys, key) {
+			warnings = append(warnings, fmt.Sprintf("%s: unknown setting %q is ignored; the settings are %s", path, key, strings.Join(settingKeys, ", ")))
+		}
+	}
+	return warnings
+}

@@ -210,22 +210,11 @@ func credential(userName, group string) (*syscall.Credential, error) {
 // it started (processIdentity): the group's leader must still be that
 // process.
 func liveGroup(path string) (int, bool) {
-	data, err := os.ReadFile(path)
-	if err != nil {
+	st := CheckPidFile(path)
+	if !st.Alive {
 		return 0, false
 	}
-	pgid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pgid <= 1 || !groupRunning(pgid) {
-		return 0, false
-	}
-	recorded, err := os.ReadFile(identityFile(path))
-	if err != nil {
-		return 0, false
-	}
-	if current, ok := processIdentity(pgid); !ok || current != strings.TrimSpace(string(recorded)) {
-		return 0, false
-	}
-	return pgid, true
+	return st.PID, true
 }
 
 // identityFile is where run_process records who a pid file names.

@@ -191,27 +191,11 @@ func (r *Run) checkVirtDriver() error {
 	if r.Command != "stack" {
 		return nil
 	}
-	virtual := map[string]string{}
-	if text, ok := r.localrcText(); ok && !r.Tree.Exists("localrc") {
-		// What stack.sh extracts from local.conf before stackrc reads it.
-		virtual[r.Tree.Path(".localrc.auto")] = text
-	}
-	session, err := bash.New(bash.Options{
-		Dir:       r.Tree.Top,
-		Env:       r.Env,
-		Dry:       true,
-		Virtual:   virtual,
-		Intercept: dryCommand,
-	})
+	session, err := r.treeSettingsSession(dryCommand, nil)
 	if err != nil {
 		return err
 	}
-	q, err := syntax.Quote(r.Tree.Top, syntax.LangBash)
-	if err != nil {
-		return err
-	}
-	settings := "TOP_DIR=" + q + "\nsource $TOP_DIR/functions\nsource $TOP_DIR/stackrc\n"
-	evalErr := session.Eval(r.ctx, "settings", settings)
+	evalErr := r.evalTreeSettings(session)
 	driver := session.Var("VIRT_DRIVER")
 	if evalErr != nil && driver == "" {
 		// stackrc stopped before VIRT_DRIVER was known (HOST_IP is often
@@ -226,6 +210,39 @@ func (r *Run) checkVirtDriver() error {
 		return nil
 	}
 	return fatalError{hypervisor.Missing(r.Tree, driver)}
+}
+
+// treeSettingsSession is a session for the settings stack.sh reaches
+// (evalTreeSettings) that writes no file and whose programs intercept
+// runs (dryCommand runs none); what it prints goes to out (nowhere if
+// nil).
+func (r *Run) treeSettingsSession(intercept func(context.Context, []string) (bool, error), out io.Writer) (*bash.Session, error) {
+	virtual := map[string]string{}
+	if text, ok := r.localrcText(); ok && !r.Tree.Exists("localrc") {
+		// What stack.sh extracts from local.conf before stackrc reads it.
+		virtual[r.Tree.Path(".localrc.auto")] = text
+	}
+	return bash.New(bash.Options{
+		Dir:       r.Tree.Top,
+		Env:       r.Env,
+		Stdin:     strings.NewReader(""),
+		Stdout:    out,
+		Stderr:    out,
+		Dry:       true,
+		Virtual:   virtual,
+		Intercept: intercept,
+	})
+}
+
+// evalTreeSettings evaluates the tree's functions and stackrc with
+// local.conf's settings.
+func (r *Run) evalTreeSettings(session *bash.Session) error {
+	q, err := syntax.Quote(r.Tree.Top, syntax.LangBash)
+	if err != nil {
+		return err
+	}
+	settings := "TOP_DIR=" + q + "\nsource $TOP_DIR/functions\nsource $TOP_DIR/stackrc\n"
+	return session.Eval(r.ctx, "settings", settings)
 }
 
 // runTreeScript runs one of the tree's scripts in a session of its own, as

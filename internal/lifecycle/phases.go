@@ -56,41 +56,8 @@ func readConfiguration(r *Run) error {
 			return err
 		}
 	}
-	q, err := syntax.Quote(r.Tree.Top, syntax.LangBash)
-	if err != nil {
+	if err := r.evaluateSettings(); err != nil {
 		return err
-	}
-	if err := session.Eval(r.ctx, "TOP_DIR", "TOP_DIR="+q); err != nil {
-		return err
-	}
-	if r.Tree.Exists("functions") {
-		if err := r.source("functions"); err != nil {
-			return err
-		}
-	}
-	r.feedLocalSettings()
-	if !r.Tree.Exists("stackrc") {
-		return fatalError{fmt.Errorf("%s has no stackrc", r.Tree.Top)}
-	}
-	if err := r.source("stackrc"); err != nil {
-		return err
-	}
-	if !r.lib.LocalSettingsLoaded() {
-		// A tree's own stackrc that never calls load_localrc: the user's
-		// settings still count, after its defaults.
-		if !r.nested && !r.Tree.DevStack {
-			r.Log.Warning(r.Tree.Origin("stackrc") + " does not call load_localrc; local.conf's [[local|localrc]] is evaluated after it")
-		}
-		if err := session.Call(r.ctx, "load_localrc"); err != nil {
-			return r.fail("local.conf [[local|localrc]]", err)
-		}
-	}
-	if r.Command != "stack" {
-		if _, err := os.Stat(r.Tree.Path(".stackenv")); err == nil {
-			if err := r.source(".stackenv"); err != nil {
-				return err
-			}
-		}
 	}
 	if r.All {
 		// As unstack.sh --all tells the stop functions of shared services.
@@ -112,6 +79,49 @@ func readConfiguration(r *Run) error {
 		return err
 	}
 	r.warnUnknownServices()
+	return nil
+}
+
+// evaluateSettings evaluates the configuration in the session: the
+// tree's functions, then stackrc, which loads the user's settings; after
+// a stack, .stackenv.
+func (r *Run) evaluateSettings() error {
+	q, err := syntax.Quote(r.Tree.Top, syntax.LangBash)
+	if err != nil {
+		return err
+	}
+	if err := r.session.Eval(r.ctx, "TOP_DIR", "TOP_DIR="+q); err != nil {
+		return err
+	}
+	if r.Tree.Exists("functions") {
+		if err := r.source("functions"); err != nil {
+			return err
+		}
+	}
+	r.feedLocalSettings()
+	if !r.Tree.Exists("stackrc") {
+		return fatalError{fmt.Errorf("%s has no stackrc", r.Tree.Top)}
+	}
+	if err := r.source("stackrc"); err != nil {
+		return err
+	}
+	if !r.lib.LocalSettingsLoaded() {
+		// A tree's own stackrc that never calls load_localrc: the user's
+		// settings still count, after its defaults.
+		if !r.nested && !r.Tree.DevStack {
+			r.Log.Warning(r.Tree.Origin("stackrc") + " does not call load_localrc; local.conf's [[local|localrc]] is evaluated after it")
+		}
+		if err := r.session.Call(r.ctx, "load_localrc"); err != nil {
+			return r.fail("local.conf [[local|localrc]]", err)
+		}
+	}
+	if r.Command != "stack" {
+		if _, err := os.Stat(r.Tree.Path(".stackenv")); err == nil {
+			if err := r.source(".stackenv"); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -623,7 +633,7 @@ func merge(phase string) func(r *Run) error {
 // and clean.
 var stackenvVars = []string{
 	"DEST", "DATA_DIR", "LOGDIR", "LOGFILE", "ENABLED_SERVICES", "DISABLED_SERVICES",
-	"SERVICE_HOST", "SERVICE_PROTOCOL", "HOST_IP", "VIRT_DRIVER",
+	"SERVICE_HOST", "SERVICE_PROTOCOL", "HOST_IP", "VIRT_DRIVER", "SERVICE_DIR", "SYSTEMD_DIR",
 }
 
 // writeStackenv records the settings of the finished stack, the state
@@ -639,7 +649,7 @@ func writeStackenv(r *Run) error {
 		if value == "" {
 			continue
 		}
-		if name == "DEST" || name == "DATA_DIR" || name == "LOGDIR" {
+		if name == "DEST" || name == "DATA_DIR" || name == "LOGDIR" || name == "SERVICE_DIR" {
 			// What clean removes is what this stack used, wherever
 			// clean runs from and whatever a link points at by then.
 			value = resolvePath(r.Tree.Top, value)

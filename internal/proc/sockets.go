@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -22,13 +23,27 @@ type Socket struct {
 // tcpListen is the state of a listening socket in /proc/net/tcp.
 const tcpListen = "0A"
 
-// Listening lists the machine's listening TCP sockets.
+// Listening lists the listening TCP sockets of this process's network
+// namespace.
 func Listening() ([]Socket, error) {
+	return listeningIn("/proc/net")
+}
+
+// listeningIn reads the tcp and tcp6 tables of a /proc/.../net directory.
+func listeningIn(dir string) ([]Socket, error) {
 	var sockets []Socket
 	var firstErr error
-	for _, file := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
-		found, err := readListening(file)
-		if err != nil && firstErr == nil && !os.IsNotExist(err) {
+	for _, name := range []string{"tcp", "tcp6"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			if firstErr == nil && !os.IsNotExist(err) {
+				firstErr = err
+			}
+			continue
+		}
+		found, err := parseSockets(f)
+		f.Close()
+		if err != nil && firstErr == nil {
 			firstErr = err
 		}
 		sockets = append(sockets, found...)
@@ -36,33 +51,32 @@ func Listening() ([]Socket, error) {
 	return sockets, firstErr
 }
 
-func readListening(file string) ([]Socket, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
+// parseSockets reads a /proc/net/tcp table: after a header line, one
+// socket a line, "sl local_address rem_address st ... uid timeout inode";
+// it keeps the listening sockets that have an inode.
+func parseSockets(r io.Reader) ([]Socket, error) {
 	var sockets []Socket
-	scanner := bufio.NewScanner(f)
-	scanner.Scan() // the header
-	for scanner.Scan() {
-		// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-		fields := strings.Fields(scanner.Text())
+	sc := bufio.NewScanner(r)
+	sc.Scan() // the header
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
 		if len(fields) < 10 || fields[3] != tcpListen {
 			continue
 		}
-		addr, err := parseAddr(fields[1])
-		if err != nil {
+		inode, err := strconv.ParseUint(fields[9], 10, 64)
+		if err != nil || inode == 0 {
 			continue
 		}
-		inode, _ := strconv.ParseUint(fields[9], 10, 64)
-		sockets = append(sockets, Socket{Addr: addr, Inode: inode})
+		if addr, err := parseAddr(fields[1]); err == nil {
+			sockets = append(sockets, Socket{Addr: addr, Inode: inode})
+		}
 	}
-	return sockets, scanner.Err()
+	return sockets, sc.Err()
 }
 
-// parseAddr reads HEXADDR:HEXPORT, the address in the kernel's byte order
-// (32-bit words in host order, little-endian here).
+// parseAddr reads the kernel's HEXIP:HEXPORT: the address in the host's
+// byte order, 32-bit word by word (little-endian here), the port
+// big-endian. An IPv4 address mapped into IPv6 reads as IPv4.
 func parseAddr(s string) (string, error) {
 	hexIP, hexPort, ok := strings.Cut(s, ":")
 	if !ok {
@@ -80,7 +94,10 @@ func parseAddr(s string) (string, error) {
 	for i := 0; i < len(raw); i += 4 {
 		ip[i], ip[i+1], ip[i+2], ip[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
 	}
-	return net.JoinHostPort(ip.String(), strconv.Itoa(int(port))), nil
+	if v4 := ip.To4(); v4 != nil && len(raw) == 16 && !ip.Equal(net.IPv6unspecified) {
+		ip = v4
+	}
+	return net.JoinHostPort(ip.String(), strconv.FormatUint(port, 10)), nil
 }
 
 // SocketInodes are the inodes of the sockets a process holds open.
@@ -108,26 +125,45 @@ func SocketInodes(pid int) map[uint64]bool {
 // ListeningOf returns the addresses the processes of process group pgid
 // listen on, sorted.
 func ListeningOf(pgid int) []string {
-	sockets, _ := Listening()
-	if len(sockets) == 0 {
-		return nil
-	}
-	held := map[uint64]bool{}
+	var pids []int
 	for _, pid := range List() {
 		if st, ok := Read(pid); ok && st.PGRP == pgid {
-			for inode := range SocketInodes(pid) {
-				held[inode] = true
+			pids = append(pids, pid)
+		}
+	}
+	return ListeningBy(pids)
+}
+
+// ListeningBy returns the addresses processes listen on (TCP), sorted:
+// each process's descriptors matched, by socket inode, with the listening
+// sockets of its own network namespace.
+func ListeningBy(pids []int) []string {
+	tables := map[string]map[uint64]string{}
+	var addrs []string
+	for _, pid := range pids {
+		inodes := SocketInodes(pid)
+		if len(inodes) == 0 {
+			continue
+		}
+		ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/net", pid))
+		if err != nil {
+			ns = "self"
+		}
+		table, ok := tables[ns]
+		if !ok {
+			table = map[uint64]string{}
+			sockets, _ := listeningIn(fmt.Sprintf("/proc/%d/net", pid))
+			for _, s := range sockets {
+				table[s.Inode] = s.Addr
+			}
+			tables[ns] = table
+		}
+		for inode := range inodes {
+			if addr, ok := table[inode]; ok && !slices.Contains(addrs, addr) {
+				addrs = append(addrs, addr)
 			}
 		}
 	}
-	seen := map[string]bool{}
-	var addrs []string
-	for _, s := range sockets {
-		if held[s.Inode] && !seen[s.Addr] {
-			seen[s.Addr] = true
-			addrs = append(addrs, s.Addr)
-		}
-	}
-	sort.Strings(addrs)
+	slices.Sort(addrs)
 	return addrs
 }
