@@ -428,13 +428,24 @@ func sourceLibraries(r *Run) error {
 
 // hook sources every extras.d script with the phase's arguments, from
 // inside a function as DevStack's run_phase does, then the enabled
-// plugins' file for the phase.
+// plugins' file for the phase. The scripts are sourced in one run of the
+// session as long as they succeed (bash.Session.SourceEach).
 func hook(mode string, phase ...string) func(r *Run) error {
 	args := append([]string{mode}, phase...)
 	return func(r *Run) error {
-		for _, h := range r.hooks {
-			if err := r.sourceHook(r.Tree.Origin(h.Rel), r.scripts[h.Rel], args); err != nil {
-				if err := r.fail(r.Tree.Origin(h.Rel), err); err != nil {
+		scripts := make([]*bash.Script, len(r.hooks))
+		for i, h := range r.hooks {
+			scripts[i] = r.scripts[h.Rel]
+		}
+		for done := 0; done < len(scripts); {
+			n, err := r.session.SourceEach(r.ctx, scripts[done:], args, r.errexitLost)
+			if n == 0 {
+				n = 1
+			}
+			done += n
+			origin := r.Tree.Origin(r.hooks[done-1].Rel)
+			if err := r.afterHook(origin, err); err != nil {
+				if err := r.fail(origin, err); err != nil {
 					return err
 				}
 			}
@@ -443,12 +454,23 @@ func hook(mode string, phase ...string) func(r *Run) error {
 	}
 }
 
-// sourceHook sources a hook or plugin file, as hook does. stack runs with
-// errexit: a script that turns it off (set +e) gets it back when it ends,
-// with a warning, so that the rest of the run still stops at a failure.
+// sourceHook sources a hook or plugin file, as hook does.
 func (r *Run) sourceHook(name string, script *bash.Script, args []string) error {
 	err := r.session.SourceInFunction(r.ctx, script, args...)
-	if !r.bestEffort() && !r.session.Option("errexit") {
+	return r.afterHook(name, err)
+}
+
+// errexitLost reports whether a stack's script has turned errexit off.
+func (r *Run) errexitLost() bool {
+	return !r.bestEffort() && !r.session.Option("errexit")
+}
+
+// afterHook follows a script sourced as a hook, which ended with err. stack
+// runs with errexit: a script that turns it off (set +e) gets it back when
+// it ends, with a warning, so that the rest of the run still stops at a
+// failure.
+func (r *Run) afterHook(name string, err error) error {
+	if r.errexitLost() {
 		r.Log.Warning(fmt.Sprintf("%s turned errexit off (set +e) and left it so; it is on again for the rest of the %s", name, r.Command))
 		if serr := r.session.SetErrexit(true); serr != nil && err == nil {
 			err = serr
