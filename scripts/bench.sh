@@ -13,10 +13,17 @@
 #                as stack.sh does, under `devstack sh` and bash
 #   start-up     `devstack version` against `bash -c :`
 #
+#   stack.sh     with STACK_PAIRS=N (root only; minutes per pair): a
+#                DevStack checkout's stubbed stack.sh, `bash ./stack.sh`
+#                against `devstack sh ./stack.sh`, each pair one run of
+#                scripts/compare-stack.sh (RUNNER=sh) with CONFIG
+#                (STACK_CONFIG, default master-keymysql.conf), which also
+#                checks that both did the same
+#
 # Options go to the measuring program: -pairs N (default 7), -sizes
-# 10,100,1000,3000, -only NAME. The sourcing case runs when DEVSTACK_DIR
-# names a DevStack checkout, or /tmp/ds-master exists. The binary is
-# bin/devstack, built first.
+# 10,100,1000,3000, -only NAME. The sourcing and stack.sh cases run when
+# DEVSTACK_DIR names a DevStack checkout, or /tmp/ds-master exists. The
+# binary is bin/devstack, built first.
 #
 # The machine's other work moves the times; the ratios of pairs hold up
 # better, and the load average says how busy it was.
@@ -31,4 +38,27 @@ if [[ -z $DS && -f /tmp/ds-master/stackrc ]]; then
     DS=/tmp/ds-master
 fi
 go build -o bin/bench ./scripts/bench
-exec bin/bench -repo "$HERE" -bin "$HERE/bin/devstack" -devstack-dir "$DS" "$@"
+bin/bench -repo "$HERE" -bin "$HERE/bin/devstack" -devstack-dir "$DS" "$@"
+
+# stack_ratios N: the stack row's time ratio of N runs of compare-stack.sh.
+function stack_ratios {
+    local i out
+    for ((i = 0; i < $1; i++)); do
+        out=$(RUNNER=sh bash scripts/compare-stack.sh "$DS" "$STACK_CONFIG") || {
+            echo "$out" >&2
+            echo "compare-stack.sh found differences; no ratio" >&2
+            return 1
+        }
+        awk -F'|' '$1 ~ /^stack / { gsub(/[ x]/, "", $6); print $6 }' <<< "$out"
+    done
+}
+
+if [[ -n ${STACK_PAIRS:-} && -n $DS ]]; then
+    STACK_CONFIG=${STACK_CONFIG:-scripts/compare-configs/master-keymysql.conf}
+    echo
+    echo "stubbed stack.sh ($DS, ${STACK_CONFIG##*/}), $STACK_PAIRS pairs, load average $(cat /proc/loadavg)"
+    ratios=$(stack_ratios "$STACK_PAIRS" | sort -n)
+    echo "per-pair ratios (devstack sh / bash): $(echo $ratios)"
+    echo "median: $(awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }' <<< "$ratios")"
+    echo "load average after: $(cat /proc/loadavg)"
+fi
