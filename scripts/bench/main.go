@@ -99,8 +99,9 @@ func run() error {
 	cases = append(cases, startupCase(binary))
 
 	fmt.Printf("load average before: %s\n", loadAvg())
-	fmt.Printf("%d pairs per case, sides alternating which goes first; times and RSS are each side's median, ratio the median of the per-pair ratios\n\n", *pairs)
-	fmt.Printf("%-15s %10s %12s %7s %7s %15s\n", "case", "bash ms", "devstack ms", "ratio", "range", "RSS bash/ds MB")
+	fmt.Printf("%d pairs per case, sides alternating which goes first; times and RSS are each side's median, ratio the median of the\n"+
+		"per-pair ratios of wall time (range: lowest and highest), cpu ratio the same of user+system time, which the machine's load moves less\n\n", *pairs)
+	fmt.Printf("%-15s %10s %12s %7s %11s %9s %15s\n", "case", "bash ms", "devstack ms", "ratio", "range", "cpu ratio", "RSS bash/ds MB")
 	for _, c := range cases {
 		if *only != "" && !strings.Contains(c.name, *only) {
 			continue
@@ -109,8 +110,8 @@ func run() error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
-		fmt.Printf("%-15s %10.1f %12.1f %7.2f %3.2f-%-3.2f %7.1f / %-6.1f\n", c.name,
-			ms(res.bash), ms(res.ours), res.ratio, res.minRatio, res.maxRatio,
+		fmt.Printf("%-15s %10.1f %12.1f %7.2f %5.2f-%-5.2f %9.2f %7.1f / %-6.1f\n", c.name,
+			ms(res.bash), ms(res.ours), res.ratio, res.minRatio, res.maxRatio, res.cpuRatio,
 			float64(res.bashRSS)/1024, float64(res.oursRSS)/1024)
 	}
 	fmt.Printf("\nload average after:  %s\n", loadAvg())
@@ -138,31 +139,34 @@ type benchCase struct {
 type result struct {
 	bash, ours                time.Duration
 	ratio, minRatio, maxRatio float64
+	cpuRatio                  float64
 	bashRSS, oursRSS          int64
 }
 
 func (c *benchCase) measure(pairs int) (result, error) {
 	var bashT, oursT []time.Duration
 	var bashM, oursM []int64
-	var ratios []float64
+	var ratios, cpuRatios []float64
 	for i := range pairs {
 		order := []*side{&c.bash, &c.ours}
 		if i%2 == 1 {
 			order[0], order[1] = order[1], order[0]
 		}
-		var took [2]time.Duration
+		var took, cpu [2]time.Duration
 		var rss [2]int64
 		for j, s := range order {
-			t, m, err := s.run()
+			t, c, m, err := s.run()
 			if err != nil {
 				return result{}, err
 			}
-			took[j], rss[j] = t, m
+			took[j], cpu[j], rss[j] = t, c, m
 		}
 		if i%2 == 1 {
 			took[0], took[1] = took[1], took[0]
+			cpu[0], cpu[1] = cpu[1], cpu[0]
 			rss[0], rss[1] = rss[1], rss[0]
 		}
+		cpuRatios = append(cpuRatios, float64(cpu[1])/float64(cpu[0]))
 		bashT, oursT = append(bashT, took[0]), append(oursT, took[1])
 		bashM, oursM = append(bashM, rss[0]), append(oursM, rss[1])
 		ratios = append(ratios, float64(took[1])/float64(took[0]))
@@ -176,7 +180,8 @@ func (c *benchCase) measure(pairs int) (result, error) {
 	res := result{
 		bash: median(bashT), ours: median(oursT),
 		ratio: median(ratios), minRatio: slices.Min(ratios), maxRatio: slices.Max(ratios),
-		bashRSS: median(bashM), oursRSS: median(oursM),
+		cpuRatio: median(cpuRatios),
+		bashRSS:  median(bashM), oursRSS: median(oursM),
 	}
 	// The kernel counts, in a child's maximum resident set, the memory of
 	// the process it was started from until it executes its program: that
@@ -230,17 +235,17 @@ func (s *side) rss() (int64, error) {
 
 // run runs a side once, its output thrown away (capturing it through pipes
 // would load the machine's other core with the copying), and returns the
-// wall time and the maximum resident set in KiB. A failure is run again
-// with its output captured, to show it.
-func (s *side) run() (time.Duration, int64, error) {
+// wall time, the CPU time (user and system) and the maximum resident set
+// in KiB. A failure is run again with its output captured, to show it.
+func (s *side) run() (time.Duration, time.Duration, int64, error) {
 	if s.reset != nil {
 		if err := s.reset(); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 	}
 	devnull, err := os.OpenFile(os.DevNull, os.O_RDWR, 0)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer devnull.Close()
 	cmd := s.command()
@@ -251,18 +256,18 @@ func (s *side) run() (time.Duration, int64, error) {
 	if err != nil {
 		if s.reset != nil {
 			if rerr := s.reset(); rerr != nil {
-				return 0, 0, rerr
+				return 0, 0, 0, rerr
 			}
 		}
 		again := s.command()
 		out, _ := again.CombinedOutput()
-		return 0, 0, fmt.Errorf("%s: %v\n%s", strings.Join(s.args, " "), err, tail(out, 20))
+		return 0, 0, 0, fmt.Errorf("%s: %v\n%s", strings.Join(s.args, " "), err, tail(out, 20))
 	}
 	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss
 	}
-	return took, rss, nil
+	return took, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), rss, nil
 }
 
 func (s *side) command() *exec.Cmd {
