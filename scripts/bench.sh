@@ -40,15 +40,15 @@ fi
 go build -o bin/bench ./scripts/bench
 bin/bench -repo "$HERE" -bin "$HERE/bin/devstack" -devstack-dir "$DS" "$@"
 
-# stack_ratios N: the stack row's time ratio of N runs of compare-stack.sh.
+# stack_ratios N: the stack row's time ratio of N runs of compare-stack.sh;
+# a run that found the two sides differ says so on standard error.
 function stack_ratios {
     local i out
     for ((i = 0; i < $1; i++)); do
-        out=$(RUNNER=sh bash scripts/compare-stack.sh "$DS" "$STACK_CONFIG") || {
-            echo "$out" >&2
-            echo "compare-stack.sh found differences; no ratio" >&2
-            return 1
-        }
+        if ! out=$(RUNNER=sh bash scripts/compare-stack.sh "$DS" "$STACK_CONFIG" 2>&1); then
+            echo "pair $((i + 1)): compare-stack.sh found differences:" >&2
+            grep -E '^(command|stack|unstack|clean) |^== |^[<>] ' <<< "$out" | head -12 >&2
+        fi
         awk -F'|' '$1 ~ /^stack / { gsub(/[ x]/, "", $6); print $6 }' <<< "$out"
     done
 }
