@@ -107,7 +107,7 @@ func (s *Session) sourceHooks(ctx context.Context) error {
 // script's frame, as a run of the script alone starts.
 func (s *Session) enterHook(script *Script) frame {
 	s.noteSource(script.path, script.written)
-	body := &syntax.Stmt{Cmd: &syntax.Block{Stmts: script.file.Stmts}}
+	body := script.body
 	f := frame{function: "source", source: script.path, display: script.file.Name, text: script.text}
 	s.mu.Lock()
 	s.funcFiles[body] = f

@@ -337,8 +337,11 @@ type Script struct {
 	// is what was parsed.
 	written []byte
 	text    string
-	// funcs are the names of the functions the script defines.
+	// funcs are the names of the functions the script defines; body is
+	// the script as the body of the function it is sourced in, the same
+	// at every phase.
 	funcs []string
+	body  *syntax.Stmt
 }
 
 // Parse parses the script at path as bash, for checking before anything
@@ -353,7 +356,8 @@ func Parse(path, name string, src []byte) (*Script, error) {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file, path: path, written: written, text: string(src), funcs: definedFunctions(file)}, nil
+	return &Script{file: file, path: path, written: written, text: string(src), funcs: definedFunctions(file),
+		body: &syntax.Stmt{Cmd: &syntax.Block{Stmts: file.Stmts}}}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
