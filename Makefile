@@ -6,7 +6,7 @@ export CGO_ENABLED ?= 0
 BIN ?= bin/devstack
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test race lint bench clean
+.PHONY: build test race lint bench bench-go clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/devstack
@@ -27,7 +27,14 @@ lint:
 		[ ! -f "$$f" ] || bash -n "$$f" || exit 1; \
 	done
 
+# devstack against bash, side by side: hook dispatch at 10 to 3000 hooks,
+# sourcing DevStack's libraries (with /tmp/ds-master or DEVSTACK_DIR),
+# start-up. BENCH_FLAGS go to scripts/bench/main.go (-pairs N, -only NAME).
 bench:
+	bash scripts/bench.sh $(BENCH_FLAGS)
+
+# The Go benchmarks of the packages.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 20x ./...
 
 clean:

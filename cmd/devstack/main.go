@@ -29,7 +29,10 @@ func main() {
 	if status, isJob := bash.RunJobProcess(); isJob {
 		os.Exit(status)
 	}
-	os.Exit(run())
+	stop := startProfile()
+	status := run()
+	stop()
+	os.Exit(status)
 }
 
 func run() int {

@@ -145,7 +145,9 @@ func TestOutputJSONAndEventsOfAGoodRun(t *testing.T) {
 func TestOutputJSONAndErrorBlockOfAFailedRun(t *testing.T) {
 	dir := copyTree(t, "basic")
 	appendLocalrc(t, dir, "ADMIN_PASSWORD=S3cr3tPw")
-	writeFile(t, dir, "extras.d/15-early.sh", `if [[ "$1" == stack && "$2" == pre-install ]]; then
+	// 15-early runs in the same phase as 40-fail, just before it: its
+	// output is not the failing step's.
+	writeFile(t, dir, "extras.d/15-early.sh", `if [[ "$1" == stack ]]; then
     echo "output of an earlier step"
 fi
 `)
@@ -205,6 +207,15 @@ fi
 		}
 	}
 	events := readEvents(t, filepath.Join(dir, "opt", "logs", "stack.sh.log.events"))
+	ends := map[string]string{}
+	for _, e := range events {
+		if e.Type == report.HookEnd && e.Phase == "stack install" {
+			ends[e.Hook] = e.Status
+		}
+	}
+	if ends["extras.d/15-early.sh"] != report.StatusOK || ends["extras.d/40-fail.sh"] != report.StatusFailed {
+		t.Errorf("hook ends in stack install: %v", ends)
+	}
 	last := events[len(events)-1]
 	if last.Type != report.RunEnd || last.Status != report.StatusFailed || *last.ExitStatus != 127 || last.Error == nil || last.Error.Line != 3 {
 		t.Errorf("last event: %+v", last)

@@ -12,7 +12,6 @@ import (
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
-	"mvdan.cc/sh/v3/syntax"
 )
 
 // frame is one level of the call stack, as bash keeps it for FUNCNAME,
@@ -239,6 +238,7 @@ func (s *Session) claimFunctions(f frame) {
 			s.funcFiles[body] = f
 		}
 	}
+	s.funcsDirty = false
 }
 
 // callFunction calls a shell function inside a frame of its own. The
@@ -250,6 +250,9 @@ func (s *Session) callFunction(ctx context.Context, args []string) error {
 	s.mu.Lock()
 	var origin frame
 	if body, ok := s.runner.Funcs[name]; ok {
+		if s.definesFunctions(body) {
+			s.funcsDirty = true
+		}
 		var known bool
 		if origin, known = s.funcFiles[body]; !known {
 			// Defined by the file still being sourced, and called there;
@@ -276,36 +279,8 @@ const hookFunction = "__devstack_hook"
 // DevStack's run_phase sources an extras.d script: from inside a function,
 // so `local` and `declare` in it are scoped to the call and `return` ends
 // it. The script was parsed once, before the run; it is not read again at
-// every phase.
+// every phase. SourceEach sources many in one run.
 func (s *Session) SourceInFunction(ctx context.Context, script *Script, args ...string) error {
-	s.noteSource(script.path, script.written)
-	name := script.file.Name
-	body := &syntax.Stmt{Cmd: &syntax.Block{Stmts: script.file.Stmts}}
-	call := &syntax.CallExpr{Args: []*syntax.Word{lit(hookFunction)}}
-	for _, a := range args {
-		call.Args = append(call.Args, &syntax.Word{Parts: []syntax.WordPart{&syntax.SglQuoted{Value: a}}})
-	}
-	// Defining and calling in one statement list costs one Run, not two.
-	both := &syntax.Block{Stmts: []*syntax.Stmt{
-		{Cmd: &syntax.FuncDecl{RsrvWord: true, Name: &syntax.Lit{Value: hookFunction}, Body: body}},
-		{Cmd: call},
-	}}
-	f := frame{function: "source", source: script.path, display: name, text: script.text}
-	s.mu.Lock()
-	s.funcFiles[body] = f
-	s.mu.Unlock()
-	s.push(f)
-	defer s.pop()
-	defer delete(s.runner.Funcs, hookFunction)
-	s.mu.Lock()
-	s.errs.hooks++
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.errs.hooks--
-		s.mu.Unlock()
-	}()
-	err := s.result(name, s.runTop(ctx, both))
-	s.claimFunctions(f)
+	_, err := s.SourceEach(ctx, []*Script{script}, args, Each{})
 	return err
 }

@@ -112,8 +112,14 @@ type Session struct {
 	// depth their call stack is dropped at (dropStack).
 	unwinding map[int64]int
 	// funcFiles maps a function body to the frame of the file that
-	// defined it.
-	funcFiles map[*syntax.Stmt]frame
+	// defined it. funcsDirty is set when functions may have been defined
+	// that a claim must look for among all (hookbatch.go); bodyDefines
+	// caches which bodies define functions.
+	funcFiles   map[*syntax.Stmt]frame
+	funcsDirty  bool
+	bodyDefines map[*syntax.Stmt]bool
+	// hooks is the SourceEach under way.
+	hooks *hookBatch
 	// bypass is the function call the session's own eval is about to make,
 	// which must reach the interpreter unchanged.
 	bypass string
@@ -331,6 +337,11 @@ type Script struct {
 	// is what was parsed.
 	written []byte
 	text    string
+	// funcs are the names of the functions the script defines; body is
+	// the script as the body of the function it is sourced in, the same
+	// at every phase.
+	funcs []string
+	body  *syntax.Stmt
 }
 
 // Parse parses the script at path as bash, for checking before anything
@@ -345,7 +356,8 @@ func Parse(path, name string, src []byte) (*Script, error) {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file, path: path, written: written, text: string(src)}, nil
+	return &Script{file: file, path: path, written: written, text: string(src), funcs: definedFunctions(file),
+		body: &syntax.Stmt{Cmd: &syntax.Block{Stmts: file.Stmts}}}, nil
 }
 
 // ScriptError is a script or command that ended with a non-zero status.
@@ -663,6 +675,12 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	if args[0] == "getopts" {
 		return append([]string{getoptsCommand}, args[1:]...), nil
 	}
+	if args[0] == "eval" || args[0] == "builtin" || args[0] == "command" {
+		// It may define functions that no script's text does.
+		s.mu.Lock()
+		s.funcsDirty = true
+		s.mu.Unlock()
+	}
 	if args[0] == "eval" && len(args) > 1 {
 		// Functions it defines are printed from its text.
 		s.noteSource("eval", []byte(strings.Join(args[1:], " ")))
@@ -724,6 +742,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 		switch args[0] {
 		case sourceCommand:
 			return s.source(ctx, args[1:])
+		case hooksCommand:
+			return s.sourceHooks(ctx)
 		case functionCommand:
 			return s.callFunction(ctx, args[1:])
 		case testedFunctionCommand:

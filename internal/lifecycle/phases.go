@@ -438,13 +438,42 @@ func sourceLibraries(r *Run) error {
 
 // hook sources every extras.d script with the phase's arguments, from
 // inside a function as DevStack's run_phase does, then the enabled
-// plugins' file for the phase.
+// plugins' file for the phase. The scripts are sourced in one run of the
+// session as long as they succeed (bash.Session.SourceEach).
 func hook(mode string, phase ...string) func(r *Run) error {
 	args := append([]string{mode}, phase...)
 	return func(r *Run) error {
-		for _, h := range r.hooks {
-			if err := r.sourceHook(r.Tree.Origin(h.Rel), r.scripts[h.Rel], args); err != nil {
-				if err := r.fail(r.Tree.Origin(h.Rel), err); err != nil {
+		scripts := make([]*bash.Script, len(r.hooks))
+		for i, h := range r.hooks {
+			scripts[i] = r.scripts[h.Rel]
+		}
+		for done := 0; done < len(scripts); {
+			// Each script's start and end are the run's events and the
+			// live line's, and mark where the output of a failing one
+			// starts.
+			var start time.Time
+			started, ended := -1, -1
+			n, err := r.session.SourceEach(r.ctx, scripts[done:], args, bash.Each{
+				Start: func(i int) {
+					started = i
+					start = r.hookStart(r.Tree.Origin(r.hooks[done+i].Rel), args)
+				},
+				Pause: func(i int) bool {
+					ended = i
+					r.hookEnd(r.Tree.Origin(r.hooks[done+i].Rel), args, start, nil)
+					return r.errexitLost()
+				},
+			})
+			if started >= 0 && ended < started {
+				r.hookEnd(r.Tree.Origin(r.hooks[done+started].Rel), args, start, err)
+			}
+			if n == 0 {
+				n = 1
+			}
+			done += n
+			origin := r.Tree.Origin(r.hooks[done-1].Rel)
+			if err := r.afterHook(origin, err); err != nil {
+				if err := r.fail(origin, err); err != nil {
 					return err
 				}
 			}
@@ -453,14 +482,25 @@ func hook(mode string, phase ...string) func(r *Run) error {
 	}
 }
 
-// sourceHook sources a hook or plugin file, as hook does. stack runs with
-// errexit: a script that turns it off (set +e) gets it back when it ends,
-// with a warning, so that the rest of the run still stops at a failure.
+// sourceHook sources a hook or plugin file, as hook does.
 func (r *Run) sourceHook(name string, script *bash.Script, args []string) error {
 	start := r.hookStart(name, args)
 	err := r.session.SourceInFunction(r.ctx, script, args...)
 	r.hookEnd(name, args, start, err)
-	if !r.bestEffort() && !r.session.Option("errexit") {
+	return r.afterHook(name, err)
+}
+
+// errexitLost reports whether a stack's script has turned errexit off.
+func (r *Run) errexitLost() bool {
+	return !r.bestEffort() && !r.session.Option("errexit")
+}
+
+// afterHook follows a script sourced as a hook, which ended with err. stack
+// runs with errexit: a script that turns it off (set +e) gets it back when
+// it ends, with a warning, so that the rest of the run still stops at a
+// failure.
+func (r *Run) afterHook(name string, err error) error {
+	if r.errexitLost() {
 		r.Log.Warning(fmt.Sprintf("%s turned errexit off (set +e) and left it so; it is on again for the rest of the %s", name, r.Command))
 		if serr := r.session.SetErrexit(true); serr != nil && err == nil {
 			err = serr
