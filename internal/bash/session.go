@@ -576,7 +576,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if args[0] == optindSetCommand || args[0] == lazyCommand {
+	if args[0] == optindSetCommand || args[0] == lazyCommand || args[0] == optionSaveCommand {
 		// Part of an assignment, or of a function's call, not a command
 		// of the script.
 		s.mu.Unlock()
