@@ -91,6 +91,11 @@ func TestCoreutilsAsPrograms(t *testing.T) {
 		{[]string{"uname", "-s"}, ""},
 		{[]string{"uname", "-r"}, ""},
 		{[]string{"uname", "-n"}, ""},
+		{[]string{"wc", "-l"}, text},
+		{[]string{"wc", "-l"}, ""},
+		{[]string{"wc", "-l"}, strings.Repeat("line\n", 100000)},
+		{[]string{"id", "-u"}, ""},
+		{[]string{"id", "-g"}, ""},
 	}
 	env := expand.ListEnviron("LANG=C.UTF-8", "PATH=/usr/bin:/bin")
 	for _, c := range cases {
@@ -159,10 +164,51 @@ func TestCoreutilsDeclined(t *testing.T) {
 		{"/usr/bin/uname", []string{"uname", "-a"}, utf8},
 		{"/usr/bin/uname", []string{"uname"}, utf8},
 		{"/usr/bin/head", []string{"head", "-1"}, utf8},
+		{"/usr/bin/date", []string{"date"}, utf8},
+		{"/usr/bin/date", []string{"date", "+%F"}, utf8},
+		{"/usr/bin/date", []string{"date", "+%s %H"}, utf8},
+		{"/usr/bin/date", []string{"date", "-u", "+%s"}, utf8},
+		{"/usr/bin/date", []string{"date", "+%4N"}, utf8},
+		{"/usr/bin/wc", []string{"wc", "-l", "file"}, utf8},
+		{"/usr/bin/wc", []string{"wc", "-c"}, utf8},
+		{"/usr/bin/id", []string{"id", "-un"}, utf8},
 	}
 	for _, c := range cases {
 		if _, ok := coreutil(c.path, c.args, c.env); ok {
 			t.Errorf("%s %q is answered in-process; it must run the program", c.path, c.args)
+		}
+	}
+}
+
+// TestCoreutilsDate: date +FORMAT of the epoch's seconds and fractions
+// prints what the program prints, between a run of the program before
+// and one after.
+func TestCoreutilsDate(t *testing.T) {
+	path := systemProgram("date")
+	if path == "" {
+		t.Skip("no date on this system")
+	}
+	for _, format := range []string{"+%s%3N", "+%s", "+%s.%N", "+%s%6N", "+x%s-%9N"} {
+		run, ok := coreutil(path, []string{"date", format}, expand.ListEnviron())
+		if !ok {
+			t.Fatalf("date %s is not answered in-process", format)
+		}
+		program := func() string {
+			out, err := exec.Command(path, format).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out)
+		}
+		before := program()
+		var out bytes.Buffer
+		if status := run(nil, &out, &out); status != 0 {
+			t.Fatalf("date %s: status %d", format, status)
+		}
+		after := program()
+		got := out.String()
+		if len(got) != len(before) || got < before || got > after {
+			t.Errorf("date %s: in-process %q, program %q before and %q after", format, got, before, after)
 		}
 	}
 }
