@@ -14,6 +14,11 @@ cat "$dir/out.txt"
 echo "base: $(basename https://github.com/openvswitch/ovs.git) $(basename disk.img .img)"
 echo "dir: $(dirname /opt/stack/devstack/stackrc) $(dirname stackrc)"
 [[ $(uname -m) == "$(command uname -m)" ]] && echo "uname agrees"
+printf 'one\ntwo\nthree' | wc -l
+[[ $(id -u) == "$EUID" ]] && echo "id agrees"
+start=$(date +%s%3N)
+end=$(date +%s%3N)
+(( ${#start} == 13 && end >= start )) && echo "date in milliseconds"
 echo "status: $(echo abc | tr -cd '[:alpha:]'; echo " $?")"
 printf 'no newline' | tr 'a-z' 'A-Z'
 echo
