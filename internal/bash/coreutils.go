@@ -32,7 +32,9 @@ import (
 // or range), reading standard input; basename NAME [SUFFIX]; dirname
 // NAME; uname -s, -n, -r, -m; date +FORMAT of seconds and fractions
 // since the epoch (%s, %N, %3N, %6N, %9N), which no time zone or locale
-// changes; wc -l on standard input; id -u, id -g.
+// changes; wc -l on standard input; id -u, id -g; sed with substitutions
+// of literal text alone (s/TEXT/REPLACEMENT/ and s/TEXT/REPLACEMENT/g,
+// any delimiter, in one or more -e) on standard input.
 
 // coreutilFunc runs one in-process command on the streams given, and
 // returns its exit status.
@@ -66,6 +68,11 @@ func coreutil(path string, args []string, env expand.Environ) (coreutilFunc, boo
 		return wcCommand(args[1:])
 	case "id":
 		return idCommand(args[1:])
+	case "sed":
+		if !byteLocale(env) {
+			return nil, false
+		}
+		return sedCommand(args[1:])
 	}
 	return nil, false
 }
@@ -536,4 +543,126 @@ func idCommand(args []string) (coreutilFunc, bool) {
 		return printLine("id", strconv.Itoa(os.Getegid())), true
 	}
 	return nil, false
+}
+
+// sedSubst is one s command of literal text.
+type sedSubst struct {
+	pattern, replacement string
+	global               bool
+}
+
+// sedLiteral reads one part of an s command up to delim: the pattern
+// (a basic regular expression of literal characters, those special to
+// it escaped) or the replacement (& for the text matched); ok is false
+// for anything else, and for a part that does not end with delim.
+func sedLiteral(text string, delim byte, replacement bool, match string) (value, rest string, ok bool) {
+	var b strings.Builder
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c == delim:
+			return b.String(), text[i+1:], true
+		case c == '\\':
+			if i+1 >= len(text) {
+				return "", "", false
+			}
+			i++
+			e := text[i]
+			switch {
+			case e == '\\', e == '/' && delim == '/':
+			case !replacement && strings.IndexByte(".*[]^$", e) >= 0:
+			case replacement && (e == '&' || e == delim && e != '\n'):
+			default:
+				return "", "", false
+			}
+			b.WriteByte(e)
+		case c == '\n' || c >= 0x80:
+			return "", "", false
+		case !replacement && strings.IndexByte(".*[]^$", c) >= 0:
+			return "", "", false
+		case replacement && c == '&':
+			b.WriteString(match)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", "", false
+}
+
+// sedScript parses s<d>TEXT<d>REPLACEMENT<d>[g].
+func sedScript(script string) (sedSubst, bool) {
+	if len(script) < 2 || script[0] != 's' {
+		return sedSubst{}, false
+	}
+	delim := script[1]
+	if delim == '\\' || delim == '\n' || delim == ' ' || delim >= 0x80 {
+		return sedSubst{}, false
+	}
+	pattern, rest, ok := sedLiteral(script[2:], delim, false, "")
+	if !ok || pattern == "" {
+		return sedSubst{}, false
+	}
+	replacement, flags, ok := sedLiteral(rest, delim, true, pattern)
+	if !ok || flags != "" && flags != "g" {
+		return sedSubst{}, false
+	}
+	return sedSubst{pattern: pattern, replacement: replacement, global: flags == "g"}, true
+}
+
+func sedCommand(args []string) (coreutilFunc, bool) {
+	var scripts []string
+	switch {
+	case len(args) == 1 && !strings.HasPrefix(args[0], "-"):
+		scripts = args
+	case len(args) >= 2 && len(args)%2 == 0:
+		for i := 0; i < len(args); i += 2 {
+			if args[i] != "-e" {
+				return nil, false
+			}
+			scripts = append(scripts, args[i+1])
+		}
+	default:
+		return nil, false
+	}
+	var substs []sedSubst
+	for _, script := range scripts {
+		sub, ok := sedScript(script)
+		if !ok {
+			return nil, false
+		}
+		substs = append(substs, sub)
+	}
+	return func(stdin io.Reader, stdout, stderr io.Writer) int {
+		in := bufio.NewReader(stdin)
+		out := bufio.NewWriter(stdout)
+		for {
+			line, err := in.ReadString('\n')
+			if line != "" {
+				text, newline := strings.CutSuffix(line, "\n")
+				for _, sub := range substs {
+					if sub.global {
+						text = strings.ReplaceAll(text, sub.pattern, sub.replacement)
+					} else {
+						text = strings.Replace(text, sub.pattern, sub.replacement, 1)
+					}
+				}
+				out.WriteString(text)
+				if newline {
+					out.WriteByte('\n')
+				}
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				out.Flush()
+				fmt.Fprintf(stderr, "sed: read error on stdin: %v\n", err)
+				return 4
+			}
+		}
+		if err := out.Flush(); err != nil {
+			return writeStatus("sed", err, stderr)
+		}
+		return 0
+	}, true
 }

@@ -96,6 +96,17 @@ func TestCoreutilsAsPrograms(t *testing.T) {
 		{[]string{"wc", "-l"}, strings.Repeat("line\n", 100000)},
 		{[]string{"id", "-u"}, ""},
 		{[]string{"id", "-g"}, ""},
+		{[]string{"sed", "-e", `s/\\/\\\\/g`, "-e", `s/&/\\&/g`}, `a\b & c\\d&&` + "\nplain\n"},
+		{[]string{"sed", "s#%command#get_or_add_user_project_role admin#g"}, "running: %command\n%command and %command"},
+		{[]string{"sed", "s#%command#a&b#g"}, "x %command y\n"},
+		{[]string{"sed", "s/a/b/"}, "aaa\nbab\n\n"},
+		{[]string{"sed", "s/a/b/g"}, "aaa\nbab"},
+		{[]string{"sed", `s/1\.2/1\/2/g`}, "1.2 1x2 1.2\n"},
+		{[]string{"sed", `s|x|\|y|`}, "axb\n"},
+		{[]string{"sed", "s/a+b?/[&]/g"}, "a+b? ab a+b?\n"},
+		{[]string{"sed", "-e", "s/-//g"}, "a-b-c\n"},
+		{[]string{"sed", "s/\\[/(/g"}, "[x] [y]\n"},
+		{[]string{"sed", "s/ab/xy/g"}, "\xc3\xa9ab\xff ab\n"},
 	}
 	env := expand.ListEnviron("LANG=C.UTF-8", "PATH=/usr/bin:/bin")
 	for _, c := range cases {
@@ -172,6 +183,22 @@ func TestCoreutilsDeclined(t *testing.T) {
 		{"/usr/bin/wc", []string{"wc", "-l", "file"}, utf8},
 		{"/usr/bin/wc", []string{"wc", "-c"}, utf8},
 		{"/usr/bin/id", []string{"id", "-un"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "-n", "s/a/b/p"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/a/b/", "file"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "-i", "s/a/b/", "file"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/a.c/b/"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/^a/b/"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/a$/b/"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/a*/b/"}, utf8},
+		{"/usr/bin/sed", []string{"sed", `s/\(a\)/\1/`}, utf8},
+		{"/usr/bin/sed", []string{"sed", `s/a/\n/`}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/a/b/2"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/a/b/gi"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s//b/"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "/x/d"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/a/b"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "s/\xc3\xa9/e/"}, utf8},
+		{"/usr/bin/sed", []string{"sed", `s|a\|b|x|`}, utf8},
 	}
 	for _, c := range cases {
 		if _, ok := coreutil(c.path, c.args, c.env); ok {

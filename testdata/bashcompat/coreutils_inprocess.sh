@@ -22,6 +22,11 @@ end=$(date +%s%3N)
 echo "status: $(echo abc | tr -cd '[:alpha:]'; echo " $?")"
 printf 'no newline' | tr 'a-z' 'A-Z'
 echo
+value='a\b & c'
+value=$(echo $value | sed -e 's/\\/\\\\/g' -e 's/&/\\&/g')
+echo "escaped: $value"
+command="install foo"
+echo "running: %command" | sed "s#%command#$command#g"
 function tr {
     echo "function tr $*"
 }
