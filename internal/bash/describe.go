@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -165,7 +166,13 @@ func (s *Session) describe(ctx context.Context, name string, mode describeMode) 
 		}
 		if !mode.noFuncs {
 			if body, ok := s.runner.Funcs[name]; ok {
-				say("function", name, name+" is a function\n"+s.functionDefinition(name, body))
+				long := name + " is a function"
+				if !mode.kind && !mode.pathOnly && !mode.forcePath && !mode.short && !discarded(out) {
+					// The definition is found and printed only to be read:
+					// `type f > /dev/null` asks whether f is a function.
+					long += "\n" + s.functionDefinition(name, body)
+				}
+				say("function", name, long)
 				if !mode.all {
 					return true
 				}
@@ -384,4 +391,11 @@ func (s *Session) printFunctions(hc interp.HandlerContext, names []string) error
 		return interp.ExitStatus(uint8(status))
 	}
 	return nil
+}
+
+// discarded reports whether w is /dev/null, where what is written is
+// not read.
+func discarded(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && f.Name() == os.DevNull
 }
