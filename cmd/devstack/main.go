@@ -22,6 +22,7 @@ import (
 var version = "dev"
 
 func main() {
+	tuneGC()
 	// A background job of a script is this program again: it runs the
 	// job and exits before anything else starts.
 	bash.RegisterExtension(funcs.Extension, funcs.Reregister)

@@ -39,7 +39,7 @@ func arraySource(name string, src []byte) []byte {
 	if !bytes.ContainsAny(src, "[!") && !bytes.Contains(src, []byte("IFS")) && !bytes.Contains(src, []byte("=(")) {
 		return src
 	}
-	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	file, err := parseSource(name, src)
 	if err != nil {
 		return src
 	}

@@ -47,6 +47,7 @@ func (s *Session) builtins() map[string]Func {
 		xtraceCommand:      s.xtrace,
 		setListCommand:     s.setList,
 		grepCommand:        s.grep,
+		optionSaveCommand:  s.optionSave,
 		pendingTrapCommand: s.runPendingTraps,
 		letCommand:         s.let,
 		secondsCommand:     s.setSeconds,

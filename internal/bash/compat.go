@@ -185,7 +185,7 @@ func compatSource(name string, src []byte) []byte {
 	if !fdSyntax && !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller", "$!", "${!", "$-", "${-") {
 		return src
 	}
-	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	file, err := parseSource(name, src)
 	if err != nil {
 		return src
 	}
@@ -204,7 +204,7 @@ func compatSource(name string, src []byte) []byte {
 		}
 		return false
 	}
-	edits := namerefArrays(file, src)
+	edits := append(namerefArrays(file, src), optionSaveEdits(file)...)
 	// closings end constructs the rewrites wrap a statement in; at one
 	// offset they come after the subshell marks, which sit inside them.
 	var closings []Edit

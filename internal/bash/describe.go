@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -165,7 +166,13 @@ func (s *Session) describe(ctx context.Context, name string, mode describeMode) 
 		}
 		if !mode.noFuncs {
 			if body, ok := s.runner.Funcs[name]; ok {
-				say("function", name, name+" is a function\n"+s.functionDefinition(name, body))
+				long := name + " is a function"
+				if !mode.kind && !mode.pathOnly && !mode.forcePath && !mode.short && !discarded(out) {
+					// The definition is found and printed only to be read:
+					// `type f > /dev/null` asks whether f is a function.
+					long += "\n" + s.functionDefinition(name, body)
+				}
+				say("function", name, long)
 				if !mode.all {
 					return true
 				}
@@ -283,8 +290,31 @@ func (s *Session) noteSource(path string, src []byte) {
 // scriptSource is a script's text as written, parsed when first needed.
 type scriptSource struct {
 	src    []byte
-	file   *syntax.File
 	parsed bool
+	// funcs are the file's function definitions by name, found once
+	// when it is parsed: type and declare -f look them up on every call.
+	funcs map[string][]*syntax.FuncDecl
+}
+
+// definitions is the function definitions of a script by name, parsed
+// when first needed. Call with s.srcMu held.
+func (ss *scriptSource) definitions(path string) map[string][]*syntax.FuncDecl {
+	if ss.parsed {
+		return ss.funcs
+	}
+	ss.parsed = true
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(ss.src), path)
+	if err != nil {
+		return nil
+	}
+	ss.funcs = map[string][]*syntax.FuncDecl{}
+	syntax.Walk(file, func(node syntax.Node) bool {
+		if fd, ok := node.(*syntax.FuncDecl); ok && fd.Name != nil {
+			ss.funcs[fd.Name.Value] = append(ss.funcs[fd.Name.Value], fd)
+		}
+		return true
+	})
+	return ss.funcs
 }
 
 // functionDefinition is a function's definition as bash prints it, or,
@@ -309,26 +339,32 @@ func (s *Session) functionText(name string, body *syntax.Stmt) string {
 	s.srcMu.Lock()
 	defer s.srcMu.Unlock()
 	line := body.Pos().Line()
+	find := func(path string, ss *scriptSource) *syntax.FuncDecl {
+		var found *syntax.FuncDecl
+		for _, fd := range ss.definitions(path)[name] {
+			if fd.Body.Pos().Line() == line {
+				found = fd
+			}
+		}
+		return found
+	}
+	// The file that defined it, when known, is the answer; the others
+	// are parsed only when it is not among them.
+	if ss, ok := s.sources[origin]; ok && origin != "" {
+		if fd := find(origin, ss); fd != nil {
+			return printFunction(fd, ss.src)
+		}
+	}
 	var best *syntax.FuncDecl
 	var bestSrc []byte
 	for path, ss := range s.sources {
-		if !ss.parsed {
-			ss.parsed = true
-			ss.file, _ = syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(ss.src), path)
-		}
-		if ss.file == nil {
+		fd := find(path, ss)
+		if fd == nil {
 			continue
 		}
-		syntax.Walk(ss.file, func(node syntax.Node) bool {
-			fd, ok := node.(*syntax.FuncDecl)
-			if !ok || fd.Name == nil || fd.Name.Value != name || fd.Body.Pos().Line() != line {
-				return true
-			}
-			if best == nil || origin != "" && (path == origin || strings.HasSuffix(path, "/"+filepath.Base(origin))) {
-				best, bestSrc = fd, ss.src
-			}
-			return true
-		})
+		if best == nil || origin != "" && (path == origin || strings.HasSuffix(path, "/"+filepath.Base(origin))) {
+			best, bestSrc = fd, ss.src
+		}
 	}
 	if best == nil {
 		return ""
@@ -355,4 +391,11 @@ func (s *Session) printFunctions(hc interp.HandlerContext, names []string) error
 		return interp.ExitStatus(uint8(status))
 	}
 	return nil
+}
+
+// discarded reports whether w is /dev/null, where what is written is
+// not read.
+func discarded(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && f.Name() == os.DevNull
 }

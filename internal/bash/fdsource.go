@@ -41,11 +41,30 @@ type fdRewriter struct {
 	visit func(syntax.Node) bool
 }
 
-// noclobberPattern finds set -C (with other letters) in a script.
-var noclobberPattern = regexp.MustCompile(`\bset\s+[-+][A-Za-z]*C`)
+// noclobberPattern matches set -C (with other letters) where a script's
+// text holds "set" as a word; tried there only, as a search of the whole
+// text with it is slow.
+var noclobberPattern = regexp.MustCompile(`^set\s+[-+][A-Za-z]*C`)
 
 func marksRedirects(src []byte) bool {
-	return bytes.Contains(src, []byte("noclobber")) || noclobberPattern.Match(src)
+	if bytes.Contains(src, []byte("noclobber")) {
+		return true
+	}
+	for at := 0; ; at += 3 {
+		i := bytes.Index(src[at:], []byte("set"))
+		if i < 0 {
+			return false
+		}
+		at += i
+		if (at == 0 || !isWordByte(src[at-1])) && noclobberPattern.Match(src[at:]) {
+			return true
+		}
+	}
+}
+
+// isWordByte reports whether c is a character of a word as \b sees it.
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // fdInfo is what one redirection does to which descriptor.

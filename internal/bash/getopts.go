@@ -335,7 +335,7 @@ func optindSource(name string, src []byte) []byte {
 	if !bytes.Contains(src, []byte("OPTIND")) {
 		return src
 	}
-	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	file, err := parseSource(name, src)
 	if err != nil {
 		return src
 	}

@@ -1,7 +1,6 @@
 package bash
 
 import (
-	"bytes"
 	"context"
 	"slices"
 	"strconv"
@@ -102,7 +101,7 @@ func guardSource(name string, src []byte) []byte {
 	if !containsAny(src, "-v", "((") {
 		return src
 	}
-	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	file, err := parseSource(name, src)
 	if err != nil {
 		return src
 	}

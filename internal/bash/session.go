@@ -588,7 +588,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if args[0] == optindSetCommand || args[0] == lazyCommand {
+	if args[0] == optindSetCommand || args[0] == lazyCommand || args[0] == optionSaveCommand {
 		// Part of an assignment, or of a function's call, not a command
 		// of the script.
 		s.mu.Unlock()
@@ -775,15 +775,21 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 		if fn, ok := s.lookupFunc(args[0]); ok {
 			return fn(ctx, args[1:])
 		}
+		path := ""
 		if !strings.Contains(args[0], "/") {
 			hc := interp.HandlerCtx(ctx)
-			if _, err := interp.LookPathDir(hc.Dir, hc.Env, args[0]); err != nil {
+			var err error
+			if path, err = interp.LookPathDir(hc.Dir, hc.Env, args[0]); err != nil {
 				// As bash words it, where the command was.
 				s.shellError(hc, "%s: command not found", args[0])
 				return interp.ExitStatus(127)
 			}
 		}
 		s.execJob(ctx, args)
+		if done, err := s.runCoreutil(ctx, path, args); done {
+			s.notifyJobs(interp.HandlerCtx(ctx))
+			return err
+		}
 		var err error
 		if mask, differs := s.shellUmask(interp.HandlerCtx(ctx)); differs {
 			err = next(ctx, withUmask(mask, args))

@@ -30,7 +30,7 @@ func fixSubscripts(name string, src []byte) []byte {
 	}
 	fixed, lastError := src, -1
 	for range maxSubscriptFixes {
-		_, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(fixed), name)
+		_, err := parseSource(name, fixed)
 		if err == nil {
 			return fixed
 		}

@@ -168,6 +168,10 @@ func (s *Session) setOption(shell *shellState, name string, on bool) {
 // does.
 func (s *Session) setList(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	if args[0] == "+o" {
+		io.WriteString(hc.Stdout, s.optionListing(hc, false))
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	options := s.options
@@ -179,14 +183,6 @@ func (s *Session) setList(ctx context.Context, args []string) error {
 		if o == "xtrace" {
 			on = xtraceOn(hc)
 		}
-		if args[0] == "+o" {
-			sign := "+"
-			if on {
-				sign = "-"
-			}
-			fmt.Fprintf(hc.Stdout, "set %so %s\n", sign, o)
-			continue
-		}
 		state := "off"
 		if on {
 			state = "on"
@@ -194,6 +190,34 @@ func (s *Session) setList(ctx context.Context, args []string) error {
 		fmt.Fprintf(hc.Stdout, "%-15s\t%s\n", o, state)
 	}
 	return nil
+}
+
+// optionListing is what set +o prints in the shell of a handler, or in a
+// command substitution started there (subst), which runs with errexit
+// off: a command that sets each option as it is.
+func (s *Session) optionListing(hc interp.HandlerContext, subst bool) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	options := s.options
+	if shell := s.shellOf(hc); shell != nil {
+		options = shell.options
+	}
+	var b strings.Builder
+	for _, o := range sortedOptions() {
+		on := options[o]
+		if o == "xtrace" {
+			on = xtraceOn(hc)
+		}
+		if subst && o == "errexit" {
+			on = false
+		}
+		sign := "+"
+		if on {
+			sign = "-"
+		}
+		fmt.Fprintf(&b, "set %so %s\n", sign, o)
+	}
+	return b.String()
 }
 
 // sortedOptions are bash's options, in the order set -o lists them.

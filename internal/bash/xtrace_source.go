@@ -1,7 +1,6 @@
 package bash
 
 import (
-	"bytes"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -53,7 +52,7 @@ const (
 // xtraceSource adds the trace commands to a script. Source that does not
 // parse is returned unchanged, for the interpreter to report.
 func xtraceSource(name string, src []byte) []byte {
-	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+	file, err := parseSource(name, src)
 	if err != nil {
 		return src
 	}
