@@ -421,13 +421,7 @@ func (r *Run) describeHooks(p *Plan, args []string) []string {
 	for _, h := range r.hooks {
 		runs = append(runs, originSuffix("source "+h.Rel+" "+strings.Join(args, " "), r.Tree.Origin(h.Rel), h.Rel))
 	}
-	rel, params := pluginScript, args
-	switch args[0] {
-	case "override_defaults":
-		rel, params = pluginOverrideDefaults, nil
-	case "source":
-		rel, params = pluginSettings, nil
-	}
+	rel, params := pluginFile(args)
 	for _, pl := range p.Plugins {
 		file := filepath.Join(pl.Dir, rel)
 		switch {

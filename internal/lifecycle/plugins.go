@@ -132,17 +132,24 @@ func (r *Run) checkRequires() error {
 	return nil
 }
 
+// pluginFile is the file of a plugin sourced for a phase, and its
+// arguments: override-defaults and settings take none, plugin.sh the
+// phase's.
+func pluginFile(args []string) (string, []string) {
+	switch args[0] {
+	case "override_defaults":
+		return pluginOverrideDefaults, nil
+	case "source":
+		return pluginSettings, nil
+	}
+	return pluginScript, args
+}
+
 // runPlugins sources each enabled plugin's file for a phase, in the order
 // the plugins were enabled, from inside a function as DevStack's plugin
 // functions source them.
 func (r *Run) runPlugins(args []string) error {
-	rel, params := pluginScript, args
-	switch args[0] {
-	case "override_defaults":
-		rel, params = pluginOverrideDefaults, nil
-	case "source":
-		rel, params = pluginSettings, nil
-	}
+	rel, params := pluginFile(args)
 	for _, p := range r.plugins {
 		file := filepath.Join(p.Dir, rel)
 		script := r.scripts[file]
