@@ -56,10 +56,10 @@ The exit status is 1 when the run would be refused.`,
 				opts.Command = args[0]
 			}
 			if lifecycle.Steps(opts.Command) == nil {
-				return fmt.Errorf("plan %q: want stack, unstack or clean", opts.Command)
+				return &config.UsageError{Err: fmt.Errorf("plan %q: want stack, unstack or clean", opts.Command)}
 			}
 			if opts.Output != "text" && opts.Output != "json" {
-				return fmt.Errorf("--output %q: want text or json", opts.Output)
+				return &config.UsageError{Err: fmt.Errorf("--output %q: want text or json", opts.Output)}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"devstack/internal/bash"
 	"devstack/internal/funcs"
 	"devstack/internal/lifecycle"
+	"devstack/internal/logging"
 )
 
 // ShOptions are what `devstack sh` takes: bash's own command line, so that
@@ -66,7 +64,7 @@ nothing, as devstack reads no startup files. -- or - ends the options.`,
 				return &ExitError{Status: 2, Err: ErrReported}
 			}
 			opts.Deps = deps
-			if opts.Script == "" && !opts.HasCommand && isTerminal(deps.Stdin) {
+			if opts.Script == "" && !opts.HasCommand && logging.IsTerminal(deps.Stdin) {
 				fmt.Fprintln(deps.Stderr, "devstack sh: no script: give a file, -c COMMANDS, or the script on standard input (a terminal here: interactive shells are not supported)")
 				return &ExitError{Status: 2, Err: ErrReported}
 			}
@@ -203,15 +201,4 @@ func shRun(ctx context.Context, opts *ShOptions) error {
 		return &ExitError{Status: int(status), Err: ErrReported}
 	}
 	return nil
-}
-
-// isTerminal reports whether standard input is a terminal, where bash
-// would start an interactive shell.
-func isTerminal(stdin io.Reader) bool {
-	f, ok := stdin.(*os.File)
-	if !ok {
-		return false
-	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }

@@ -46,7 +46,7 @@ The exit status is 1 when a service the stack started is dead.`,
 			}
 			opts.Settings = s
 			if opts.Output != "text" && opts.Output != "json" {
-				return fmt.Errorf("--output %q: want text or json", opts.Output)
+				return &config.UsageError{Err: fmt.Errorf("--output %q: want text or json", opts.Output)}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

@@ -38,9 +38,10 @@ func TerminalOptions(w io.Writer, getenv func(string) string) ConsoleOptions {
 	return ConsoleOptions{Live: true, Color: getenv("NO_COLOR") == ""}
 }
 
-// IsTerminal tells whether w is a terminal.
-func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// IsTerminal tells whether a stream, standard input or output, is a
+// terminal.
+func IsTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"devstack/internal/report"
+
+	"devstack/internal/testutil"
 )
 
 func TestConsoleOptions(t *testing.T) {
@@ -101,7 +103,7 @@ func TestSideFiles(t *testing.T) {
 // TestLiveLine: the live line is drawn in place, erased before every
 // other line and drawn again under it, and gone at the end.
 func TestLiveLine(t *testing.T) {
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	l, err := NewConsole(&out, ConsoleOptions{Live: true})
 	if err != nil {
 		t.Fatal(err)
@@ -120,21 +122,4 @@ func TestLiveLine(t *testing.T) {
 	if !strings.HasSuffix(got, "\r\x1b[2K") || strings.Contains(got, "not shown") {
 		t.Errorf("the console does not end erased:\n%q", got)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
