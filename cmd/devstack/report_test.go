@@ -224,7 +224,7 @@ fi
 
 func TestUsageErrorsExitWith2(t *testing.T) {
 	dir := t.TempDir()
-	for _, args := range [][]string{{"nosuch"}, {"stack", "--nosuch"}, {"stack", "extra"}, {"stack", "--output", "yaml"}} {
+	for _, args := range [][]string{{"nosuch"}, {"stack", "--nosuch"}, {"stack", "extra"}, {"stack", "--output", "yaml"}, {"plan", "nosuch"}, {"plan", "--output", "yaml"}, {"status", "-o", "yaml"}} {
 		if res := runDevstack(t, dir, args...); res.status != 2 || res.stderr == "" {
 			t.Errorf("%v: status %d, stderr %q", args, res.status, res.stderr)
 		}
