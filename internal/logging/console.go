@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 )
@@ -137,11 +136,7 @@ func (c *console) redraw() {
 	if !c.opts.Live || c.stopped || c.midLine || c.phase == "" {
 		return
 	}
-	line := c.liveText(time.Now())
-	if width := terminalWidth(c.out); utf8.RuneCountInString(line) >= width {
-		// A line that wraps could not be erased in place.
-		line = string([]rune(line)[:max(width-1, 0)])
-	}
+	line := fitLine(c.liveText(time.Now()), terminalWidth(c.out))
 	if c.opts.Color {
 		line = colorCyan + line + colorReset
 	}
@@ -165,6 +160,23 @@ func (c *console) liveText(now time.Time) string {
 	}
 	fmt.Fprintf(&b, " · %s elapsed", clock(now.Sub(c.runStart)))
 	return b.String()
+}
+
+// fitLine cuts a live line to less than width columns: a line that wraps
+// could not be erased in place. What is cut is the middle, what runs,
+// so that the phase and the run's time stay in sight.
+func fitLine(line string, width int) string {
+	runes := []rune(line)
+	if len(runes) < width {
+		return line
+	}
+	keep := max(width-1, 0)
+	tail := []rune(line[strings.LastIndex(line, " · "):])
+	if len(tail)+2 > keep {
+		return string(runes[:keep])
+	}
+	head := runes[:keep-len(tail)-1]
+	return string(head) + "…" + string(tail)
 }
 
 // clock shows a duration as M:SS.

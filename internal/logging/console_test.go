@@ -122,3 +122,25 @@ func TestLiveLine(t *testing.T) {
 		t.Errorf("the console does not end erased:\n%q", got)
 	}
 }
+
+func TestFitLine(t *testing.T) {
+	line := "| stack pre-install · extras.d/50-template.sh (embedded) · apt-get · 0:12 elapsed"
+	tests := []struct {
+		width int
+		want  string
+	}{
+		{100, line},
+		{len([]rune(line)), "| stack pre-install · extras.d/50-template.sh (embedded) · apt-g… · 0:12 elapsed"},
+		{40, "| stack pre-install · e… · 0:12 elapsed"},
+		{12, "| stack pre"},
+	}
+	for _, tt := range tests {
+		got := fitLine(line, tt.width)
+		if got != tt.want {
+			t.Errorf("fitLine(width %d) = %q, want %q", tt.width, got, tt.want)
+		}
+		if n := len([]rune(got)); n >= tt.width {
+			t.Errorf("fitLine(width %d) is %d columns wide", tt.width, n)
+		}
+	}
+}
