@@ -46,7 +46,7 @@ func arraySource(name string, src []byte) []byte {
 	rw := &arrayRewrite{src: src, views: map[*syntax.Stmt]*stmtViews{}, assocLiterals: map[*syntax.ArrayExpr]bool{}, stmtOrder: map[*syntax.Stmt]int{}}
 	scopes := ifsScopes(file, uint(len(src)))
 	var stack []syntax.Node
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		if node == nil {
 			stack = stack[:len(stack)-1]
 			return true
@@ -163,7 +163,7 @@ func isFixedSubscript(w *syntax.Word) bool {
 // hasSideEffect reports whether an arithmetic expression assigns.
 func hasSideEffect(x syntax.ArithmExpr) bool {
 	found := false
-	syntax.Walk(x, func(node syntax.Node) bool {
+	walk(x, func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.UnaryArithm:
 			found = found || n.Op == syntax.Inc || n.Op == syntax.Dec
