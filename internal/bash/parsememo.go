@@ -11,9 +11,9 @@ import (
 // rewrites it calls, xtraceSource, arraySource), each of which parses the
 // text it is given. Most leave the text as it was, and the next one would
 // parse the same text again: parseSource keeps the last few trees, by
-// name and text (a few per core: files are parsed in parallel), and
-// hands a tree back for the same text. The rewrites
-// only read the trees they get.
+// name and text (a few per core: files are parsed in parallel), and hands
+// a tree back for the same text. The rewrites only read the trees they
+// get; Parse takes the last one over (takeParsed).
 func parseSource(name string, src []byte) (*syntax.File, error) {
 	parseMemo.mu.Lock()
 	for _, e := range parseMemo.entries {
