@@ -51,7 +51,7 @@ func arithEdits(file *syntax.File, src []byte) []Edit {
 	var hoists []*hoist
 	var stack []syntax.Node
 	count := 0
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		if node == nil {
 			stack = stack[:len(stack)-1]
 			return true
@@ -115,7 +115,7 @@ func arithText(expr syntax.ArithmExpr, text string) string {
 // substitution.
 func runsCommand(expr syntax.ArithmExpr) bool {
 	found := false
-	syntax.Walk(expr, func(node syntax.Node) bool {
+	walk(expr, func(node syntax.Node) bool {
 		if _, ok := node.(*syntax.CmdSubst); ok {
 			found = true
 		}
@@ -128,7 +128,7 @@ func runsCommand(expr syntax.ArithmExpr) bool {
 // an array.
 func assignsElement(expr syntax.ArithmExpr) bool {
 	found := false
-	syntax.Walk(expr, func(node syntax.Node) bool {
+	walk(expr, func(node syntax.Node) bool {
 		if _, ok := elementTarget(node); ok {
 			found = true
 		}
@@ -259,7 +259,7 @@ func newArithEnv(ctx context.Context) *arithEnv {
 // standIn replaces each element target in expr, parsed from text, by the
 // name that stands in for it.
 func (e *arithEnv) standIn(expr syntax.ArithmExpr, text string) {
-	syntax.Walk(expr, func(node syntax.Node) bool {
+	walk(expr, func(node syntax.Node) bool {
 		pe, ok := elementTarget(node)
 		if !ok {
 			return true

@@ -36,9 +36,37 @@ import (
 //
 // Source that does not parse is returned unchanged.
 func arraySource(name string, src []byte) []byte {
-	if !bytes.ContainsAny(src, "[!") && !bytes.Contains(src, []byte("IFS")) && !bytes.Contains(src, []byte("=(")) {
+	if !arrayTrigger(src) {
 		return src
 	}
+	return arrayRewriteText(name, src)
+}
+
+// arrayTrigger reports whether src may hold what arraySource rewrites:
+// a subscript (a [ right after a name), an indirection or a negation, an
+// array literal, a -v test, IFS. The [[ of a test, and the trace text
+// xtraceSource adds around one, do not count: a script that is nothing
+// but tests, assignments and calls, as a plugin's hook often is, is not
+// parsed again for this.
+func arrayTrigger(src []byte) bool {
+	if bytes.ContainsAny(src, "!") || bytes.Contains(src, []byte("IFS")) || bytes.Contains(src, []byte("=(")) || bytes.Contains(src, []byte("-v")) {
+		return true
+	}
+	for i := bytes.IndexByte(src, '['); i >= 0; {
+		if i > 0 && isNameByte(src[i-1]) {
+			return true
+		}
+		next := bytes.IndexByte(src[i+1:], '[')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+// arrayRewriteText is arraySource without its first check.
+func arrayRewriteText(name string, src []byte) []byte {
 	file, err := parseSource(name, src)
 	if err != nil {
 		return src
@@ -46,7 +74,7 @@ func arraySource(name string, src []byte) []byte {
 	rw := &arrayRewrite{src: src, views: map[*syntax.Stmt]*stmtViews{}, assocLiterals: map[*syntax.ArrayExpr]bool{}, stmtOrder: map[*syntax.Stmt]int{}}
 	scopes := ifsScopes(file, uint(len(src)))
 	var stack []syntax.Node
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		if node == nil {
 			stack = stack[:len(stack)-1]
 			return true
@@ -163,7 +191,7 @@ func isFixedSubscript(w *syntax.Word) bool {
 // hasSideEffect reports whether an arithmetic expression assigns.
 func hasSideEffect(x syntax.ArithmExpr) bool {
 	found := false
-	syntax.Walk(x, func(node syntax.Node) bool {
+	walk(x, func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.UnaryArithm:
 			found = found || n.Op == syntax.Inc || n.Op == syntax.Dec

@@ -190,7 +190,7 @@ func compatSource(name string, src []byte) []byte {
 		return src
 	}
 	var bodies [][2]uint
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		if fd, ok := node.(*syntax.FuncDecl); ok {
 			bodies = append(bodies, [2]uint{fd.Body.Pos().Offset(), fd.Body.End().Offset()})
 		}
@@ -308,7 +308,7 @@ func compatSource(name string, src []byte) []byte {
 		return true
 	}
 	fds.visit = visit
-	syntax.Walk(file, visit)
+	walk(file, visit)
 	before, after := subshellEdits(file, src)
 	// Text the other rewrites remove (a descriptor's word moved before
 	// its command, rewritten on its own) takes no marks where it was.
@@ -370,7 +370,7 @@ func hasNames(dc *syntax.DeclClause) bool {
 // body follows the statement's end.
 func hasHeredoc(stmt *syntax.Stmt) bool {
 	found := false
-	syntax.Walk(stmt, func(node syntax.Node) bool {
+	walk(stmt, func(node syntax.Node) bool {
 		if rd, ok := node.(*syntax.Redirect); ok && (rd.Op == syntax.Hdoc || rd.Op == syntax.DashHdoc) {
 			found = true
 		}

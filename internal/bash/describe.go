@@ -308,7 +308,7 @@ func (ss *scriptSource) definitions(path string) map[string][]*syntax.FuncDecl {
 		return nil
 	}
 	ss.funcs = map[string][]*syntax.FuncDecl{}
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		if fd, ok := node.(*syntax.FuncDecl); ok && fd.Name != nil {
 			ss.funcs[fd.Name.Value] = append(ss.funcs[fd.Name.Value], fd)
 		}

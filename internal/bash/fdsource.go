@@ -187,7 +187,7 @@ func (c *fdRewriter) command(st *syntax.Stmt, high []*syntax.Redirect) {
 			lowSeen = true
 			c.low(rd)
 			if rd.Word != nil {
-				syntax.Walk(rd.Word, c.visit)
+				walk(rd.Word, c.visit)
 			}
 			continue
 		}
@@ -209,7 +209,7 @@ func (c *fdRewriter) command(st *syntax.Stmt, high []*syntax.Redirect) {
 		}
 	}
 	if st.Cmd != nil {
-		syntax.Walk(st.Cmd, c.visit)
+		walk(st.Cmd, c.visit)
 	}
 	*c.edits = append(*c.edits, Edit{Offset: start, Text: prefix.String()})
 	*c.closings = append(*c.closings, Edit{Offset: end, Text: fmt.Sprintf("; %s %s %d; }", fdPopCommand, key, pushes)})

@@ -44,7 +44,7 @@ func (p *bashPrinter) text(n syntax.Node) string {
 func (p *bashPrinter) word(n syntax.Node) string {
 	start, end := n.Pos().Offset(), n.End().Offset()
 	var edits []Edit
-	syntax.Walk(n, func(node syntax.Node) bool {
+	walk(n, func(node syntax.Node) bool {
 		switch x := node.(type) {
 		case *syntax.CmdSubst:
 			if x.Backquotes {

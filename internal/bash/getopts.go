@@ -345,12 +345,12 @@ func optindSource(name string, src []byte) []byte {
 	}
 	var spans []span
 	inFunction := 0
-	var walk func(node syntax.Node) bool
-	walk = func(node syntax.Node) bool {
+	var visit func(node syntax.Node) bool
+	visit = func(node syntax.Node) bool {
 		if fd, ok := node.(*syntax.FuncDecl); ok {
 			// Declarations in a function body make local variables.
 			inFunction++
-			syntax.Walk(fd.Body, walk)
+			walk(fd.Body, visit)
 			inFunction--
 			return false
 		}
@@ -372,7 +372,7 @@ func optindSource(name string, src []byte) []byte {
 		}
 		return true
 	}
-	syntax.Walk(file, walk)
+	walk(file, visit)
 	if len(spans) == 0 {
 		return src
 	}

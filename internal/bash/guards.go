@@ -106,7 +106,7 @@ func guardSource(name string, src []byte) []byte {
 		return src
 	}
 	edits := arithEdits(file, src)
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		test, ok := node.(*syntax.UnaryTest)
 		if !ok || test.Op != syntax.TsVarSet {
 			return true

@@ -175,7 +175,7 @@ func (s *Session) claimScriptFunctions(f frame, script *Script) {
 func definedFunctions(file *syntax.File) []string {
 	var names []string
 	seen := map[string]bool{}
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		if decl, ok := node.(*syntax.FuncDecl); ok && decl.Name != nil && !seen[decl.Name.Value] {
 			seen[decl.Name.Value] = true
 			names = append(names, decl.Name.Value)
@@ -191,7 +191,7 @@ func definedFunctions(file *syntax.File) []string {
 func (s *Session) definesFunctions(body *syntax.Stmt) bool {
 	defines, ok := s.bodyDefines[body]
 	if !ok {
-		syntax.Walk(body, func(node syntax.Node) bool {
+		walk(body, func(node syntax.Node) bool {
 			if _, ok := node.(*syntax.FuncDecl); ok {
 				defines = true
 			}

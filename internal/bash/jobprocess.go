@@ -445,7 +445,7 @@ func (s *Session) rewritePids(src []byte) []byte {
 		return src
 	}
 	var edits []Edit
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		pe, ok := node.(*syntax.ParamExp)
 		if !ok || pe.Param == nil || pe.Excl || pe.Length || pe.Width || pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Exp != nil || pe.Names != 0 {
 			return true

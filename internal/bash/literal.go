@@ -14,7 +14,7 @@ import (
 // A < B nor A > B. Only words whose expansion has no side effects are
 // rewritten, since each is expanded twice.
 func literalTests(file *syntax.File) {
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		if tc, ok := node.(*syntax.TestClause); ok {
 			tc.X = rewriteTest(tc.X)
 		}

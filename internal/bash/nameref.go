@@ -26,7 +26,7 @@ const arraySetCommand = "__devstack_arrayset"
 // namerefs in file, whose text is src.
 func namerefArrays(file *syntax.File, src []byte) []Edit {
 	var edits []Edit
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		fn, ok := node.(*syntax.FuncDecl)
 		if !ok {
 			return true
@@ -35,7 +35,7 @@ func namerefArrays(file *syntax.File, src []byte) []Edit {
 		if len(refs) == 0 {
 			return true
 		}
-		syntax.Walk(fn.Body, func(node syntax.Node) bool {
+		walk(fn.Body, func(node syntax.Node) bool {
 			call, ok := node.(*syntax.CallExpr)
 			if !ok || len(call.Args) > 0 || len(call.Assigns) != 1 {
 				return true
@@ -68,7 +68,7 @@ func namerefArrays(file *syntax.File, src []byte) []Edit {
 // namerefNames are the names a function body declares with -n.
 func namerefNames(body *syntax.Stmt) []string {
 	var names []string
-	syntax.Walk(body, func(node syntax.Node) bool {
+	walk(body, func(node syntax.Node) bool {
 		dc, ok := node.(*syntax.DeclClause)
 		if !ok {
 			return true

@@ -34,7 +34,7 @@ var optionSaveWord = regexp.MustCompile(`^[a-z]+$`)
 func optionSaveEdits(file *syntax.File) []Edit {
 	var edits []Edit
 	inList := map[*syntax.Stmt]bool{}
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.BinaryCmd:
 			inList[n.X], inList[n.Y] = true, true

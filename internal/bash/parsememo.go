@@ -11,8 +11,9 @@ import (
 // rewrites it calls, xtraceSource, arraySource), each of which parses the
 // text it is given. Most leave the text as it was, and the next one would
 // parse the same text again: parseSource keeps the last few trees, by
-// name and text, and hands a tree back for the same text. The rewrites
-// only read the trees they get.
+// name and text (a few per core: files are parsed in parallel), and hands
+// a tree back for the same text. The rewrites only read the trees they
+// get; Parse takes the last one over (takeParsed).
 func parseSource(name string, src []byte) (*syntax.File, error) {
 	parseMemo.mu.Lock()
 	for _, e := range parseMemo.entries {
@@ -30,10 +31,26 @@ func parseSource(name string, src []byte) (*syntax.File, error) {
 	return file, err
 }
 
+// takeParsed is parseSource for a caller that changes the tree it gets:
+// a tree kept for the same text is handed over and forgotten, so no
+// rewrite reads the changed tree afterwards.
+func takeParsed(name string, src []byte) (*syntax.File, error) {
+	parseMemo.mu.Lock()
+	for i, e := range parseMemo.entries {
+		if e.text != nil && e.name == name && bytes.Equal(e.text, src) {
+			parseMemo.entries[i] = parsedText{}
+			parseMemo.mu.Unlock()
+			return e.file, e.err
+		}
+	}
+	parseMemo.mu.Unlock()
+	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(src), name)
+}
+
 // parseMemo holds the trees parseSource made last.
 var parseMemo struct {
 	mu      sync.Mutex
-	entries [3]parsedText
+	entries [6]parsedText
 	next    int
 }
 

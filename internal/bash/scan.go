@@ -13,7 +13,7 @@ import (
 // command's name.
 func (sc *Script) LiteralCalls(names ...string) [][]string {
 	var calls [][]string
-	syntax.Walk(sc.file, func(node syntax.Node) bool {
+	walk(sc.file, func(node syntax.Node) bool {
 		call, ok := node.(*syntax.CallExpr)
 		if !ok || len(call.Args) == 0 {
 			return true
@@ -45,7 +45,7 @@ func (sc *Script) LiteralCalls(names ...string) [][]string {
 // name whose value holds no expansion, and whether there is one.
 func (sc *Script) LiteralAssign(name string) (string, bool) {
 	value, found := "", false
-	syntax.Walk(sc.file, func(node syntax.Node) bool {
+	walk(sc.file, func(node syntax.Node) bool {
 		call, ok := node.(*syntax.CallExpr)
 		if !ok {
 			return true

@@ -136,6 +136,10 @@ type Session struct {
 	// scriptsMu guards scripts, the files sourced, kept rewritten.
 	scriptsMu sync.Mutex
 	scripts   scriptCache
+	// preparsed are the scripts parsed before the run, by path
+	// (preparsed.go).
+	preparsedMu sync.Mutex
+	preparsed   map[string]*Script
 	// fds are the descriptors above 2 scripts opened; fdSaved what
 	// commands' own redirections of them replaced.
 	fds     fdTable
@@ -337,6 +341,9 @@ type Script struct {
 	// is what was parsed.
 	written []byte
 	text    string
+	// compat is the text after compatSource, the first of the rewrites
+	// (preparsed.go).
+	compat string
 	// funcs are the names of the functions the script defines; body is
 	// the script as the body of the function it is sourced in, the same
 	// at every phase.
@@ -350,13 +357,16 @@ func Parse(path, name string, src []byte) (*Script, error) {
 	written := src
 	// The session running it may have xtrace on: the trace commands go
 	// in whatever the script says.
-	src = arraySource(name, xtraceSource(name, compatSource(name, src)))
-	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(string(src)), name)
+	compat := compatSource(name, src)
+	src = arraySource(name, xtraceSource(name, compat))
+	// The last rewrite parsed the text it returned, when it left it as
+	// it was.
+	file, err := takeParsed(name, src)
 	if err != nil {
 		return nil, err
 	}
 	literalTests(file)
-	return &Script{file: file, path: path, written: written, text: string(src), funcs: definedFunctions(file),
+	return &Script{file: file, path: path, written: written, text: string(src), compat: string(compat), funcs: definedFunctions(file),
 		body: &syntax.Stmt{Cmd: &syntax.Block{Stmts: file.Stmts}}}, nil
 }
 
@@ -866,6 +876,9 @@ func (s *Session) SourceHere(ctx context.Context, path string, args ...string) e
 // parses it: the session's own rewrites, then the caller's.
 func (s *Session) prepare(path string, src []byte) []byte {
 	s.noteSource(path, src)
+	if text, ok := s.rewritten(path, src); ok {
+		return s.rewritePids(text)
+	}
 	src = compatSource(path, src)
 	if s.opts.Rewrite != nil {
 		src = s.opts.Rewrite(path, src)

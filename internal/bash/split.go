@@ -47,7 +47,7 @@ const (
 func ifsScopes(file *syntax.File, size uint) [][2]uint {
 	var scopes [][2]uint
 	var funcs []*syntax.FuncDecl
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case nil:
 			return true

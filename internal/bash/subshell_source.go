@@ -100,7 +100,7 @@ func subshellEdits(file *syntax.File, src []byte) (before, after []Edit) {
 	// testing holds, for each node being walked, whether the statements
 	// under it have their status tested.
 	var testing []bool
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		if node == nil {
 			testing = testing[:len(testing)-1]
 			return true

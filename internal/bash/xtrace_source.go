@@ -66,7 +66,7 @@ func xtraceSource(name string, src []byte) []byte {
 		edits = append(edits, Edit{Offset: cmd.Pos().Offset(), Text: "{ " + passOn(before) + "; "},
 			Edit{Offset: cmd.End().Offset(), Text: "; }"})
 	}
-	syntax.Walk(file, func(node syntax.Node) bool {
+	walk(file, func(node syntax.Node) bool {
 		switch n := node.(type) {
 		case *syntax.CmdSubst:
 			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil || len(n.Stmts) == 0 {
@@ -368,7 +368,7 @@ const escapeNext = "\x01"
 
 func hasCmdSubst(w *syntax.Word) bool {
 	found := false
-	syntax.Walk(w, func(n syntax.Node) bool {
+	walk(w, func(n syntax.Node) bool {
 		switch n.(type) {
 		case *syntax.CmdSubst, *syntax.ProcSubst:
 			found = true

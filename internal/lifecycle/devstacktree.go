@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -276,6 +277,9 @@ func (r *Run) runTreeScript(ctx context.Context, script string, params, env []st
 	if r.session == nil {
 		r.session = session
 	}
+	// The tree's files parsed up front are not rewritten again when
+	// sourced.
+	session.Preparsed(slices.Collect(maps.Values(r.scripts))...)
 	status, err := session.RunScript(ctx, script)
 	return status, session, err
 }

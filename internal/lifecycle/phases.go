@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -50,6 +51,8 @@ func readConfiguration(r *Run) error {
 		return err
 	}
 	r.session = session
+	// The files parsed up front are not rewritten again when sourced.
+	session.Preparsed(slices.Collect(maps.Values(r.scripts))...)
 	r.lib = funcs.Register(session, funcs.Options{Reporter: r.Log})
 	if !r.bestEffort() {
 		if err := session.SetErrexit(true); err != nil {
