@@ -205,6 +205,10 @@ func (b *probeBuffer) String() string {
 // status; errexit after it ends the shell with the failure's.
 func (s *Session) runErrTrap(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	if s.discarding() {
+		// A discarded command is no failure for the trap.
+		return nil
+	}
 	s.mu.Lock()
 	e := &s.errs
 	depth := len((*s.stack())) - 1
@@ -272,6 +276,10 @@ func (s *Session) runErrTrap(ctx context.Context, args []string) error {
 // trap, if any, with $? the status the shell exits with.
 func (s *Session) runExitTrap(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	if s.discarding() {
+		// The shell goes on after a discarded command.
+		return nil
+	}
 	s.mu.Lock()
 	callback, set := s.traps["EXIT"]
 	status, exiting := s.errs.status, s.errs.exiting

@@ -204,6 +204,8 @@ type Session struct {
 	broken atomic.Pointer[InternalError]
 	// arrays records the order keys went into associative arrays.
 	arrays arrayOrder
+	// discarded is a command bash discards, on its way up (readonly.go).
+	discarded discardState
 }
 
 // Position is a place in a script.
@@ -392,7 +394,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 		return 2, err
 	}
 	s.frames[0] = frame{function: "main", source: path, display: s.display(abs), text: string(data)}
-	return runStatus(s.runTop(ctx, file))
+	return s.runLines(ctx, file, data)
 }
 
 // Exited reports whether the script ended the shell: exit, or errexit.
@@ -445,6 +447,10 @@ func (s *Session) result(script string, err error) error {
 	var status interp.ExitStatus
 	if errors.As(err, &status) {
 		return &ScriptError{Script: script, At: s.Last(), Status: uint8(status), Exited: s.runner.Exited()}
+	}
+	if _, discarded := s.takeDiscard(); discarded {
+		// bash goes on with its next command, with $? at 1.
+		return &ScriptError{Script: script, At: s.Last(), Status: 1}
 	}
 	return err
 }
@@ -557,8 +563,9 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if args[0] == errTrap {
-		// The ERR trap reports where the failure was: keep s.last.
+	if args[0] == errTrap || args[0] == assignCheckCommand {
+		// The ERR trap reports where the failure was: keep s.last. An
+		// assignment's check is part of it.
 		s.mu.Unlock()
 		return args, nil
 	}
@@ -746,6 +753,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.setXtrace(ctx, args[1:])
 		case lazyCommand:
 			return s.lazyFunction(ctx, args[1:])
+		case assignCheckCommand:
+			return s.checkAssign(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {

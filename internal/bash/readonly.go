@@ -1,0 +1,186 @@
+package bash
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// An assignment to a readonly variable is, in a non-interactive bash, an
+// error that discards the rest of the command the shell is running: the
+// whole line of the script it is on, or, in a function, the whole line
+// that called the function; the script goes on with the next line, with
+// $? at 1. The interpreter only fails the assignment and goes on, and words
+// its message without the "FILE: line N:" of bash's.
+//
+// xtraceSource puts assignCheckCommand before every statement that only
+// assigns (assignCheck), with the names it assigns. When one is readonly,
+// the command writes bash's message and stops the interpreter with
+// errDiscard, before the interpreter tries the assignment; the session's
+// runs of a file (runLines) go on with the next line. In a subshell it
+// ends the subshell with status 1, as bash does.
+const assignCheckCommand = "__devstack_assigncheck"
+
+// errDiscard stops the interpreter for a command bash discards.
+var errDiscard = errors.New("the rest of the command is discarded")
+
+// discardState is a discarded command on its way up to the run of the
+// file: the EXIT and ERR traps must not run for it.
+type discardState struct {
+	pending bool
+	// line is the line of the script's own (bottom frame's) command
+	// that was running.
+	line uint
+}
+
+// assignCheck is the check run before an assignment-only command, passing
+// on the status before it (passOn).
+func assignCheck(call *syntax.CallExpr) string {
+	words := []string{assignCheckCommand}
+	for _, as := range call.Assigns {
+		if as.Name != nil {
+			words = append(words, as.Name.Value)
+		}
+	}
+	return passOn(strings.Join(words, " "))
+}
+
+// checkAssign is assignCheckCommand.
+func (s *Session) checkAssign(ctx context.Context, names []string) error {
+	hc := interp.HandlerCtx(ctx)
+	for _, name := range names {
+		if hc.Env.Get(name).ReadOnly {
+			// The failure is this command's, for the ERR trap's LINENO.
+			s.mu.Lock()
+			s.noteCommand(len(*s.stack())-1, hc.Pos.Line(), assignCheckCommand)
+			s.mu.Unlock()
+			s.shellError(hc, "%s: readonly variable", name)
+			return s.discard(ctx, hc)
+		}
+	}
+	if hc.LastExitStatus != 0 {
+		return interp.ExitStatus(uint8(hc.LastExitStatus))
+	}
+	return nil
+}
+
+// discard ends the command the shell is running, as bash discards it.
+func (s *Session) discard(ctx context.Context, hc interp.HandlerContext) error {
+	if s.inSubshell(hc) {
+		return s.exitShell(ctx, []string{"1"})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	line := hc.Pos.Line()
+	if depth := len(*s.stack()) - 1; depth > 0 && len(s.errs.lineAt) > 0 {
+		line = s.errs.lineAt[0]
+	}
+	s.discarded = discardState{pending: true, line: line}
+	return errDiscard
+}
+
+// discarding reports whether a discarded command is on its way up.
+func (s *Session) discarding() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.discarded.pending
+}
+
+// takeDiscard reports, once, whether the last run ended with a discarded
+// command, and the line of the script it was on.
+func (s *Session) takeDiscard() (uint, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.discarded
+	s.discarded = discardState{}
+	return d.line, d.pending
+}
+
+// linesAfter gives the index of the first statement of a script after
+// the command line the statement running at line is on (a statement that
+// starts on the line another ends on is part of the same command line),
+// and the line that command line ends on.
+func linesAfter(stmts []*syntax.Stmt, line uint) (int, uint) {
+	i := 0
+	for i < len(stmts) && stmts[i].End().Line() < line {
+		i++
+	}
+	end := line
+	for i < len(stmts) {
+		end = max(end, stmts[i].End().Line())
+		i++
+		if i < len(stmts) && stmts[i].Pos().Line() > end {
+			break
+		}
+	}
+	return i, end
+}
+
+// runLines runs a script (text, parsed as file) as bash runs a file: a
+// command discarded ends its command line, and the script goes on with
+// the next; with errexit on, the shell exits.
+func (s *Session) runLines(ctx context.Context, file *syntax.File, text []byte) (uint8, error) {
+	for {
+		err := s.runTop(ctx, file)
+		line, discarded := s.takeDiscard()
+		if !discarded {
+			return runStatus(err)
+		}
+		status, done, err := s.afterDiscard(ctx)
+		if done {
+			return status, err
+		}
+		next, end := linesAfter(file.Stmts, line)
+		if next == len(file.Stmts) {
+			// The script has ended: its EXIT trap runs now, with $?
+			// the discarded command's status.
+			return s.endAfterDiscard(ctx, file.Name)
+		}
+		// bash counts the lines after a command it discarded from the
+		// line it was at, not from the end of its command line: every
+		// later line is end-line lines early, in LINENO and messages.
+		// The rest is parsed again, where bash's count puts it.
+		rest := file.Stmts[next]
+		at := int(rest.Pos().Line()) - int(end-line)
+		text = append([]byte(strings.Repeat("\n", max(at, 1)-1)), text[rest.Pos().Offset():]...)
+		if file, err = syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(text), file.Name); err != nil {
+			return 2, err
+		}
+	}
+}
+
+// afterDiscard is the shell after a discarded command: with errexit on,
+// it exits with status 1 (done).
+func (s *Session) afterDiscard(ctx context.Context) (uint8, bool, error) {
+	s.mu.Lock()
+	errexit := s.options["errexit"]
+	s.mu.Unlock()
+	if !errexit {
+		return 1, false, nil
+	}
+	status, err := runStatus(s.runTop(ctx, &syntax.Stmt{Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit(exitCommand), lit("1")}}}))
+	return status, true, err
+}
+
+// endAfterDiscard ends a script whose last command was discarded: the
+// status is 1, unless its EXIT trap exits with another.
+func (s *Session) endAfterDiscard(ctx context.Context, name string) (uint8, error) {
+	// `! true` gives the trap its $? of 1, and is no failure for the
+	// ERR trap or errexit.
+	failed := &syntax.Stmt{Negated: true, Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit(statusCommand), lit("0")}}}
+	final, err := runStatus(s.runTop(ctx, &syntax.File{Name: name, Stmts: []*syntax.Stmt{failed}}))
+	if err != nil {
+		return final, err
+	}
+	s.mu.Lock()
+	exited := s.errs.exiting
+	s.mu.Unlock()
+	if exited {
+		return final, nil
+	}
+	return 1, nil
+}
