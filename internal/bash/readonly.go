@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -38,34 +39,80 @@ type discardState struct {
 }
 
 // assignCheck is the check run before an assignment-only command, passing
-// on the status before it (passOn).
-func assignCheck(call *syntax.CallExpr) string {
+// on the status before it (passOn). Its words are, for each assignment,
+// the name, and how xtrace shows the assignment: a label and the value as
+// written, or, for an array, the text as written and nothing.
+func assignCheck(call *syntax.CallExpr, src []byte) string {
 	words := []string{assignCheckCommand}
 	for _, as := range call.Assigns {
-		if as.Name != nil {
-			words = append(words, as.Name.Value)
+		if as.Name == nil {
+			continue
 		}
+		text := func(node syntax.Node) string {
+			return string(src[node.Pos().Offset():node.End().Offset()])
+		}
+		label, value := as.Name.Value, ""
+		switch {
+		case as.Array != nil:
+			label = flatten(text(as))
+		case as.Index != nil:
+			label = flatten(string(src[as.Pos().Offset():as.Index.End().Offset()])) + "]"
+		}
+		if as.Append && as.Array == nil {
+			label += "+"
+		}
+		if as.Value != nil {
+			value = text(as.Value)
+		}
+		words = append(words, as.Name.Value, traceLiteral(label), traceLiteral(value))
 	}
 	return passOn(strings.Join(words, " "))
 }
 
 // checkAssign is assignCheckCommand.
-func (s *Session) checkAssign(ctx context.Context, names []string) error {
+func (s *Session) checkAssign(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	for _, name := range names {
-		if hc.Env.Get(name).ReadOnly {
-			// The failure is this command's, for the ERR trap's LINENO.
-			s.mu.Lock()
-			s.noteCommand(len(*s.stack())-1, hc.Pos.Line(), assignCheckCommand)
-			s.mu.Unlock()
-			s.shellError(hc, "%s: readonly variable", name)
-			return s.discard(ctx, hc)
+	for i := 0; i+2 < len(args); i += 3 {
+		name, label, value := args[i], args[i+1], args[i+2]
+		if !hc.Env.Get(name).ReadOnly {
+			continue
 		}
+		if xtraceOn(hc) {
+			s.traceLine(ctx, assignTraceLine(hc, label, value))
+		}
+		// The failure is this command's, for the ERR trap's LINENO.
+		s.mu.Lock()
+		s.noteCommand(len(*s.stack())-1, hc.Pos.Line(), assignCheckCommand)
+		s.mu.Unlock()
+		s.shellError(hc, "%s: readonly variable", name)
+		return s.discard(ctx, hc)
 	}
 	if hc.LastExitStatus != 0 {
 		return interp.ExitStatus(uint8(hc.LastExitStatus))
 	}
 	return nil
+}
+
+// assignTraceLine is the trace of an assignment that fails: an array as
+// written, else the label and the value expanded, as far as that needs
+// no command to run.
+func assignTraceLine(hc interp.HandlerContext, label, value string) string {
+	if strings.HasSuffix(label, ")") && value == "" {
+		return label
+	}
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader("x="+value), "")
+	if err != nil || len(file.Stmts) != 1 {
+		return label + "=" + traceValue(value)
+	}
+	call, ok := file.Stmts[0].Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Assigns) != 1 || call.Assigns[0].Value == nil {
+		return label + "=" + traceValue(value)
+	}
+	expanded, err := expand.Literal(&expand.Config{Env: hc.Env}, call.Assigns[0].Value)
+	if err != nil {
+		return label + "=" + traceValue(value)
+	}
+	return label + "=" + traceValue(expanded)
 }
 
 // discard ends the command the shell is running, as bash discards it.
