@@ -231,3 +231,25 @@ func (s *Session) endAfterDiscard(ctx context.Context, name string) (uint8, erro
 	}
 	return 1, nil
 }
+
+// readonlyError is an assignment the session's own builtins (let) refuse.
+type readonlyError struct{ name string }
+
+func (e readonlyError) Error() string { return e.name + ": readonly variable" }
+
+// refuseReadonly is the check of the builtins that assign (read, printf
+// -v): when one of the variables named, or arrays whose elements are
+// named, is readonly, it says so as bash does and reports true; the
+// builtin then fails with status 1.
+func (s *Session) refuseReadonly(hc interp.HandlerContext, names ...string) bool {
+	for _, name := range names {
+		if base, _, ok := strings.Cut(name, "["); ok {
+			name = base
+		}
+		if hc.Env.Get(name).ReadOnly {
+			s.shellError(hc, "%s", readonlyError{name}.Error())
+			return true
+		}
+	}
+	return false
+}
