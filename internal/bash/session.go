@@ -206,6 +206,9 @@ type Session struct {
 	arrays arrayOrder
 	// discarded is a command bash discards, on its way up (readonly.go).
 	discarded discardState
+	// pendingExit are the shells that exit at their next command
+	// (paramError).
+	pendingExit map[*shellState]bool
 }
 
 // Position is a place in a script.
@@ -563,7 +566,12 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if args[0] == errTrap || args[0] == assignCheckCommand {
+	if args[0] != exitTrap && args[0] != statusCommand && s.takePendingExit(hc) {
+		// The shell exits before anything else runs (errors.go).
+		s.mu.Unlock()
+		return []string{exitCommand, "1"}, nil
+	}
+	if args[0] == errTrap || args[0] == assignCheckCommand || args[0] == paramErrorCommand {
 		// The ERR trap reports where the failure was: keep s.last. An
 		// assignment's check is part of it.
 		s.mu.Unlock()
@@ -755,6 +763,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.lazyFunction(ctx, args[1:])
 		case assignCheckCommand:
 			return s.checkAssign(ctx, args[1:])
+		case paramErrorCommand:
+			return s.paramError(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {
