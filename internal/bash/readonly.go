@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
@@ -33,9 +34,14 @@ var errDiscard = errors.New("the rest of the command is discarded")
 // file: the EXIT and ERR traps must not run for it.
 type discardState struct {
 	pending bool
-	// line is the line of the script's own (bottom frame's) command
-	// that was running.
-	line uint
+	// soft is set in a sourced file, the one at depth target of the
+	// call stack: the functions and the file return (unwinding), rather
+	// than the interpreter stop (discardUnwind).
+	soft   bool
+	target int
+	// lines are the lines of the commands running at each depth of the
+	// call stack: the script's own (bottom frame's) first.
+	lines []uint
 }
 
 // assignCheck is the check run before an assignment-only command, passing
@@ -122,12 +128,35 @@ func (s *Session) discard(ctx context.Context, hc interp.HandlerContext) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	line := hc.Pos.Line()
-	if depth := len(*s.stack()) - 1; depth > 0 && len(s.errs.lineAt) > 0 {
-		line = s.errs.lineAt[0]
+	depth := len(*s.stack()) - 1
+	lines := slices.Clone(s.errs.lineAt)
+	for len(lines) <= depth {
+		lines = append(lines, 0)
 	}
-	s.discarded = discardState{pending: true, line: line}
+	lines[depth] = hc.Pos.Line()
+	s.discarded = discardState{pending: true, lines: lines}
+	if n := len(s.sourceDepths); n > 0 {
+		// In a sourced file, the functions and the file return
+		// (discardUnwind), for sourceLines to go on with the file.
+		s.discarded.soft, s.discarded.target = true, s.sourceDepths[n-1]
+		return hc.Builtin(ctx, []string{"return", "1"})
+	}
 	return errDiscard
+}
+
+// discardUnwind is the command that replaces the next one while a discarded
+// command returns from the functions it is in and from the file sourced,
+// which sourceLines takes it from. Call with s.mu held.
+func (s *Session) discardUnwind(name string) ([]string, bool) {
+	if !s.discarded.pending || !s.discarded.soft {
+		return nil, false
+	}
+	if strings.HasPrefix(name, "__devstack_") && name != assignCheckCommand && name != letCommand && name != declCommand {
+		// The session's own commands (traps, subshells) are not the
+		// script's.
+		return nil, false
+	}
+	return []string{"return", "1"}, true
 }
 
 // discarding reports whether a discarded command is on its way up.
@@ -144,7 +173,79 @@ func (s *Session) takeDiscard() (uint, bool) {
 	defer s.mu.Unlock()
 	d := s.discarded
 	s.discarded = discardState{}
-	return d.line, d.pending
+	if !d.pending || len(d.lines) == 0 {
+		return 0, d.pending
+	}
+	return d.lines[0], true
+}
+
+// discardAt takes a discarded command on its way up at a file sourced at
+// depth, and gives the line of the file's command that was running.
+func (s *Session) discardAt(depth int) (uint, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.discarded
+	if !d.pending || !d.soft || d.target != depth || depth >= len(d.lines) {
+		return 0, false
+	}
+	s.discarded = discardState{}
+	return d.lines[depth], true
+}
+
+// restPath is the name the rest of a sourced file is sourced again by,
+// after a discarded command (sourceLines); no such path exists on disk.
+const restPath = "/dev/null/devstack-rest"
+
+// sourceLines runs the source builtin (source) on args, as bash sources a
+// file: a command discarded in it ends its command line, and the file
+// goes on with the next, sourced again from there (restPath, served
+// from restText); the file at depth of the call stack is the one
+// sourced.
+func (s *Session) sourceLines(ctx context.Context, depth int, args []string, source func(args []string) error) error {
+	s.mu.Lock()
+	s.sourceDepths = append(s.sourceDepths, depth)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.sourceDepths = s.sourceDepths[:len(s.sourceDepths)-1]
+		s.mu.Unlock()
+	}()
+	err := source(args)
+	text := ""
+	for {
+		line, discarded := s.discardAt(depth)
+		if !discarded {
+			return err
+		}
+		if text == "" {
+			s.mu.Lock()
+			text = (*s.stack())[depth].text
+			s.mu.Unlock()
+		}
+		file, perr := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+		if perr != nil {
+			return interp.ExitStatus(1)
+		}
+		next, end := linesAfter(file.Stmts, line)
+		if next == len(file.Stmts) {
+			return interp.ExitStatus(1)
+		}
+		text = restText(text, file.Stmts[next], line, end)
+		s.mu.Lock()
+		s.restText, s.sourcing = text, restPath
+		s.mu.Unlock()
+		err = source(append([]string{restPath}, args[1:]...))
+	}
+}
+
+// restText is the rest of a script from statement rest on, after a
+// command discarded at line of a command line that ended at end: bash
+// counts the lines after it from the line it was at, not from the end of
+// its command line, so that every later line is end-line lines early, in
+// LINENO and messages. The rest is placed where bash's count puts it.
+func restText(text string, rest *syntax.Stmt, line, end uint) string {
+	at := int(rest.Pos().Line()) - int(end-line)
+	return strings.Repeat("\n", max(at, 1)-1) + text[rest.Pos().Offset():]
 }
 
 // linesAfter gives the index of the first statement of a script after
@@ -187,13 +288,7 @@ func (s *Session) runLines(ctx context.Context, file *syntax.File, text []byte) 
 			// the discarded command's status.
 			return s.endAfterDiscard(ctx, file.Name)
 		}
-		// bash counts the lines after a command it discarded from the
-		// line it was at, not from the end of its command line: every
-		// later line is end-line lines early, in LINENO and messages.
-		// The rest is parsed again, where bash's count puts it.
-		rest := file.Stmts[next]
-		at := int(rest.Pos().Line()) - int(end-line)
-		text = append([]byte(strings.Repeat("\n", max(at, 1)-1)), text[rest.Pos().Offset():]...)
+		text = []byte(restText(string(text), file.Stmts[next], line, end))
 		if file, err = syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(text), file.Name); err != nil {
 			return 2, err
 		}

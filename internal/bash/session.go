@@ -209,6 +209,10 @@ type Session struct {
 	// pendingExit are the shells that exit at their next command
 	// (paramError).
 	pendingExit map[*shellState]bool
+	// restText is what restPath serves (sourceLines); sourceDepths are
+	// the depths of the call stack where files are being sourced.
+	restText     string
+	sourceDepths []int
 }
 
 // Position is a place in a script.
@@ -566,6 +570,10 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
+	if unwind, ok := s.discardUnwind(args[0]); ok {
+		s.mu.Unlock()
+		return unwind, nil
+	}
 	if args[0] != exitTrap && args[0] != statusCommand && s.takePendingExit(hc) {
 		// The shell exits before anything else runs (errors.go).
 		s.mu.Unlock()
@@ -822,10 +830,15 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	// the state of a `return` in the sourced file when a handler runs a
 	// builtin that succeeds, and would end the caller too. eval's own call
 	// of source clears it.
+	s.mu.Lock()
+	depth := len(*s.stack()) - 1
+	s.mu.Unlock()
 	run := func() error {
 		restore := enterSourceLevel(ctx)
 		defer restore()
-		return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{bypassCommand, "source"}, args...), 0)})
+		return s.sourceLines(ctx, depth, args, func(args []string) error {
+			return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{bypassCommand, "source"}, args...), 0)})
+		})
 	}
 	// The frame on the stack has the file's text once it is open.
 	claim := func() {
@@ -921,6 +934,12 @@ func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.F
 		sourcing = s.sourcing == path
 		s.sourcing = ""
 		s.mu.Unlock()
+	}
+	if sourcing && path == restPath {
+		s.mu.Lock()
+		text := s.restText
+		s.mu.Unlock()
+		return readOnly{strings.NewReader(text)}, nil
 	}
 	if sourcing {
 		// The rewrites run outside s.mu, which the frames need however
