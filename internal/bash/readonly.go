@@ -51,7 +51,8 @@ type discardState struct {
 func assignCheck(call *syntax.CallExpr, src []byte) string {
 	words := []string{assignCheckCommand}
 	for _, as := range call.Assigns {
-		if as.Name == nil {
+		if as.Name == nil || strings.HasPrefix(as.Name.Value, "__devstack_") {
+			// The session's own variables are never readonly.
 			continue
 		}
 		text := func(node syntax.Node) string {
@@ -72,7 +73,10 @@ func assignCheck(call *syntax.CallExpr, src []byte) string {
 		}
 		words = append(words, as.Name.Value, traceLiteral(label), traceLiteral(value))
 	}
-	return passOn(strings.Join(words, " "))
+	if len(words) == 1 {
+		return ""
+	}
+	return passOn(strings.Join(words, " ")) + "; "
 }
 
 // checkAssign is assignCheckCommand.
