@@ -2,6 +2,7 @@ package bash
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -45,6 +46,12 @@ func (s *Session) let(ctx context.Context, args []string) error {
 		if err != nil {
 			if aerr := env.apply(ctx); aerr != nil {
 				return aerr
+			}
+			var readonly readonlyError
+			if errors.As(err, &readonly) {
+				// Not the expression's fault: bash's words.
+				s.shellError(hc, "%s", readonly.Error())
+				return interp.ExitStatus(1)
 			}
 			fmt.Fprintf(hc.Stderr, "let: %s: syntax error: %v\n", arg, err)
 			return interp.ExitStatus(1)
@@ -97,7 +104,7 @@ func (e *letEnv) Each(f func(name string, vr expand.Variable) bool) {
 
 func (e *letEnv) Set(name string, vr expand.Variable) error {
 	if e.base.Get(name).ReadOnly {
-		return fmt.Errorf("%s: readonly variable", name)
+		return readonlyError{name}
 	}
 	if _, ok := e.set[name]; !ok {
 		e.order = append(e.order, name)

@@ -182,7 +182,7 @@ func compatSource(name string, src []byte) []byte {
 	src = optindSource(name, src)
 	src = guardSource(name, src)
 	fdSyntax := hasFDSyntax(src)
-	if !fdSyntax && !containsAny(src, "?}", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller", "$!", "${!", "$-", "${-") {
+	if !fdSyntax && !containsAny(src, "?}", ":?", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller", "$!", "${!", "$-", "${-") {
 		return src
 	}
 	file, err := parseSource(name, src)
@@ -241,7 +241,7 @@ func compatSource(name string, src []byte) []byte {
 					edits = append(edits, Edit{Offset: n.Param.Pos().Offset(), Remove: 1, Text: name})
 				}
 			}
-			edits = append(edits, errorMessageEdits(n)...)
+			edits = append(edits, errorMessageEdits(n, src)...)
 			return true
 		case *syntax.LetClause:
 			// bash's let is a builtin: its arguments are words.

@@ -1,7 +1,9 @@
 package bash
 
 import (
+	"bytes"
 	"context"
+	"strings"
 
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -49,17 +51,87 @@ func (s *Session) unset(ctx context.Context, args []string) error {
 	return status
 }
 
-// errorMessageEdits give ${NAME?} and ${NAME:?} bash's message, which the
-// interpreter leaves empty.
-func errorMessageEdits(pe *syntax.ParamExp) []Edit {
-	if pe.Exp == nil || pe.Exp.Word != nil || !pe.Rbrace.IsValid() {
+// paramErrorCommand reports ${NAME:?WORD} and ${NAME?WORD} as bash does.
+// The interpreter writes "NAME: WORD" without bash's "FILE: line N:", and
+// exits without the EXIT trap's $? and with the ERR trap run.
+// errorMessageEdits turn them into ${NAME:-$(paramErrorCommand NAME
+// "${NAME:+set}" "WORD")}: where NAME is not set, the command writes
+// bash's message, and the shell it runs for (the command substitution
+// inherits its BASHPID) exits with status 1 at its next command
+// (pendingExit).
+const paramErrorCommand = "__devstack_paramerror"
+
+// errorMessageEdits rewrite ${NAME?WORD} and ${NAME:?WORD}: see
+// paramErrorCommand. The word stays where it was, in double quotes unless
+// it holds quotes of its own.
+func errorMessageEdits(pe *syntax.ParamExp, src []byte) []Edit {
+	if pe.Exp == nil || !pe.Rbrace.IsValid() || pe.Param == nil || pe.Excl || pe.Length || pe.Index != nil || pe.Slice != nil || pe.Repl != nil || pe.Names != 0 || pe.NestedParam != nil {
 		return nil
 	}
+	if name := pe.Param.Value; !isName(name) && strings.Trim(name, "0123456789") != "" {
+		// Only variables and positional parameters: $#, $? and the
+		// others are always set, $@ and $* are many words.
+		return nil
+	}
+	var op, alternative, message string
 	switch pe.Exp.Op {
 	case syntax.ErrorUnset:
-		return []Edit{{Offset: pe.Rbrace.Offset(), Text: "parameter not set"}}
+		op, alternative, message = "?", "-", "parameter not set"
 	case syntax.ErrorUnsetOrNull:
-		return []Edit{{Offset: pe.Rbrace.Offset(), Text: "parameter null or not set"}}
+		op, alternative, message = ":?", ":-", "parameter null or not set"
+	default:
+		return nil
 	}
+	at := pe.Param.End().Offset()
+	if string(src[at:at+uint(len(op))]) != op {
+		return nil
+	}
+	// The interpreter expands the word even when the parameter is set:
+	// the command is told whether it is.
+	state := `"${` + pe.Param.Value + strings.TrimSuffix(op, "?") + `+set}"`
+	open := Edit{Offset: at, Remove: uint(len(op)), Text: alternative + "$(" + paramErrorCommand + " " + pe.Param.Value + " " + state + " "}
+	if pe.Exp.Word == nil {
+		return []Edit{open, {Offset: pe.Rbrace.Offset(), Text: "'" + message + "')"}}
+	}
+	word := src[pe.Exp.Word.Pos().Offset():pe.Exp.Word.End().Offset()]
+	if bytes.ContainsAny(word, "\"'`\\") {
+		// The words are joined again with one space.
+		return []Edit{open, {Offset: pe.Exp.Word.End().Offset(), Text: ")"}}
+	}
+	open.Text += `"`
+	return []Edit{open, {Offset: pe.Exp.Word.End().Offset(), Text: `")`}}
+}
+
+// paramError is paramErrorCommand.
+func (s *Session) paramError(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if len(args) < 2 || args[1] == "set" {
+		return nil
+	}
+	s.shellError(hc, "%s: %s", args[0], strings.Join(args[2:], " "))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	shell := s.shellOf(hc)
+	if shell == nil {
+		return nil
+	}
+	if s.pendingExit == nil {
+		s.pendingExit = map[*shellState]bool{}
+	}
+	s.pendingExit[shell] = true
 	return nil
+}
+
+// takePendingExit reports whether the shell a command runs in has an
+// exit pending (paramError), and clears it. Call with s.mu held.
+func (s *Session) takePendingExit(hc interp.HandlerContext) bool {
+	if len(s.pendingExit) == 0 {
+		return false
+	}
+	shell := s.shellOf(hc)
+	if !s.pendingExit[shell] {
+		return false
+	}
+	delete(s.pendingExit, shell)
+	return true
 }

@@ -119,7 +119,8 @@ func (s *Session) runTop(ctx context.Context, node syntax.Node) error {
 	}
 	s.mu.Lock()
 	s.errs.runs--
-	force := s.errs.force && s.errs.runs == 0
+	// An exit paramError left pending at the end ends the shell too.
+	force := (s.errs.force || s.pendingExit[s.main]) && s.errs.runs == 0
 	s.mu.Unlock()
 	if force {
 		// The ERR trap exited after the last command: the shell exits
@@ -205,6 +206,10 @@ func (b *probeBuffer) String() string {
 // status; errexit after it ends the shell with the failure's.
 func (s *Session) runErrTrap(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	if s.discarding() {
+		// A discarded command is no failure for the trap.
+		return nil
+	}
 	s.mu.Lock()
 	e := &s.errs
 	depth := len((*s.stack())) - 1
@@ -272,7 +277,16 @@ func (s *Session) runErrTrap(ctx context.Context, args []string) error {
 // trap, if any, with $? the status the shell exits with.
 func (s *Session) runExitTrap(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	if s.discarding() {
+		// The shell goes on after a discarded command.
+		return nil
+	}
 	s.mu.Lock()
+	if s.pendingExit[s.main] {
+		// The script ended right after paramError: it exits with 1.
+		delete(s.pendingExit, s.main)
+		s.errs.exiting, s.errs.status = true, 1
+	}
 	callback, set := s.traps["EXIT"]
 	status, exiting := s.errs.status, s.errs.exiting
 	s.errs.force = false

@@ -23,7 +23,7 @@ func (s *Session) RunString(ctx context.Context, name, text string) (uint8, erro
 		return 2, err
 	}
 	s.frames[0] = frame{function: "main", source: name, display: name}
-	return runStatus(s.runTop(ctx, file))
+	return s.runLines(ctx, file, data)
 }
 
 // RunStdin runs the script read from the session's standard input, as
@@ -47,7 +47,10 @@ func (s *Session) RunStdin(ctx context.Context, name string) (uint8, error) {
 	var status uint8
 	var runErr error
 	line := 1
-	for !s.runner.Exited() {
+	// A discarded command leaves the interpreter stopped, not exited.
+	discarded := false
+	for discarded || !s.runner.Exited() {
+		discarded = false
 		text, first, eof, err := lines.command()
 		if err != nil {
 			runErr = err
@@ -71,6 +74,12 @@ func (s *Session) RunStdin(ctx context.Context, name string) (uint8, error) {
 			break
 		}
 		status, runErr = runStatus(s.runTop(ctx, file))
+		if _, discarded = s.takeDiscard(); discarded {
+			var done bool
+			if status, done, runErr = s.afterDiscard(ctx); done {
+				break
+			}
+		}
 		if runErr != nil || eof {
 			break
 		}

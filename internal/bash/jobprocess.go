@@ -288,6 +288,10 @@ func (s *Session) runJob(st *jobState) int {
 		return 2
 	}
 	err = s.runTop(context.Background(), file)
+	if _, discarded := s.takeDiscard(); discarded {
+		// The job is a subshell: it exits with 1 (readonly.go).
+		return 1
+	}
 	var exit interp.ExitStatus
 	switch {
 	case errors.As(err, &exit):

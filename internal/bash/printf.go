@@ -112,6 +112,9 @@ func (s *Session) printf(ctx context.Context, args []string) error {
 		}
 	}
 	if variable != "" {
+		if s.refuseReadonly(hc, variable) {
+			return interp.ExitStatus(1)
+		}
 		if err := assignTarget(ctx, variable, p.out.String()); err != nil {
 			return err
 		}

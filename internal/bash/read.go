@@ -163,6 +163,34 @@ func (s *Session) read(ctx context.Context, args []string) error {
 	if vr := hc.Env.Get("IFS"); vr.IsSet() {
 		ifs = vr.String()
 	}
+	switch {
+	case o.array != "":
+		if s.refuseReadonly(hc, o.array) {
+			return interp.ExitStatus(1)
+		}
+	case len(names) == 0:
+		if s.refuseReadonly(hc, "REPLY") {
+			return interp.ExitStatus(1)
+		}
+	}
+	for i, name := range names {
+		if hc.Env.Get(name).ReadOnly {
+			// bash assigns the names before it, then refuses.
+			fields := splitRead(line, escaped, ifs, len(names))
+			if o.exact {
+				fields = append([]string{string(line)}, make([]string, len(names))...)
+			}
+			var pairs []string
+			for j := range names[:i] {
+				pairs = append(pairs, names[j], fields[j])
+			}
+			if err := Assign(ctx, pairs...); err != nil {
+				return err
+			}
+			s.refuseReadonly(hc, name)
+			return interp.ExitStatus(1)
+		}
+	}
 	var assignErr error
 	switch {
 	case o.array != "":

@@ -214,6 +214,15 @@ type Session struct {
 	broken atomic.Pointer[InternalError]
 	// arrays records the order keys went into associative arrays.
 	arrays arrayOrder
+	// discarded is a command bash discards, on its way up (readonly.go).
+	discarded discardState
+	// pendingExit are the shells that exit at their next command
+	// (paramError).
+	pendingExit map[*shellState]bool
+	// restText is what restPath serves (sourceLines); sourceDepths are
+	// the depths of the call stack where files are being sourced.
+	restText     string
+	sourceDepths []int
 }
 
 // Position is a place in a script.
@@ -414,7 +423,7 @@ func (s *Session) RunScript(ctx context.Context, path string) (uint8, error) {
 		return 2, err
 	}
 	s.frames[0] = frame{function: "main", source: path, display: s.display(abs), text: string(data)}
-	return runStatus(s.runTop(ctx, file))
+	return s.runLines(ctx, file, data)
 }
 
 // Exited reports whether the script ended the shell: exit, or errexit.
@@ -467,6 +476,10 @@ func (s *Session) result(script string, err error) error {
 	var status interp.ExitStatus
 	if errors.As(err, &status) {
 		return &ScriptError{Script: script, At: s.Last(), Status: uint8(status), Exited: s.runner.Exited()}
+	}
+	if _, discarded := s.takeDiscard(); discarded {
+		// bash goes on with its next command, with $? at 1.
+		return &ScriptError{Script: script, At: s.Last(), Status: 1}
 	}
 	return err
 }
@@ -579,8 +592,18 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if args[0] == errTrap {
-		// The ERR trap reports where the failure was: keep s.last.
+	if unwind, ok := s.discardUnwind(args[0]); ok {
+		s.mu.Unlock()
+		return unwind, nil
+	}
+	if args[0] != exitTrap && args[0] != statusCommand && s.takePendingExit(hc) {
+		// The shell exits before anything else runs (errors.go).
+		s.mu.Unlock()
+		return []string{exitCommand, "1"}, nil
+	}
+	if args[0] == errTrap || args[0] == assignCheckCommand || args[0] == paramErrorCommand {
+		// The ERR trap reports where the failure was: keep s.last. An
+		// assignment's check is part of it.
 		s.mu.Unlock()
 		return args, nil
 	}
@@ -776,6 +799,10 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.setXtrace(ctx, args[1:])
 		case lazyCommand:
 			return s.lazyFunction(ctx, args[1:])
+		case assignCheckCommand:
+			return s.checkAssign(ctx, args[1:])
+		case paramErrorCommand:
+			return s.paramError(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {
@@ -839,10 +866,15 @@ func (s *Session) source(ctx context.Context, args []string) error {
 	// the state of a `return` in the sourced file when a handler runs a
 	// builtin that succeeds, and would end the caller too. eval's own call
 	// of source clears it.
+	s.mu.Lock()
+	depth := len(*s.stack()) - 1
+	s.mu.Unlock()
 	run := func() error {
 		restore := enterSourceLevel(ctx)
 		defer restore()
-		return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{bypassCommand, "source"}, args...), 0)})
+		return s.sourceLines(ctx, depth, args, func(args []string) error {
+			return hc.Builtin(ctx, []string{"eval", quoteArgs(append([]string{bypassCommand, "source"}, args...), 0)})
+		})
 	}
 	// The frame on the stack has the file's text once it is open.
 	claim := func() {
@@ -941,6 +973,12 @@ func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.F
 		sourcing = s.sourcing == path
 		s.sourcing = ""
 		s.mu.Unlock()
+	}
+	if sourcing && path == restPath {
+		s.mu.Lock()
+		text := s.restText
+		s.mu.Unlock()
+		return readOnly{strings.NewReader(text)}, nil
 	}
 	if sourcing {
 		// The rewrites run outside s.mu, which the frames need however

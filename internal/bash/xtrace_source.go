@@ -91,7 +91,7 @@ func xtraceSource(name string, src []byte) []byte {
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
 				return true
 			}
-			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ "})
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + assignCheck(n, src)})
 			for _, as := range n.Assigns {
 				before, after := assignTrace(as, text(as))
 				if before != "" {
