@@ -803,6 +803,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.checkAssign(ctx, args[1:])
 		case paramErrorCommand:
 			return s.paramError(ctx, args[1:])
+		case fifoDoneCommand:
+			return fifoDone(ctx)
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {

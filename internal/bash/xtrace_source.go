@@ -82,6 +82,9 @@ func xtraceSource(name string, src []byte) []byte {
 		case *syntax.ProcSubst:
 			if len(n.Stmts) > 0 {
 				edits = append(edits, Edit{Offset: n.Stmts[0].Pos().Offset(), Text: levelVar + "+=+; "})
+				if end, ok := fifoDoneEdit(n); ok {
+					edits = append(edits, end)
+				}
 			}
 		case *syntax.Stmt:
 			if start, end, ok := redirectsStderr(n); ok {
