@@ -770,7 +770,7 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.runExitTrap(ctx, args[1:])
 		case statusCommand:
 			return setStatus(ctx, args[1:])
-		case traceHook, traceAssign, traceDecl, traceArray, traceFail, traceStderr, traceOK:
+		case traceHook, traceAssign, traceDecl, traceArray, traceFail, traceStderr, traceOK, traceMatch:
 			return s.traceCommand(ctx, args)
 		case setXtraceCommand:
 			return s.setXtrace(ctx, args[1:])

@@ -31,6 +31,10 @@ const (
 	traceStderr = "__devstack_tracestderr"
 	// traceFail fails as [[ ]] would, for a test split into its parts.
 	traceFail = "__devstack_tracefail"
+	// traceMatch traces and runs a [[ X == Y ]] (or != or =) whose right
+	// side is quoted, so matched as it is: its arguments are X, the
+	// operator and Y, expanded once, as [[ ]] expands them.
+	traceMatch = "__devstack_tracematch"
 	// traceOK follows each trace command, as `TRACE && traceOK`: a trace
 	// command passes on the status before it, which must neither trip
 	// errexit nor fire the ERR trap when it is a failure bash exempts
@@ -255,6 +259,11 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 		if n.Op == syntax.AndTest || n.Op == syntax.OrTest {
 			return "{ " + testParts(n.X, text) + "; } " + n.Op.String() + " { " + testParts(n.Y, text) + "; }"
 		}
+		if isMatchOp(n.Op) && plainOperand(n.X, false) && plainOperand(n.Y, true) {
+			// One command instead of a trace and the test: a third of
+			// the text to parse and keep, and each word expanded once.
+			return traceMatch + " " + operand(n.X, text) + " " + n.Op.String() + " " + operand(n.Y, text)
+		}
 		var rhs string
 		if n.Op == syntax.TsReMatch {
 			rhs = regexWord(n.Y.(*syntax.Word), text)
@@ -361,6 +370,57 @@ func patternWord(w *syntax.Word, text func(syntax.Node) string) string {
 		}
 	}
 	return "$'\\001' " + operand(w, text)
+}
+
+func isMatchOp(op syntax.BinTestOperator) bool {
+	return op == syntax.TsMatch || op == syntax.TsNoMatch || op == syntax.TsMatchShort
+}
+
+// plainOperand reports whether a test's word, as operand writes it, is
+// one argument whose value is the word's value in [[ ]]: made of
+// literals, quotes and plain parameters, without a command substitution,
+// a tilde, an array or the positional parameters as a list, and, when
+// quoted is set, quoted as a whole, so that [[ ]] matches it as it is.
+func plainOperand(x syntax.TestExpr, quoted bool) bool {
+	w, ok := x.(*syntax.Word)
+	if !ok || len(w.Parts) == 0 {
+		return false
+	}
+	if lit, ok := w.Parts[0].(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "~") {
+		return false
+	}
+	for _, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.DblQuoted:
+			if p.Dollar {
+				return false
+			}
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return false
+			}
+		case *syntax.Lit, *syntax.ParamExp:
+			if quoted {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	plain := true
+	walk(w, func(node syntax.Node) bool {
+		switch n := node.(type) {
+		case *syntax.ParamExp:
+			if n.Excl || n.Length || n.Width || n.Index != nil || n.Names != 0 || n.Param == nil ||
+				n.Param.Value == "@" || n.Param.Value == "*" {
+				plain = false
+			}
+		case *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp, *syntax.ExtGlob, *syntax.BraceExp:
+			plain = false
+		}
+		return plain
+	})
+	return plain
 }
 
 // escapeNext, as an argument of traceHook, escapes the next one.
