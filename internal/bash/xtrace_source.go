@@ -248,16 +248,28 @@ func assignTrace(as *syntax.Assign, src string) (before, after string) {
 func testTrace(x syntax.TestExpr, text func(syntax.Node) string) string {
 	x = andOr(x)
 	if b, ok := x.(*syntax.BinaryTest); ok && (b.Op == syntax.AndTest || b.Op == syntax.OrTest) {
-		return "{ if " + testParts(x, text) + "; then " + statusCommand + " 0; else " + traceFail + "; fi; }"
+		// The list fails only by its last command: traceFail makes a
+		// failure a failure of the test, which a failure on the left of
+		// && or || is not.
+		return "{ " + testParts(x, text) + " || " + traceFail + "; }"
 	}
 	return testParts(x, text)
+}
+
+// groupPart is a part of a test split at && and ||, as one command of
+// the list: a single traceMatch needs no braces.
+func groupPart(part string) string {
+	if strings.HasPrefix(part, traceMatch+" ") {
+		return part
+	}
+	return "{ " + part + "; }"
 }
 
 func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 	switch n := x.(type) {
 	case *syntax.BinaryTest:
 		if n.Op == syntax.AndTest || n.Op == syntax.OrTest {
-			return "{ " + testParts(n.X, text) + "; } " + n.Op.String() + " { " + testParts(n.Y, text) + "; }"
+			return groupPart(testParts(n.X, text)) + " " + n.Op.String() + " " + groupPart(testParts(n.Y, text))
 		}
 		if isMatchOp(n.Op) && plainOperand(n.X, false) && plainOperand(n.Y, true) {
 			// One command instead of a trace and the test: a third of
