@@ -390,9 +390,10 @@ func isMatchOp(op syntax.BinTestOperator) bool {
 
 // plainOperand reports whether a test's word, as operand writes it, is
 // one argument whose value is the word's value in [[ ]]: made of
-// literals, quotes and plain parameters, without a command substitution,
-// a tilde, an array or the positional parameters as a list, and, when
-// quoted is set, quoted as a whole, so that [[ ]] matches it as it is.
+// literals, quotes and parameters without operators, without a command
+// substitution, a tilde, an array or the positional parameters as a
+// list, and, when quoted is set, quoted as a whole, so that [[ ]]
+// matches it as it is.
 func plainOperand(x syntax.TestExpr, quoted bool) bool {
 	w, ok := x.(*syntax.Word)
 	if !ok || len(w.Parts) == 0 {
@@ -424,7 +425,7 @@ func plainOperand(x syntax.TestExpr, quoted bool) bool {
 		switch n := node.(type) {
 		case *syntax.ParamExp:
 			if n.Excl || n.Length || n.Width || n.Index != nil || n.Names != 0 || n.Param == nil ||
-				n.Param.Value == "@" || n.Param.Value == "*" {
+				n.Param.Value == "@" || n.Param.Value == "*" || n.Slice != nil || n.Repl != nil || n.Exp != nil {
 				plain = false
 			}
 		case *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp, *syntax.ExtGlob, *syntax.BraceExp:

@@ -23,10 +23,13 @@ x='a b'; y=*
 [[ $y == "*" ]] && echo star
 [[ $x == "*" ]] || echo "no star"
 [[ ~ == "~" ]] || echo "tilde expanded"
+[[ ${x/ /-} == "a-b" && ${x:2} == "b" && ${#x} == "3" ]] && echo operators
+[[ a\ b == "$x" && "$x" == "a"' '"b" ]] && echo "escaped and mixed"
 set -x
 check stack install
 check 'a "b" $c'
 [[ $x != "a b" ]] || echo "!= fails"
+[[ a\ b == "$x" && "$x" == "a"' '"b" ]]
 PS4='+ [$LINENO] '
 [[ "$x" = 'a b' ]]
 echo "status $?"
