@@ -357,8 +357,8 @@ func Parse(path, name string, src []byte) (*Script, error) {
 	written := src
 	// The session running it may have xtrace on: the trace commands go
 	// in whatever the script says.
-	compat := compatSource(name, src)
-	src = arraySource(name, xtraceSource(name, compat))
+	compat, marks := compatSourceMarks(name, src)
+	src = arraySource(name, xtraceMarked(name, written, compat, marks))
 	// The last rewrite parsed the text it returned, when it left it as
 	// it was.
 	file, err := takeParsed(name, src)

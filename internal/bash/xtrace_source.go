@@ -60,8 +60,18 @@ func xtraceSource(name string, src []byte) []byte {
 	if err != nil {
 		return src
 	}
+	return ApplyEdits(src, xtraceEdits(file, src, nil))
+}
+
+// xtraceEdits are xtraceSource's edits of src, parsed as file. copied,
+// when not nil, is called with each span of src whose text the edits
+// copy or replace.
+func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []Edit {
 	var edits []Edit
 	text := func(node syntax.Node) string {
+		if copied != nil {
+			copied(node.Pos().Offset(), node.End().Offset())
+		}
 		return string(src[node.Pos().Offset():node.End().Offset()])
 	}
 	// wrap puts a command in a brace group after the trace commands in
@@ -124,6 +134,9 @@ func xtraceSource(name string, src []byte) []byte {
 				case as.Array != nil && as.Name != nil:
 					// bash traces the array's elements, then the
 					// declaration of its name.
+					if copied != nil {
+						copied(as.Pos().Offset(), as.End().Offset())
+					}
 					arrays = append(arrays, arrayTrace(as, declaresAssoc(n), src))
 					words = append(words, "n", as.Name.Value)
 				case as.Index != nil || as.Name == nil:
@@ -158,6 +171,9 @@ func xtraceSource(name string, src []byte) []byte {
 		case *syntax.CaseClause:
 			wrap(n, traceHook+" "+traceLiteral(flatten("case "+text(n.Word)+" in")))
 		case *syntax.ArithmCmd:
+			if copied != nil {
+				copied(n.Left.Offset(), n.Right.Offset())
+			}
 			inner := string(src[n.Left.Offset()+2 : n.Right.Offset()])
 			wrap(n, traceHook+" '(( ' "+expandable(flatten(inner))+" ' ))'")
 		case *syntax.LetClause:
@@ -174,11 +190,14 @@ func xtraceSource(name string, src []byte) []byte {
 				traced += strings.Repeat(" \\\n", lost)
 			}
 			edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: n.End().Offset() - n.Pos().Offset(), Text: traced})
+			if copied != nil {
+				copied(n.Pos().Offset(), n.End().Offset())
+			}
 			return false
 		}
 		return true
 	})
-	return ApplyEdits(src, edits)
+	return edits
 }
 
 // redirectsStderr reports whether a simple command redirects its
