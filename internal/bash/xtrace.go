@@ -430,8 +430,16 @@ func (s *Session) traceMatch(ctx context.Context, args []string) error {
 	}
 	x, op, y := args[0], args[1], args[2]
 	if hc := interp.HandlerCtx(ctx); xtraceOn(hc) && !inPS4(hc) {
+		// An empty word shows as ''.
 		var b strings.Builder
-		b.WriteString("[[ " + x + " " + op + " ")
+		b.WriteString("[[ ")
+		if x == "" {
+			b.WriteString("''")
+		}
+		b.WriteString(x + " " + op + " ")
+		if y == "" {
+			b.WriteString("''")
+		}
 		for _, c := range y {
 			b.WriteByte('\\')
 			b.WriteRune(c)

@@ -30,6 +30,8 @@ check stack install
 check 'a "b" $c'
 [[ $x != "a b" ]] || echo "!= fails"
 [[ a\ b == "$x" && "$x" == "a"' '"b" ]]
+empty=
+[[ $empty == "" && "$empty" = '' && a != "$empty" ]]
 PS4='+ [$LINENO] '
 [[ "$x" = 'a b' ]]
 echo "status $?"
