@@ -178,16 +178,25 @@ const supportedDeclFlags = "xrnaAgfp"
 // Source that does not parse is returned unchanged, for the interpreter to
 // report.
 func compatSource(name string, src []byte) []byte {
+	out, _ := compatSourceMarks(name, src)
+	return out
+}
+
+// compatSourceMarks is compatSource, which also gives, when all it does
+// to src is to mark commands whose status is tested, those marks as edits
+// of src (xtraceMarked).
+func compatSourceMarks(name string, src []byte) ([]byte, []Edit) {
+	written := src
 	src = fixSubscripts(name, src)
 	src = optindSource(name, src)
 	src = guardSource(name, src)
 	fdSyntax := hasFDSyntax(src)
 	if !fdSyntax && !containsAny(src, "?}", ":?", "local", "declare", "typeset", "export -", "readonly -", "exec", "time", "let", "SECONDS", "&", "(", "`", "-n", "|", "!", "if", "while", "until", "=~", "caller", "$!", "${!", "$-", "${-") {
-		return src
+		return src, nil
 	}
 	file, err := parseSource(name, src)
 	if err != nil {
-		return src
+		return src, nil
 	}
 	var bodies [][2]uint
 	walk(file, func(node syntax.Node) bool {
@@ -313,7 +322,8 @@ func compatSource(name string, src []byte) []byte {
 	// Text the other rewrites remove (a descriptor's word moved before
 	// its command, rewritten on its own) takes no marks where it was.
 	before, after = outsideRemovals(before, edits), outsideRemovals(after, edits)
-	return ApplyEdits(src, slices.Concat(before, edits, after, closings))
+	out := ApplyEdits(src, slices.Concat(before, edits, after, closings))
+	return out, testedMarks(written, src, before, edits, after, closings)
 }
 
 // sessionParams are the special parameters the session answers, by the

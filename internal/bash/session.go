@@ -366,8 +366,8 @@ func Parse(path, name string, src []byte) (*Script, error) {
 	written := src
 	// The session running it may have xtrace on: the trace commands go
 	// in whatever the script says.
-	compat := compatSource(name, src)
-	src = arraySource(name, xtraceSource(name, compat))
+	compat, marks := compatSourceMarks(name, src)
+	src = arraySource(name, xtraceMarked(name, written, compat, marks))
 	// The last rewrite parsed the text it returned, when it left it as
 	// it was.
 	file, err := takeParsed(name, src)
@@ -793,7 +793,7 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.runExitTrap(ctx, args[1:])
 		case statusCommand:
 			return setStatus(ctx, args[1:])
-		case traceHook, traceAssign, traceDecl, traceArray, traceFail, traceStderr, traceOK:
+		case traceHook, traceAssign, traceDecl, traceArray, traceFail, traceStderr, traceOK, traceMatch:
 			return s.traceCommand(ctx, args)
 		case setXtraceCommand:
 			return s.setXtrace(ctx, args[1:])

@@ -370,6 +370,9 @@ func (s *Session) traceCommand(ctx context.Context, args []string) error {
 	if args[0] == traceFail {
 		return interp.ExitStatus(1)
 	}
+	if args[0] == traceMatch {
+		return s.traceMatch(ctx, args[1:])
+	}
 	if !xtraceOn(hc) || inPS4(hc) {
 		return exitStatus(status)
 	}
@@ -415,6 +418,39 @@ func (s *Session) traceCommand(ctx context.Context, args []string) error {
 		s.traceDeclaration(ctx, args[1], args[2:])
 	}
 	return exitStatus(status)
+}
+
+// traceMatch traces and runs a [[ X == Y ]] test xtraceSource wrote as
+// traceMatch X OP Y, Y quoted: the trace shows Y with each character
+// escaped, as bash shows a quoted pattern, and X matches Y when it is the
+// same text.
+func (s *Session) traceMatch(ctx context.Context, args []string) error {
+	if len(args) != 3 {
+		return interp.ExitStatus(2)
+	}
+	x, op, y := args[0], args[1], args[2]
+	if hc := interp.HandlerCtx(ctx); xtraceOn(hc) && !inPS4(hc) {
+		// An empty word shows as ''.
+		var b strings.Builder
+		b.WriteString("[[ ")
+		if x == "" {
+			b.WriteString("''")
+		}
+		b.WriteString(x + " " + op + " ")
+		if y == "" {
+			b.WriteString("''")
+		}
+		for _, c := range y {
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		}
+		b.WriteString(" ]]")
+		s.traceLine(ctx, b.String())
+	}
+	if (x == y) == (op != "!=") {
+		return nil
+	}
+	return interp.ExitStatus(1)
 }
 
 // traceDeclaration traces local, declare, export and the others as bash

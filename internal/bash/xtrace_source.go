@@ -31,6 +31,10 @@ const (
 	traceStderr = "__devstack_tracestderr"
 	// traceFail fails as [[ ]] would, for a test split into its parts.
 	traceFail = "__devstack_tracefail"
+	// traceMatch traces and runs a [[ X == Y ]] (or != or =) whose right
+	// side is quoted, so matched as it is: its arguments are X, the
+	// operator and Y, expanded once, as [[ ]] expands them.
+	traceMatch = "__devstack_tracematch"
 	// traceOK follows each trace command, as `TRACE && traceOK`: a trace
 	// command passes on the status before it, which must neither trip
 	// errexit nor fire the ERR trap when it is a failure bash exempts
@@ -56,8 +60,18 @@ func xtraceSource(name string, src []byte) []byte {
 	if err != nil {
 		return src
 	}
+	return ApplyEdits(src, xtraceEdits(file, src, nil))
+}
+
+// xtraceEdits are xtraceSource's edits of src, parsed as file. copied,
+// when not nil, is called with each span of src whose text the edits
+// copy or replace.
+func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []Edit {
 	var edits []Edit
 	text := func(node syntax.Node) string {
+		if copied != nil {
+			copied(node.Pos().Offset(), node.End().Offset())
+		}
 		return string(src[node.Pos().Offset():node.End().Offset()])
 	}
 	// wrap puts a command in a brace group after the trace commands in
@@ -123,6 +137,9 @@ func xtraceSource(name string, src []byte) []byte {
 				case as.Array != nil && as.Name != nil:
 					// bash traces the array's elements, then the
 					// declaration of its name.
+					if copied != nil {
+						copied(as.Pos().Offset(), as.End().Offset())
+					}
 					arrays = append(arrays, arrayTrace(as, declaresAssoc(n), src))
 					words = append(words, "n", as.Name.Value)
 				case as.Index != nil || as.Name == nil:
@@ -157,6 +174,9 @@ func xtraceSource(name string, src []byte) []byte {
 		case *syntax.CaseClause:
 			wrap(n, traceHook+" "+traceLiteral(flatten("case "+text(n.Word)+" in")))
 		case *syntax.ArithmCmd:
+			if copied != nil {
+				copied(n.Left.Offset(), n.Right.Offset())
+			}
 			inner := string(src[n.Left.Offset()+2 : n.Right.Offset()])
 			wrap(n, traceHook+" '(( ' "+expandable(flatten(inner))+" ' ))'")
 		case *syntax.LetClause:
@@ -173,11 +193,14 @@ func xtraceSource(name string, src []byte) []byte {
 				traced += strings.Repeat(" \\\n", lost)
 			}
 			edits = append(edits, Edit{Offset: n.Pos().Offset(), Remove: n.End().Offset() - n.Pos().Offset(), Text: traced})
+			if copied != nil {
+				copied(n.Pos().Offset(), n.End().Offset())
+			}
 			return false
 		}
 		return true
 	})
-	return ApplyEdits(src, edits)
+	return edits
 }
 
 // redirectsStderr reports whether a simple command redirects its
@@ -247,16 +270,33 @@ func assignTrace(as *syntax.Assign, src string) (before, after string) {
 func testTrace(x syntax.TestExpr, text func(syntax.Node) string) string {
 	x = andOr(x)
 	if b, ok := x.(*syntax.BinaryTest); ok && (b.Op == syntax.AndTest || b.Op == syntax.OrTest) {
-		return "{ if " + testParts(x, text) + "; then " + statusCommand + " 0; else " + traceFail + "; fi; }"
+		// The list fails only by its last command: traceFail makes a
+		// failure a failure of the test, which a failure on the left of
+		// && or || is not.
+		return "{ " + testParts(x, text) + " || " + traceFail + "; }"
 	}
 	return testParts(x, text)
+}
+
+// groupPart is a part of a test split at && and ||, as one command of
+// the list: a single traceMatch needs no braces.
+func groupPart(part string) string {
+	if strings.HasPrefix(part, traceMatch+" ") {
+		return part
+	}
+	return "{ " + part + "; }"
 }
 
 func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 	switch n := x.(type) {
 	case *syntax.BinaryTest:
 		if n.Op == syntax.AndTest || n.Op == syntax.OrTest {
-			return "{ " + testParts(n.X, text) + "; } " + n.Op.String() + " { " + testParts(n.Y, text) + "; }"
+			return groupPart(testParts(n.X, text)) + " " + n.Op.String() + " " + groupPart(testParts(n.Y, text))
+		}
+		if isMatchOp(n.Op) && plainOperand(n.X, false) && plainOperand(n.Y, true) {
+			// One command instead of a trace and the test: a third of
+			// the text to parse and keep, and each word expanded once.
+			return traceMatch + " " + operand(n.X, text) + " " + n.Op.String() + " " + operand(n.Y, text)
 		}
 		var rhs string
 		if n.Op == syntax.TsReMatch {
@@ -364,6 +404,58 @@ func patternWord(w *syntax.Word, text func(syntax.Node) string) string {
 		}
 	}
 	return "$'\\001' " + operand(w, text)
+}
+
+func isMatchOp(op syntax.BinTestOperator) bool {
+	return op == syntax.TsMatch || op == syntax.TsNoMatch || op == syntax.TsMatchShort
+}
+
+// plainOperand reports whether a test's word, as operand writes it, is
+// one argument whose value is the word's value in [[ ]]: made of
+// literals, quotes and parameters without operators, without a command
+// substitution, a tilde, an array or the positional parameters as a
+// list, and, when quoted is set, quoted as a whole, so that [[ ]]
+// matches it as it is.
+func plainOperand(x syntax.TestExpr, quoted bool) bool {
+	w, ok := x.(*syntax.Word)
+	if !ok || len(w.Parts) == 0 {
+		return false
+	}
+	if lit, ok := w.Parts[0].(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "~") {
+		return false
+	}
+	for _, part := range w.Parts {
+		switch p := part.(type) {
+		case *syntax.DblQuoted:
+			if p.Dollar {
+				return false
+			}
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return false
+			}
+		case *syntax.Lit, *syntax.ParamExp:
+			if quoted {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	plain := true
+	walk(w, func(node syntax.Node) bool {
+		switch n := node.(type) {
+		case *syntax.ParamExp:
+			if n.Excl || n.Length || n.Width || n.Index != nil || n.Names != 0 || n.Param == nil ||
+				n.Param.Value == "@" || n.Param.Value == "*" || n.Slice != nil || n.Repl != nil || n.Exp != nil {
+				plain = false
+			}
+		case *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp, *syntax.ExtGlob, *syntax.BraceExp:
+			plain = false
+		}
+		return plain
+	})
+	return plain
 }
 
 // escapeNext, as an argument of traceHook, escapes the next one.

@@ -453,28 +453,33 @@ func hook(mode string, phase ...string) func(r *Run) error {
 		for done := 0; done < len(scripts); {
 			// Each script's start and end are the run's events and the
 			// live line's, and mark where the output of a failing one
-			// starts.
+			// starts. origin is the started script's, looked up once
+			// (it stats the file).
 			var start time.Time
+			var origin string
 			started, ended := -1, -1
 			n, err := r.session.SourceEach(r.ctx, scripts[done:], args, bash.Each{
 				Start: func(i int) {
 					started = i
-					start = r.hookStart(r.Tree.Origin(r.hooks[done+i].Rel), args)
+					origin = r.Tree.Origin(r.hooks[done+i].Rel)
+					start = r.hookStart(origin, args)
 				},
 				Pause: func(i int) bool {
 					ended = i
-					r.hookEnd(r.Tree.Origin(r.hooks[done+i].Rel), args, start, nil)
+					r.hookEnd(origin, args, start, nil)
 					return r.errexitLost()
 				},
 			})
 			if started >= 0 && ended < started {
-				r.hookEnd(r.Tree.Origin(r.hooks[done+started].Rel), args, start, err)
+				r.hookEnd(origin, args, start, err)
 			}
 			if n == 0 {
 				n = 1
 			}
 			done += n
-			origin := r.Tree.Origin(r.hooks[done-1].Rel)
+			if started != n-1 {
+				origin = r.Tree.Origin(r.hooks[done-1].Rel)
+			}
 			if err := r.afterHook(origin, err); err != nil {
 				if err := r.fail(origin, err); err != nil {
 					return err
