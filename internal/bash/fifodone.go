@@ -25,6 +25,45 @@ import (
 // fifoDoneCommand replaces the pipe of the <( ) it ends, passing on $?.
 const fifoDoneCommand = "__devstack_fifodone"
 
+// The commands of >( ) read from a named pipe that the interpreter
+// removes only once they end; a shell that ends first, as stack.sh does
+// after `exec 1> >(outfilter)`, leaves the pipe in the temporary
+// directory. fifoOpenCommand starts the commands of >( ): by then both
+// ends are open (the interpreter's open of the pipe waits for the
+// writer), so the name can go, as bash's /dev/fd/N leaves nothing behind.
+
+// fifoOpenCommand removes the pipe of the >( ) it starts, passing on $?.
+const fifoOpenCommand = "__devstack_fifoopen"
+
+// fifoOpenEdit is the edit that starts the commands of a >( ) with
+// fifoOpenCommand; ok is false for <( ).
+func fifoOpenEdit(ps *syntax.ProcSubst) (Edit, bool) {
+	if ps.Op != syntax.CmdOut || len(ps.Stmts) == 0 {
+		return Edit{}, false
+	}
+	return Edit{Offset: ps.Stmts[0].Pos().Offset(), Text: passOn(fifoOpenCommand) + "; "}, true
+}
+
+// fifoOpen removes the pipe standard input is, if it is one of the
+// interpreter's process substitutions, and passes on the status before it.
+func fifoOpen(ctx context.Context) error {
+	hc := interp.HandlerCtx(ctx)
+	if f, ok := hc.Stdin.(*os.File); ok && isProcSubstPipe(f.Name()) {
+		os.Remove(f.Name())
+	}
+	return exitStatus(hc.LastExitStatus)
+}
+
+// isProcSubstPipe reports whether path is a named pipe of the
+// interpreter's process substitutions.
+func isProcSubstPipe(path string) bool {
+	if !strings.HasPrefix(filepath.Base(path), fifoPrefix) {
+		return false
+	}
+	info, err := os.Lstat(path)
+	return err == nil && info.Mode()&fs.ModeNamedPipe != 0
+}
+
 // fifoDoneEdit is the edit that ends the commands of a <( ) with
 // fifoDoneCommand; ok is false for >( ), and where text after the last
 // command could change its meaning (a here-document).
@@ -56,10 +95,8 @@ func fifoDoneEdit(ps *syntax.ProcSubst) (Edit, bool) {
 // the status before it.
 func fifoDone(ctx context.Context) error {
 	hc := interp.HandlerCtx(ctx)
-	if f, ok := hc.Stdout.(*os.File); ok && strings.HasPrefix(filepath.Base(f.Name()), fifoPrefix) {
-		if info, err := os.Lstat(f.Name()); err == nil && info.Mode()&fs.ModeNamedPipe != 0 {
-			emptyInPlace(f.Name())
-		}
+	if f, ok := hc.Stdout.(*os.File); ok && isProcSubstPipe(f.Name()) {
+		emptyInPlace(f.Name())
 	}
 	return exitStatus(hc.LastExitStatus)
 }

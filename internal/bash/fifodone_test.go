@@ -2,6 +2,7 @@ package bash
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,5 +32,29 @@ for i in {1..100}; do twice <(printf 'a\nb\n'); done`
 	}
 	if want := strings.Repeat("2\n0\n", 100); out.String() != want {
 		t.Errorf("output %q, want 2 then 0, 100 times", out.String())
+	}
+}
+
+// TestProcSubstOutLeavesNoPipe: the pipe of a >( ) that outlives the
+// script, as stack.sh's `exec 1> >(outfilter)` does, is not left in the
+// temporary directory.
+func TestProcSubstOutLeavesNoPipe(t *testing.T) {
+	tmp := t.TempDir()
+	s, out := newTestSession(t, "TMPDIR="+tmp)
+	script := `exec 3> >(while read -r l; do echo "got $l"; done)
+echo one >&3`
+	if _, err := s.RunString(context.Background(), "test", script); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		left, _ := filepath.Glob(filepath.Join(tmp, fifoPrefix+"*"))
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("left in TMPDIR: %v (output %q)", left, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

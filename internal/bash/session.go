@@ -805,6 +805,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.paramError(ctx, args[1:])
 		case fifoDoneCommand:
 			return fifoDone(ctx)
+		case fifoOpenCommand:
+			return fifoOpen(ctx)
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {

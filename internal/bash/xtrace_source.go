@@ -99,6 +99,9 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				if end, ok := fifoDoneEdit(n); ok {
 					edits = append(edits, end)
 				}
+				if start, ok := fifoOpenEdit(n); ok {
+					edits = append(edits, start)
+				}
 			}
 		case *syntax.Stmt:
 			if start, end, ok := redirectsStderr(n); ok {
