@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"devstack/internal/report"
 )
 
 // A DevStack tree runs its own stack.sh, unstack.sh and clean.sh. These
@@ -214,4 +216,45 @@ func TestDevStackTreeRefusesAVirtDriverWithoutPlugin(t *testing.T) {
 	// Without n-cpu the driver does not matter, as in DevStack.
 	writeFile(t, dir, "local.conf", "[[local|localrc]]\nVIRT_DRIVER=xen\nENABLED_SERVICES=key\n")
 	mustSucceed(t, runDevstack(t, dir, "stack"), "stack without n-cpu")
+}
+
+// TestDevStackTreeWritesEvents: a DevStack tree writes its own log; the
+// run's events go beside it, LOGFILE.events for a stack and
+// COMMAND.sh.log.events in LOGDIR for unstack, named in the JSON summary.
+func TestDevStackTreeWritesEvents(t *testing.T) {
+	dir := miniTree(t)
+	logs := filepath.Join(dir, "logs")
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	conf, err := os.ReadFile(filepath.Join(dir, "local.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "local.conf", string(conf)+"LOGDIR="+logs+"\nLOGFILE="+logs+"/stack.sh.log\n")
+	for _, tt := range []struct{ command, events string }{
+		{"stack", "stack.sh.log.events"},
+		{"unstack", "unstack.sh.log.events"},
+	} {
+		res := runDevstack(t, dir, tt.command, "--output", "json")
+		mustSucceed(t, res, tt.command)
+		s := parseSummary(t, res.stdout)
+		want := filepath.Join(logs, tt.events)
+		if s.Logs.Events != want {
+			t.Errorf("%s: summary names events %q, want %q", tt.command, s.Logs.Events, want)
+		}
+		if !strings.Contains(res.stderr, "events "+want+")") {
+			t.Errorf("%s: the console does not name the events file:\n%s", tt.command, res.stderr)
+		}
+		events := readEvents(t, want)
+		phases := 0
+		for _, e := range events {
+			if e.Type == report.PhaseStart {
+				phases++
+			}
+		}
+		if events[0].Type != report.RunStart || events[len(events)-1].Type != report.RunEnd || phases == 0 {
+			t.Errorf("%s: events %d, phases started %d, first %q, last %q", tt.command, len(events), phases, events[0].Type, events[len(events)-1].Type)
+		}
+	}
 }

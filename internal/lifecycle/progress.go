@@ -78,6 +78,11 @@ func (r *Run) finish(res *Result, err error) {
 		res.HostIP = r.session.Var("HOST_IP")
 		if r.Tree.DevStack {
 			res.TreeLog = r.session.Var("LOGFILE")
+			if base := r.treeEventsBase(); base != "" {
+				if err := r.Log.EventsBeside(base); err != nil {
+					r.Log.Warning(err.Error())
+				}
+			}
 		}
 	}
 	if r.lib != nil {
@@ -105,6 +110,24 @@ func (r *Run) finish(res *Result, err error) {
 	if r.Command == "stack" && !r.Tree.DevStack && len(r.timings) > 0 {
 		res.Worlddump = r.worlddump()
 	}
+}
+
+// treeEventsBase is where the events of a DevStack tree's run go, the
+// tree writing its log itself: beside its LOGFILE for a stack, else as
+// COMMAND.sh.log in LOGDIR (or LOGFILE's directory); "" where the tree
+// sets neither.
+func (r *Run) treeEventsBase() string {
+	logfile, dir := r.session.Var("LOGFILE"), r.session.Var("LOGDIR")
+	if r.Command == "stack" && logfile != "" {
+		return logfile
+	}
+	if dir == "" && logfile != "" {
+		dir = filepath.Dir(logfile)
+	}
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, r.Command+".sh.log")
 }
 
 // services are the services run_process started, with where they

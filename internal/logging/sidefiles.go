@@ -129,6 +129,35 @@ func (l *Logger) eventLocked(e report.Event) {
 	l.side.event(append(line, '\n'))
 }
 
+// EventsBeside starts the events file of a run whose log the scripts
+// write themselves (a DevStack tree's stack.sh writes its LOGFILE): the
+// events so far and those to come go to base.events, a link to
+// base.events.TIMESTAMP. A directory that is not there is no error: there
+// is then no events file (clean.sh removes LOGDIR).
+func (l *Logger) EventsBeside(base string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.side.events != nil || l.side.closed {
+		return nil
+	}
+	if info, err := os.Stat(filepath.Dir(base)); err != nil || !info.IsDir() {
+		l.side.pendingEvents = nil
+		return nil
+	}
+	f, real, err := createLog(base+".events", time.Now())
+	if err != nil {
+		return fmt.Errorf("creating the events file: %w", err)
+	}
+	shown, err := linkLog(base+".events", real)
+	if err != nil {
+		shown = real
+	}
+	l.side.events, l.side.eventsPath, l.side.eventsLink = f, real, shown
+	l.side.write(f, l.side.pendingEvents)
+	l.side.pendingEvents = nil
+	return err
+}
+
 // SummaryFile and EventsFile name the side files, "" if not written.
 func (l *Logger) SummaryFile() string {
 	l.mu.Lock()

@@ -114,6 +114,10 @@ func serviceText(svc Service) string {
 
 func logsText(l Logs) string {
 	if l.Log == "" {
+		// A DevStack tree writes its log itself.
+		if l.Events != "" {
+			return "Events: " + l.Events
+		}
 		return ""
 	}
 	text := "Log: " + l.Log
