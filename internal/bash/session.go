@@ -801,6 +801,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.lazyFunction(ctx, args[1:])
 		case assignCheckCommand:
 			return s.checkAssign(ctx, args[1:])
+		case readonlyFailCommand:
+			return s.readonlyFail(ctx, args[1:])
 		case paramErrorCommand:
 			return s.paramError(ctx, args[1:])
 		case fifoDoneCommand:

@@ -107,6 +107,12 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			if start, end, ok := redirectsStderr(n); ok {
 				edits = append(edits, Edit{Offset: start, Text: "{ " + passOn(traceStderr) + "; "}, Edit{Offset: end, Text: "; }"})
 			}
+			if open, close, ok := prefixGuard(n, src); ok {
+				if copied != nil {
+					copied(n.Cmd.Pos().Offset(), n.Cmd.End().Offset())
+				}
+				edits = append(edits, Edit{Offset: n.Cmd.Pos().Offset(), Text: open}, Edit{Offset: n.Cmd.End().Offset(), Text: close})
+			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
 				return true
@@ -158,12 +164,20 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			for i := range traces {
 				traces[i] = passOn(traces[i])
 			}
-			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ "},
-				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + "; }"})
+			open, close := "", ""
+			if names := declaredNames(n); len(names) > 0 {
+				open, close = readonlyGuard(declKind(n.Variant.Value), expandable(flatten(text(n))), names)
+			}
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open},
+				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + close + "; }"})
 		case *syntax.ForClause:
 			wi, ok := n.Loop.(*syntax.WordIter)
 			if !ok || len(n.Do) == 0 {
 				return true
+			}
+			if !n.Select && !strings.HasPrefix(wi.Name.Value, "__devstack_") {
+				open, close := readonlyGuard(roKindFirst, "", []string{wi.Name.Value})
+				edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: open}, Edit{Offset: n.End().Offset(), Text: close})
 			}
 			label := "for " + wi.Name.Value + " in"
 			if !wi.InPos.IsValid() {
@@ -181,7 +195,12 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				copied(n.Left.Offset(), n.Right.Offset())
 			}
 			inner := string(src[n.Left.Offset()+2 : n.Right.Offset()])
-			wrap(n, traceHook+" '(( ' "+expandable(flatten(inner))+" ' ))'")
+			open, close := "", ""
+			if names := arithmNames(n.X); len(names) > 0 {
+				open, close = readonlyGuard(roKindFirst, "", names)
+			}
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + passOn(traceHook+" '(( ' "+expandable(flatten(inner))+" ' ))'") + "; " + open},
+				Edit{Offset: n.End().Offset(), Text: close + "; }"})
 		case *syntax.LetClause:
 			words := []string{traceHook, "let"}
 			for _, x := range n.Exprs {

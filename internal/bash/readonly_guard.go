@@ -1,0 +1,186 @@
+package bash
+
+import (
+	"context"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// A declaration (declare, local, typeset, export, readonly), an
+// arithmetic command or a for loop that assigns to a readonly variable
+// fails in bash with a message in its words ("FILE: line N: declare: R:
+// readonly variable", without the builtin's name for export, readonly,
+// (( )) and for), status 1, and the script goes on with the next
+// command; a for loop's body does not run. The interpreter words its
+// message without the file and line, and runs the loop.
+//
+// xtraceSource puts such a command in a case on the attributes of the
+// names it assigns (readonlyGuard): the expansion costs no command, and
+// only when one is readonly does readonlyFailCommand run instead of the
+// command, for bash's message and status. The case keeps $? for the
+// command (local rc=$?), and the failure is a command's, for errexit and
+// the ERR trap.
+const readonlyFailCommand = "__devstack_readonlyfail"
+
+// Kinds of readonlyFailCommand without the builtin's name in the message:
+// a declaration by export or readonly goes on with its other names; an
+// arithmetic command or a for loop stops at the first.
+// A command's prefix assignment (roKindPrefix) is refused with a message,
+// and the command runs without it, its status the command's.
+const (
+	roKindAll    = "-"
+	roKindFirst  = "--"
+	roKindPrefix = "="
+)
+
+// readonlyGuard gives the text that goes before and after a command that
+// assigns names, for readonlyFailCommand to run instead of it when one of
+// them is readonly. kind is the builtin's name for the message, or
+// roKindAll or roKindFirst; trace, when not empty, is a word that
+// expands to the command's trace line.
+func readonlyGuard(kind, trace string, names []string) (open, close string) {
+	var word strings.Builder
+	for _, name := range names {
+		word.WriteString("${" + name + "+${" + name + "@a}}")
+	}
+	if trace == "" {
+		trace = "''"
+	}
+	open = "case " + word.String() + " in *r*) " + readonlyFailCommand + " " + kind + " " + trace + " " + strings.Join(names, " ") + ";; *) "
+	return open, ";; esac"
+}
+
+// prefixGuard gives the text that goes before and after a simple command
+// with prefix assignments (R=5 cmd), on one line, for the command to run
+// without them when one of them is readonly, after bash's message. The
+// command's words are copied for that: a redirection among them, or a
+// command over several lines, keeps the interpreter's way.
+func prefixGuard(st *syntax.Stmt, src []byte) (open, close string, ok bool) {
+	call, isCall := st.Cmd.(*syntax.CallExpr)
+	if !isCall || len(call.Args) == 0 || len(call.Assigns) == 0 {
+		return "", "", false
+	}
+	for _, rd := range st.Redirs {
+		if rd.Pos().Offset() < call.End().Offset() {
+			return "", "", false
+		}
+	}
+	words := string(src[call.Args[0].Pos().Offset():call.End().Offset()])
+	if strings.Contains(string(src[call.Pos().Offset():call.End().Offset()]), "\n") {
+		return "", "", false
+	}
+	var names []string
+	for _, as := range call.Assigns {
+		if as.Name != nil && as.Index == nil && as.Array == nil && !strings.HasPrefix(as.Name.Value, "__devstack_") {
+			names = append(names, as.Name.Value)
+		}
+	}
+	if len(names) == 0 {
+		return "", "", false
+	}
+	open, close = readonlyGuard(roKindPrefix, "", names)
+	// The check passes the status before it on, for the command's $?.
+	open = strings.Replace(open, ";; *) ", " && "+traceOK+"; "+words+";; *) ", 1)
+	return open, close, true
+}
+
+// declaredNames are the names a declaration assigns a value to, or,
+// after compatSource, starts empty in a function (NAME=); nil for a
+// declaration whose names are references, arrays or elements.
+func declaredNames(dc *syntax.DeclClause) []string {
+	switch dc.Variant.Value {
+	case "declare", "local", "typeset", "export", "readonly":
+	default:
+		return nil
+	}
+	if declaresNameref(dc) {
+		return nil
+	}
+	var names []string
+	for _, as := range dc.Args {
+		if as.Naked || as.Name == nil || strings.HasPrefix(as.Name.Value, "__devstack_") {
+			continue
+		}
+		if as.Array != nil || as.Index != nil {
+			// bash refuses these with other messages, and may discard
+			// the line: the interpreter's message stands.
+			return nil
+		}
+		names = append(names, as.Name.Value)
+	}
+	return names
+}
+
+// declKind is the kind of readonlyFailCommand for a declaration.
+func declKind(variant string) string {
+	if variant == "export" || variant == "readonly" {
+		return roKindAll
+	}
+	return variant
+}
+
+// arithmNames are the variables an arithmetic expression assigns, as
+// plain names, in the order it assigns them.
+func arithmNames(x syntax.ArithmExpr) []string {
+	var names []string
+	add := func(x syntax.ArithmExpr) {
+		if w, ok := x.(*syntax.Word); ok {
+			if name := w.Lit(); syntax.ValidName(name) && !strings.HasPrefix(name, "__devstack_") {
+				names = append(names, name)
+			}
+		}
+	}
+	walk(x, func(node syntax.Node) bool {
+		switch n := node.(type) {
+		case *syntax.BinaryArithm:
+			switch op := n.Op.String(); op {
+			case "==", "!=", "<=", ">=":
+			default:
+				if strings.HasSuffix(op, "=") {
+					add(n.X)
+				}
+			}
+		case *syntax.UnaryArithm:
+			if n.Op == syntax.Inc || n.Op == syntax.Dec {
+				add(n.X)
+			}
+		}
+		return true
+	})
+	return names
+}
+
+// readonlyFail is readonlyFailCommand: KIND TRACE NAMES..., run in place
+// of a command that assigns NAMES when one is readonly.
+func (s *Session) readonlyFail(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if len(args) < 2 {
+		return interp.ExitStatus(1)
+	}
+	kind, trace, names := args[0], args[1], args[2:]
+	if trace != "" && xtraceOn(hc) {
+		s.traceLine(ctx, trace)
+	}
+	prefix := ""
+	if kind != roKindAll && kind != roKindFirst && kind != roKindPrefix {
+		prefix = kind + ": "
+	}
+	for _, name := range names {
+		if !hc.Env.Get(name).ReadOnly {
+			continue
+		}
+		s.shellError(hc, "%s%s: readonly variable", prefix, name)
+		if kind == roKindFirst {
+			break
+		}
+	}
+	if kind == roKindPrefix && hc.LastExitStatus == 0 {
+		return nil
+	}
+	if kind == roKindPrefix {
+		return interp.ExitStatus(uint8(hc.LastExitStatus))
+	}
+	return interp.ExitStatus(1)
+}
