@@ -24,15 +24,17 @@ import (
 // the ERR trap.
 const readonlyFailCommand = "__devstack_readonlyfail"
 
-// Kinds of readonlyFailCommand without the builtin's name in the message:
-// a declaration by export or readonly goes on with its other names; an
-// arithmetic command or a for loop stops at the first.
-// A command's prefix assignment (roKindPrefix) is refused with a message,
-// and the command runs without it, its status the command's.
+// Kinds of readonlyFailCommand other than a builtin's name, whose
+// messages lack one: a declaration by export or readonly goes on with its
+// other names (roKindAll); an arithmetic command stops at the first
+// (roKindFirst), as does a for loop, whose failure bash does not give to
+// the ERR trap (roKindLoop); a command's prefix assignment is refused and
+// the command runs without it, its status the command's (roKindPrefix).
 const (
-	roKindAll    = "-"
-	roKindFirst  = "--"
-	roKindPrefix = "="
+	roKindAll    = "+all"
+	roKindFirst  = "+first"
+	roKindLoop   = "+loop"
+	roKindPrefix = "+prefix"
 )
 
 // readonlyGuard gives the text that goes before and after a command that
@@ -164,7 +166,7 @@ func (s *Session) readonlyFail(ctx context.Context, args []string) error {
 		s.traceLine(ctx, trace)
 	}
 	prefix := ""
-	if kind != roKindAll && kind != roKindFirst && kind != roKindPrefix {
+	if !strings.HasPrefix(kind, "+") {
 		prefix = kind + ": "
 	}
 	for _, name := range names {
@@ -172,15 +174,49 @@ func (s *Session) readonlyFail(ctx context.Context, args []string) error {
 			continue
 		}
 		s.shellError(hc, "%s%s: readonly variable", prefix, name)
-		if kind == roKindFirst {
+		if kind != roKindAll && prefix == "" {
 			break
 		}
 	}
-	if kind == roKindPrefix && hc.LastExitStatus == 0 {
-		return nil
-	}
-	if kind == roKindPrefix {
+	switch kind {
+	case roKindPrefix:
+		if hc.LastExitStatus == 0 {
+			return nil
+		}
 		return interp.ExitStatus(uint8(hc.LastExitStatus))
+	case roKindLoop:
+		s.mu.Lock()
+		s.errTrapDone(hc)
+		s.mu.Unlock()
 	}
 	return interp.ExitStatus(1)
+}
+
+// refuseDeclared is the check of a declaration the session runs
+// (declCommand) for one of its assignments, NAME or NAME+ or NAME[I]:
+// when the variable is readonly, it says so in bash's words and reports
+// true; the declaration goes on without it and fails with status 1.
+func (s *Session) refuseDeclared(hc interp.HandlerContext, variant, name string) bool {
+	name, _, _ = strings.Cut(strings.TrimSuffix(name, "+"), "[")
+	if !hc.Env.Get(name).ReadOnly {
+		return false
+	}
+	prefix := ""
+	if kind := declKind(variant); kind != roKindAll {
+		prefix = kind + ": "
+	}
+	s.shellError(hc, "%s%s: readonly variable", prefix, name)
+	return true
+}
+
+// typesetMark follows the keyword of a typeset that compatSource made a
+// declare: traces and messages name it as written.
+const typesetMark = "\t"
+
+// writtenVariant is a declaration's keyword as the script wrote it.
+func writtenVariant(dc *syntax.DeclClause, src []byte) string {
+	if end := dc.Variant.End().Offset(); dc.Variant.Value == "declare" && int(end) < len(src) && src[end] == typesetMark[0] {
+		return "typeset"
+	}
+	return dc.Variant.Value
 }

@@ -127,7 +127,8 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			}
 			edits = append(edits, Edit{Offset: n.End().Offset(), Text: " }"})
 		case *syntax.DeclClause:
-			words := []string{traceDecl, n.Variant.Value}
+			variant := writtenVariant(n, src)
+			words := []string{traceDecl, variant}
 			var arrays []string
 			nameref := declaresNameref(n)
 			for _, as := range n.Args {
@@ -166,7 +167,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			}
 			open, close := "", ""
 			if names := declaredNames(n); len(names) > 0 {
-				open, close = readonlyGuard(declKind(n.Variant.Value), expandable(flatten(text(n))), names)
+				open, close = readonlyGuard(declKind(variant), expandable(flatten(text(n))), names)
 			}
 			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open},
 				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + close + "; }"})
@@ -176,7 +177,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				return true
 			}
 			if !n.Select && !strings.HasPrefix(wi.Name.Value, "__devstack_") {
-				open, close := readonlyGuard(roKindFirst, "", []string{wi.Name.Value})
+				open, close := readonlyGuard(roKindLoop, "", []string{wi.Name.Value})
 				edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: open}, Edit{Offset: n.End().Offset(), Text: close})
 			}
 			label := "for " + wi.Name.Value + " in"
