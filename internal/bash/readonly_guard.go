@@ -16,13 +16,19 @@ import (
 // command; a for loop's body does not run. The interpreter words its
 // message without the file and line, and runs the loop.
 //
-// xtraceSource puts such a command in a case on the attributes of the
-// names it assigns (readonlyGuard): the expansion costs no command, and
-// only when one is readonly does readonlyFailCommand run instead of the
-// command, for bash's message and status. The case keeps $? for the
-// command (local rc=$?), and the failure is a command's, for errexit and
-// the ERR trap.
-const readonlyFailCommand = "__devstack_readonlyfail"
+// xtraceSource puts readonlyCheckCommand before such a command, with the
+// names it assigns, and the command in a case on readonlyVar, which the
+// check sets only when one of them is readonly (readonlyGuard): then
+// readonlyFailCommand runs instead of the command, for bash's message and
+// status. The check passes the status before it on, so that the command
+// still sees its $? (local rc=$?), and the failure is a command's, for
+// errexit and the ERR trap. (An expansion of the attributes, ${R@a},
+// would need no command, but fails under nounset when R is unset.)
+const (
+	readonlyCheckCommand = "__devstack_readonlycheck"
+	readonlyFailCommand  = "__devstack_readonlyfail"
+	readonlyVar          = "__devstack_readonly"
+)
 
 // Kinds of readonlyFailCommand other than a builtin's name, whose
 // messages lack one: a declaration by export or readonly goes on with its
@@ -43,14 +49,11 @@ const (
 // roKindAll or roKindFirst; trace, when not empty, is a word that
 // expands to the command's trace line.
 func readonlyGuard(kind, trace string, names []string) (open, close string) {
-	var word strings.Builder
-	for _, name := range names {
-		word.WriteString("${" + name + "+${" + name + "@a}}")
-	}
 	if trace == "" {
 		trace = "''"
 	}
-	open = "case " + word.String() + " in *r*) " + readonlyFailCommand + " " + kind + " " + trace + " " + strings.Join(names, " ") + ";; *) "
+	list := strings.Join(names, " ")
+	open = passOn(readonlyCheckCommand+" "+list) + "; case ${" + readonlyVar + "-} in ?*) " + readonlyFailCommand + " " + kind + " " + trace + " " + list + ";; *) "
 	return open, ";; esac"
 }
 
@@ -154,6 +157,33 @@ func arithmNames(x syntax.ArithmExpr) []string {
 	return names
 }
 
+// readonlyCheck is readonlyCheckCommand: NAMES..., which sets
+// readonlyVar when one is readonly, and passes the status before it on.
+func (s *Session) readonlyCheck(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	set := false
+	for _, name := range args {
+		if hc.Env.Get(name).ReadOnly {
+			if err := hc.Builtin(ctx, []string{"eval", readonlyVar + "=1"}); err != nil {
+				return err
+			}
+			set = true
+			break
+		}
+	}
+	if !set && hc.Env.Get(readonlyVar).IsSet() {
+		// Left by a check whose command was not run (a discarded line
+		// on its way up).
+		if err := hc.Builtin(ctx, []string{"unset", readonlyVar}); err != nil {
+			return err
+		}
+	}
+	if hc.LastExitStatus != 0 {
+		return interp.ExitStatus(uint8(hc.LastExitStatus))
+	}
+	return nil
+}
+
 // readonlyFail is readonlyFailCommand: KIND TRACE NAMES..., run in place
 // of a command that assigns NAMES when one is readonly.
 func (s *Session) readonlyFail(ctx context.Context, args []string) error {
@@ -162,6 +192,9 @@ func (s *Session) readonlyFail(ctx context.Context, args []string) error {
 		return interp.ExitStatus(1)
 	}
 	kind, trace, names := args[0], args[1], args[2:]
+	if err := hc.Builtin(ctx, []string{"unset", readonlyVar}); err != nil {
+		return err
+	}
 	if trace != "" && xtraceOn(hc) {
 		s.traceLine(ctx, trace)
 	}

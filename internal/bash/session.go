@@ -601,7 +601,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return []string{exitCommand, "1"}, nil
 	}
-	if args[0] == errTrap || args[0] == assignCheckCommand || args[0] == paramErrorCommand {
+	if args[0] == errTrap || args[0] == assignCheckCommand || args[0] == readonlyCheckCommand || args[0] == paramErrorCommand {
 		// The ERR trap reports where the failure was: keep s.last. An
 		// assignment's check is part of it.
 		s.mu.Unlock()
@@ -803,6 +803,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.checkAssign(ctx, args[1:])
 		case readonlyFailCommand:
 			return s.readonlyFail(ctx, args[1:])
+		case readonlyCheckCommand:
+			return s.readonlyCheck(ctx, args[1:])
 		case paramErrorCommand:
 			return s.paramError(ctx, args[1:])
 		case fifoDoneCommand:

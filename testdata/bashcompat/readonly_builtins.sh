@@ -28,6 +28,11 @@ R=2 true
 (( R++ ))
 declare R=3
 set +x
+# Under nounset, the names checked need not be set.
+set -u
+declare fresh=1; (( next = fresh + 1 )); for k in a; do echo "nounset: $fresh $next $k"; done
+NEWVAR=1 true; echo "nounset prefix: $?"
+set +u
 set -e
 local_fail() { local R=4; echo "not reached"; }
 local_fail
