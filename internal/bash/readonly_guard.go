@@ -2,6 +2,7 @@ package bash
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/interp"
@@ -24,8 +25,12 @@ import (
 // still sees its $? (local rc=$?), and the failure is a command's, for
 // errexit and the ERR trap. (An expansion of the attributes, ${R@a},
 // would need no command, but fails under nounset when R is unset.)
+//
+// An arithmetic command already has a trace command before it: that one
+// checks the names too (readonlyTraceHook), which saves a command.
 const (
 	readonlyCheckCommand = "__devstack_readonlycheck"
+	readonlyTraceHook    = traceHook + "readonly"
 	readonlyFailCommand  = "__devstack_readonlyfail"
 	readonlyVar          = "__devstack_readonly"
 )
@@ -45,16 +50,35 @@ const (
 
 // readonlyGuard gives the text that goes before and after a command that
 // assigns names, for readonlyFailCommand to run instead of it when one of
-// them is readonly. kind is the builtin's name for the message, or
-// roKindAll or roKindFirst; trace, when not empty, is a word that
-// expands to the command's trace line.
-func readonlyGuard(kind, trace string, names []string) (open, close string) {
+// them is readonly. kind is the builtin's name for the message, or one of
+// the kinds above; trace, when not empty, is a word that expands to the
+// command's trace line; rest follows readonlyFailCommand.
+func readonlyGuard(kind, trace string, names []string, rest string) (open, close string) {
+	list := strings.Join(names, " ")
+	return passOn(readonlyCheckCommand+" "+list) + "; " + readonlyCase(), readonlyEnd(kind, trace, list, rest)
+}
+
+// readonlyCase opens the case on readonlyVar. The interpreter compiles
+// each pattern it tries: the usual branch comes first, with one empty
+// pattern.
+func readonlyCase() string {
+	return "case ${" + readonlyVar + "-} in '') "
+}
+
+// readonlyEnd closes the case with the branch taken when a name is
+// readonly.
+func readonlyEnd(kind, trace, list, rest string) string {
 	if trace == "" {
 		trace = "''"
 	}
+	return ";; *) " + readonlyFailCommand + " " + kind + " " + trace + " " + list + rest + ";; esac"
+}
+
+// arithmGuard gives the text that goes before and after an arithmetic
+// command that assigns names, whose trace words are trace.
+func arithmGuard(names []string, trace string) (open, close string) {
 	list := strings.Join(names, " ")
-	open = passOn(readonlyCheckCommand+" "+list) + "; case ${" + readonlyVar + "-} in ?*) " + readonlyFailCommand + " " + kind + " " + trace + " " + list + ";; *) "
-	return open, ";; esac"
+	return passOn(readonlyTraceHook+" "+list+" -- "+trace) + "; " + readonlyCase(), readonlyEnd(roKindFirst, "", list, "")
 }
 
 // prefixGuard gives the text that goes before and after a simple command
@@ -85,9 +109,8 @@ func prefixGuard(st *syntax.Stmt, src []byte) (open, close string, ok bool) {
 	if len(names) == 0 {
 		return "", "", false
 	}
-	open, close = readonlyGuard(roKindPrefix, "", names)
 	// The check passes the status before it on, for the command's $?.
-	open = strings.Replace(open, ";; *) ", " && "+traceOK+"; "+words+";; *) ", 1)
+	open, close = readonlyGuard(roKindPrefix, "", names, " && "+traceOK+"; "+words)
 	return open, close, true
 }
 
@@ -182,6 +205,21 @@ func (s *Session) readonlyCheck(ctx context.Context, args []string) error {
 		return interp.ExitStatus(uint8(hc.LastExitStatus))
 	}
 	return nil
+}
+
+// readonlyTrace is readonlyTraceHook: NAMES... -- WORDS..., the check of
+// NAMES, then the trace of WORDS as traceHook writes it.
+func (s *Session) readonlyTrace(ctx context.Context, args []string) error {
+	end := slices.Index(args, "--")
+	if end < 0 {
+		end = len(args)
+	}
+	if err := s.readonlyCheck(ctx, args[:end]); err != nil {
+		if _, ok := interp.IsExitStatus(err); !ok {
+			return err
+		}
+	}
+	return s.traceCommand(ctx, append([]string{traceHook}, args[min(end+1, len(args)):]...))
 }
 
 // readonlyFail is readonlyFailCommand: KIND TRACE NAMES..., run in place

@@ -586,7 +586,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if strings.HasPrefix(args[0], traceHook) {
+	if strings.HasPrefix(args[0], traceHook) || args[0] == readonlyCheckCommand {
 		// Trace commands are not commands of the script: where it is,
 		// and its failures, stay the command's before them.
 		s.mu.Unlock()
@@ -601,7 +601,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return []string{exitCommand, "1"}, nil
 	}
-	if args[0] == errTrap || args[0] == assignCheckCommand || args[0] == readonlyCheckCommand || args[0] == paramErrorCommand {
+	if args[0] == errTrap || args[0] == assignCheckCommand || args[0] == paramErrorCommand {
 		// The ERR trap reports where the failure was: keep s.last. An
 		// assignment's check is part of it.
 		s.mu.Unlock()
@@ -805,6 +805,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.readonlyFail(ctx, args[1:])
 		case readonlyCheckCommand:
 			return s.readonlyCheck(ctx, args[1:])
+		case readonlyTraceHook:
+			return s.readonlyTrace(ctx, args[1:])
 		case paramErrorCommand:
 			return s.paramError(ctx, args[1:])
 		case fifoDoneCommand:

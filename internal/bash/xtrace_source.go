@@ -167,7 +167,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			}
 			open, close := "", ""
 			if names := declaredNames(n); len(names) > 0 {
-				open, close = readonlyGuard(declKind(variant), expandable(flatten(text(n))), names)
+				open, close = readonlyGuard(declKind(variant), expandable(flatten(text(n))), names, "")
 			}
 			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open},
 				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + close + "; }"})
@@ -177,7 +177,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				return true
 			}
 			if !n.Select && !strings.HasPrefix(wi.Name.Value, "__devstack_") {
-				open, close := readonlyGuard(roKindLoop, "", []string{wi.Name.Value})
+				open, close := readonlyGuard(roKindLoop, "", []string{wi.Name.Value}, "")
 				edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: open}, Edit{Offset: n.End().Offset(), Text: close})
 			}
 			label := "for " + wi.Name.Value + " in"
@@ -196,12 +196,13 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				copied(n.Left.Offset(), n.Right.Offset())
 			}
 			inner := string(src[n.Left.Offset()+2 : n.Right.Offset()])
-			open, close := "", ""
+			trace := "'(( ' " + expandable(flatten(inner)) + " ' ))'"
 			if names := arithmNames(n.X); len(names) > 0 {
-				open, close = readonlyGuard(roKindFirst, "", names)
+				open, close := arithmGuard(names, trace)
+				edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open}, Edit{Offset: n.End().Offset(), Text: close + "; }"})
+				return true
 			}
-			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + passOn(traceHook+" '(( ' "+expandable(flatten(inner))+" ' ))'") + "; " + open},
-				Edit{Offset: n.End().Offset(), Text: close + "; }"})
+			wrap(n, traceHook+" "+trace)
 		case *syntax.LetClause:
 			words := []string{traceHook, "let"}
 			for _, x := range n.Exprs {
