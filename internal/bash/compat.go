@@ -296,8 +296,14 @@ func compatSourceMarks(name string, src []byte) ([]byte, []Edit) {
 		}
 		if dc.Variant.Value == "typeset" {
 			// The interpreter makes typeset global even in a function;
-			// bash treats it as declare.
-			edits = append(edits, Edit{Offset: dc.Variant.Pos().Offset(), Remove: uint(len("typeset")), Text: "declare"})
+			// bash treats it as declare. A tab after the keyword, in
+			// place of the blank there, keeps the name bash uses in
+			// traces and messages (typesetMark).
+			at, remove := dc.Variant.Pos().Offset(), uint(len("typeset"))
+			if end := dc.Variant.End().Offset(); int(end) < len(src) && (src[end] == ' ' || src[end] == '\t') {
+				remove++
+			}
+			edits = append(edits, Edit{Offset: at, Remove: remove, Text: "declare" + typesetMark})
 		}
 		local := dc.Variant.Value == "local" || (dc.Variant.Value == "declare" || dc.Variant.Value == "typeset") && !global && inFunction(dc.Pos().Offset())
 		if !local {
@@ -468,10 +474,15 @@ func (s *Session) declare(ctx context.Context, args []string) error {
 	if kept.Len() > 0 {
 		words = append(words, "-"+kept.String())
 	}
+	refused := false
 	for _, arg := range args {
 		name, value, assigned := strings.Cut(arg, "=")
 		if !assigned {
 			words = append(words, name)
+			continue
+		}
+		if s.refuseDeclared(hc, variant, name) {
+			refused = true
 			continue
 		}
 		switch {
@@ -486,7 +497,16 @@ func (s *Session) declare(ctx context.Context, args []string) error {
 		}
 		words = append(words, name+"="+value)
 	}
-	return hc.Builtin(ctx, []string{"eval", strings.Join(words, " ")})
+	if !refused {
+		return hc.Builtin(ctx, []string{"eval", strings.Join(words, " ")})
+	}
+	// Without a name left, the declaration would list variables.
+	if named := len(words) > 1 && (len(words) > 2 || !strings.HasPrefix(words[1], "-")); named {
+		if err := hc.Builtin(ctx, []string{"eval", strings.Join(words, " ")}); err != nil {
+			return err
+		}
+	}
+	return interp.ExitStatus(1)
 }
 
 // declareFunctionNames is declare -F: every function's name as bash lists

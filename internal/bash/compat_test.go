@@ -13,7 +13,8 @@ func TestCompatSourceKeepsLines(t *testing.T) {
 		{"bare local array", "f() { local -a list; }\n", "f() { local -a list=(); }\n"},
 		{"top-level declare kept", "declare x\n", "declare x\n"},
 		{"global declare kept", "f() { declare -g x; }\n", "f() { declare -g x; }\n"},
-		{"typeset is declare", "f() {\n    typeset -xr v\n}\n", "f() {\n    declare -xr v=\n}\n"},
+		// The tab after declare is typesetMark, for traces and messages.
+		{"typeset is declare", "f() {\n    typeset -xr v\n}\n", "f() {\n    declare\t-xr v=\n}\n"},
 		{"declare -F", "declare -F foo\n", declCommand + " declare -F foo\n"},
 		{"export -f", "export -f foo\n", declCommand + " export -f foo\n"},
 		{"local -i", "f() { local -i n=1+2; }\n", "f() { " + declCommand + " local -i n=1+2; }\n"},

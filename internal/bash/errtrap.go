@@ -87,6 +87,16 @@ func (s *Session) noteCommand(depth int, line uint, name string) {
 	}
 }
 
+// errTrapDone makes the failure of the command running (hc's) one the
+// ERR trap does not run for, as if it had run, with s.mu held.
+func (s *Session) errTrapDone(hc interp.HandlerContext) {
+	e := &s.errs
+	e.fired, e.hasFired = errFiring{seq: e.seq, depth: len(*s.stack()) - 1}, true
+	if shell := s.shellOf(hc); shell != nil {
+		e.fired.shell = shell.pid
+	}
+}
+
 // errCall rewrites the commands errState needs to see, with s.mu held;
 // ok is false for the others.
 func (s *Session) errCall(args []string) ([]string, bool) {

@@ -155,7 +155,7 @@ func (s *Session) discardUnwind(name string) ([]string, bool) {
 	if !s.discarded.pending || !s.discarded.soft {
 		return nil, false
 	}
-	if strings.HasPrefix(name, "__devstack_") && name != assignCheckCommand && name != letCommand && name != declCommand {
+	if strings.HasPrefix(name, "__devstack_") && name != assignCheckCommand && name != readonlyFailCommand && name != letCommand && name != declCommand {
 		// The session's own commands (traps, subshells) are not the
 		// script's.
 		return nil, false

@@ -586,7 +586,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if strings.HasPrefix(args[0], traceHook) {
+	if strings.HasPrefix(args[0], traceHook) || args[0] == readonlyCheckCommand {
 		// Trace commands are not commands of the script: where it is,
 		// and its failures, stay the command's before them.
 		s.mu.Unlock()
@@ -801,6 +801,12 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.lazyFunction(ctx, args[1:])
 		case assignCheckCommand:
 			return s.checkAssign(ctx, args[1:])
+		case readonlyFailCommand:
+			return s.readonlyFail(ctx, args[1:])
+		case readonlyCheckCommand:
+			return s.readonlyCheck(ctx, args[1:])
+		case readonlyTraceHook:
+			return s.readonlyTrace(ctx, args[1:])
 		case paramErrorCommand:
 			return s.paramError(ctx, args[1:])
 		case fifoDoneCommand:

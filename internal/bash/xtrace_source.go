@@ -107,6 +107,12 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			if start, end, ok := redirectsStderr(n); ok {
 				edits = append(edits, Edit{Offset: start, Text: "{ " + passOn(traceStderr) + "; "}, Edit{Offset: end, Text: "; }"})
 			}
+			if open, close, ok := prefixGuard(n, src); ok {
+				if copied != nil {
+					copied(n.Cmd.Pos().Offset(), n.Cmd.End().Offset())
+				}
+				edits = append(edits, Edit{Offset: n.Cmd.Pos().Offset(), Text: open}, Edit{Offset: n.Cmd.End().Offset(), Text: close})
+			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
 				return true
@@ -121,7 +127,8 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			}
 			edits = append(edits, Edit{Offset: n.End().Offset(), Text: " }"})
 		case *syntax.DeclClause:
-			words := []string{traceDecl, n.Variant.Value}
+			variant := writtenVariant(n, src)
+			words := []string{traceDecl, variant}
 			var arrays []string
 			nameref := declaresNameref(n)
 			for _, as := range n.Args {
@@ -158,12 +165,20 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			for i := range traces {
 				traces[i] = passOn(traces[i])
 			}
-			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ "},
-				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + "; }"})
+			open, close := "", ""
+			if names := declaredNames(n); len(names) > 0 {
+				open, close = readonlyGuard(declKind(variant), expandable(flatten(text(n))), names, "")
+			}
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open},
+				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + close + "; }"})
 		case *syntax.ForClause:
 			wi, ok := n.Loop.(*syntax.WordIter)
 			if !ok || len(n.Do) == 0 {
 				return true
+			}
+			if !n.Select && !strings.HasPrefix(wi.Name.Value, "__devstack_") {
+				open, close := readonlyGuard(roKindLoop, "", []string{wi.Name.Value}, "")
+				edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: open}, Edit{Offset: n.End().Offset(), Text: close})
 			}
 			label := "for " + wi.Name.Value + " in"
 			if !wi.InPos.IsValid() {
@@ -181,7 +196,13 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				copied(n.Left.Offset(), n.Right.Offset())
 			}
 			inner := string(src[n.Left.Offset()+2 : n.Right.Offset()])
-			wrap(n, traceHook+" '(( ' "+expandable(flatten(inner))+" ' ))'")
+			trace := "'(( ' " + expandable(flatten(inner)) + " ' ))'"
+			if names := arithmNames(n.X); len(names) > 0 {
+				open, close := arithmGuard(names, trace)
+				edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open}, Edit{Offset: n.End().Offset(), Text: close + "; }"})
+				return true
+			}
+			wrap(n, traceHook+" "+trace)
 		case *syntax.LetClause:
 			words := []string{traceHook, "let"}
 			for _, x := range n.Exprs {

@@ -1,0 +1,293 @@
+package bash
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// A declaration (declare, local, typeset, export, readonly), an
+// arithmetic command or a for loop that assigns to a readonly variable
+// fails in bash with a message in its words ("FILE: line N: declare: R:
+// readonly variable", without the builtin's name for export, readonly,
+// (( )) and for), status 1, and the script goes on with the next
+// command; a for loop's body does not run. The interpreter words its
+// message without the file and line, and runs the loop.
+//
+// xtraceSource puts readonlyCheckCommand before such a command, with the
+// names it assigns, and the command in a case on readonlyVar, which the
+// check sets only when one of them is readonly (readonlyGuard): then
+// readonlyFailCommand runs instead of the command, for bash's message and
+// status. The check passes the status before it on, so that the command
+// still sees its $? (local rc=$?), and the failure is a command's, for
+// errexit and the ERR trap. (An expansion of the attributes, ${R@a},
+// would need no command, but fails under nounset when R is unset.)
+//
+// An arithmetic command already has a trace command before it: that one
+// checks the names too (readonlyTraceHook), which saves a command.
+const (
+	readonlyCheckCommand = "__devstack_readonlycheck"
+	readonlyTraceHook    = traceHook + "readonly"
+	readonlyFailCommand  = "__devstack_readonlyfail"
+	readonlyVar          = "__devstack_readonly"
+)
+
+// Kinds of readonlyFailCommand other than a builtin's name, whose
+// messages lack one: a declaration by export or readonly goes on with its
+// other names (roKindAll); an arithmetic command stops at the first
+// (roKindFirst), as does a for loop, whose failure bash does not give to
+// the ERR trap (roKindLoop); a command's prefix assignment is refused and
+// the command runs without it, its status the command's (roKindPrefix).
+const (
+	roKindAll    = "+all"
+	roKindFirst  = "+first"
+	roKindLoop   = "+loop"
+	roKindPrefix = "+prefix"
+)
+
+// readonlyGuard gives the text that goes before and after a command that
+// assigns names, for readonlyFailCommand to run instead of it when one of
+// them is readonly. kind is the builtin's name for the message, or one of
+// the kinds above; trace, when not empty, is a word that expands to the
+// command's trace line; rest follows readonlyFailCommand.
+func readonlyGuard(kind, trace string, names []string, rest string) (open, close string) {
+	list := strings.Join(names, " ")
+	return passOn(readonlyCheckCommand+" "+list) + "; " + readonlyCase(), readonlyEnd(kind, trace, list, rest)
+}
+
+// readonlyCase opens the case on readonlyVar. The interpreter compiles
+// each pattern it tries: the usual branch comes first, with one empty
+// pattern.
+func readonlyCase() string {
+	return "case ${" + readonlyVar + "-} in '') "
+}
+
+// readonlyEnd closes the case with the branch taken when a name is
+// readonly.
+func readonlyEnd(kind, trace, list, rest string) string {
+	if trace == "" {
+		trace = "''"
+	}
+	return ";; *) " + readonlyFailCommand + " " + kind + " " + trace + " " + list + rest + ";; esac"
+}
+
+// arithmGuard gives the text that goes before and after an arithmetic
+// command that assigns names, whose trace words are trace.
+func arithmGuard(names []string, trace string) (open, close string) {
+	list := strings.Join(names, " ")
+	return passOn(readonlyTraceHook+" "+list+" -- "+trace) + "; " + readonlyCase(), readonlyEnd(roKindFirst, "", list, "")
+}
+
+// prefixGuard gives the text that goes before and after a simple command
+// with prefix assignments (R=5 cmd), on one line, for the command to run
+// without them when one of them is readonly, after bash's message. The
+// command's words are copied for that: a redirection among them, or a
+// command over several lines, keeps the interpreter's way.
+func prefixGuard(st *syntax.Stmt, src []byte) (open, close string, ok bool) {
+	call, isCall := st.Cmd.(*syntax.CallExpr)
+	if !isCall || len(call.Args) == 0 || len(call.Assigns) == 0 {
+		return "", "", false
+	}
+	for _, rd := range st.Redirs {
+		if rd.Pos().Offset() < call.End().Offset() {
+			return "", "", false
+		}
+	}
+	words := string(src[call.Args[0].Pos().Offset():call.End().Offset()])
+	if strings.Contains(string(src[call.Pos().Offset():call.End().Offset()]), "\n") {
+		return "", "", false
+	}
+	var names []string
+	for _, as := range call.Assigns {
+		if as.Name != nil && as.Index == nil && as.Array == nil && !strings.HasPrefix(as.Name.Value, "__devstack_") {
+			names = append(names, as.Name.Value)
+		}
+	}
+	if len(names) == 0 {
+		return "", "", false
+	}
+	// The check passes the status before it on, for the command's $?.
+	open, close = readonlyGuard(roKindPrefix, "", names, " && "+traceOK+"; "+words)
+	return open, close, true
+}
+
+// declaredNames are the names a declaration assigns a value to, or,
+// after compatSource, starts empty in a function (NAME=); nil for a
+// declaration whose names are references, arrays or elements.
+func declaredNames(dc *syntax.DeclClause) []string {
+	switch dc.Variant.Value {
+	case "declare", "local", "typeset", "export", "readonly":
+	default:
+		return nil
+	}
+	if declaresNameref(dc) {
+		return nil
+	}
+	var names []string
+	for _, as := range dc.Args {
+		if as.Naked || as.Name == nil || strings.HasPrefix(as.Name.Value, "__devstack_") {
+			continue
+		}
+		if as.Array != nil || as.Index != nil {
+			// bash refuses these with other messages, and may discard
+			// the line: the interpreter's message stands.
+			return nil
+		}
+		names = append(names, as.Name.Value)
+	}
+	return names
+}
+
+// declKind is the kind of readonlyFailCommand for a declaration.
+func declKind(variant string) string {
+	if variant == "export" || variant == "readonly" {
+		return roKindAll
+	}
+	return variant
+}
+
+// arithmNames are the variables an arithmetic expression assigns, as
+// plain names, in the order it assigns them.
+func arithmNames(x syntax.ArithmExpr) []string {
+	var names []string
+	add := func(x syntax.ArithmExpr) {
+		if w, ok := x.(*syntax.Word); ok {
+			if name := w.Lit(); syntax.ValidName(name) && !strings.HasPrefix(name, "__devstack_") {
+				names = append(names, name)
+			}
+		}
+	}
+	walk(x, func(node syntax.Node) bool {
+		switch n := node.(type) {
+		case *syntax.BinaryArithm:
+			switch op := n.Op.String(); op {
+			case "==", "!=", "<=", ">=":
+			default:
+				if strings.HasSuffix(op, "=") {
+					add(n.X)
+				}
+			}
+		case *syntax.UnaryArithm:
+			if n.Op == syntax.Inc || n.Op == syntax.Dec {
+				add(n.X)
+			}
+		}
+		return true
+	})
+	return names
+}
+
+// readonlyCheck is readonlyCheckCommand: NAMES..., which sets
+// readonlyVar when one is readonly, and passes the status before it on.
+func (s *Session) readonlyCheck(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	set := false
+	for _, name := range args {
+		if hc.Env.Get(name).ReadOnly {
+			if err := hc.Builtin(ctx, []string{"eval", readonlyVar + "=1"}); err != nil {
+				return err
+			}
+			set = true
+			break
+		}
+	}
+	if !set && hc.Env.Get(readonlyVar).IsSet() {
+		// Left by a check whose command was not run (a discarded line
+		// on its way up).
+		if err := hc.Builtin(ctx, []string{"unset", readonlyVar}); err != nil {
+			return err
+		}
+	}
+	if hc.LastExitStatus != 0 {
+		return interp.ExitStatus(uint8(hc.LastExitStatus))
+	}
+	return nil
+}
+
+// readonlyTrace is readonlyTraceHook: NAMES... -- WORDS..., the check of
+// NAMES, then the trace of WORDS as traceHook writes it.
+func (s *Session) readonlyTrace(ctx context.Context, args []string) error {
+	end := slices.Index(args, "--")
+	if end < 0 {
+		end = len(args)
+	}
+	if err := s.readonlyCheck(ctx, args[:end]); err != nil {
+		if _, ok := interp.IsExitStatus(err); !ok {
+			return err
+		}
+	}
+	return s.traceCommand(ctx, append([]string{traceHook}, args[min(end+1, len(args)):]...))
+}
+
+// readonlyFail is readonlyFailCommand: KIND TRACE NAMES..., run in place
+// of a command that assigns NAMES when one is readonly.
+func (s *Session) readonlyFail(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	if len(args) < 2 {
+		return interp.ExitStatus(1)
+	}
+	kind, trace, names := args[0], args[1], args[2:]
+	if err := hc.Builtin(ctx, []string{"unset", readonlyVar}); err != nil {
+		return err
+	}
+	if trace != "" && xtraceOn(hc) {
+		s.traceLine(ctx, trace)
+	}
+	prefix := ""
+	if !strings.HasPrefix(kind, "+") {
+		prefix = kind + ": "
+	}
+	for _, name := range names {
+		if !hc.Env.Get(name).ReadOnly {
+			continue
+		}
+		s.shellError(hc, "%s%s: readonly variable", prefix, name)
+		if kind != roKindAll && prefix == "" {
+			break
+		}
+	}
+	switch kind {
+	case roKindPrefix:
+		if hc.LastExitStatus == 0 {
+			return nil
+		}
+		return interp.ExitStatus(uint8(hc.LastExitStatus))
+	case roKindLoop:
+		s.mu.Lock()
+		s.errTrapDone(hc)
+		s.mu.Unlock()
+	}
+	return interp.ExitStatus(1)
+}
+
+// refuseDeclared is the check of a declaration the session runs
+// (declCommand) for one of its assignments, NAME or NAME+ or NAME[I]:
+// when the variable is readonly, it says so in bash's words and reports
+// true; the declaration goes on without it and fails with status 1.
+func (s *Session) refuseDeclared(hc interp.HandlerContext, variant, name string) bool {
+	name, _, _ = strings.Cut(strings.TrimSuffix(name, "+"), "[")
+	if !hc.Env.Get(name).ReadOnly {
+		return false
+	}
+	prefix := ""
+	if kind := declKind(variant); kind != roKindAll {
+		prefix = kind + ": "
+	}
+	s.shellError(hc, "%s%s: readonly variable", prefix, name)
+	return true
+}
+
+// typesetMark follows the keyword of a typeset that compatSource made a
+// declare: traces and messages name it as written.
+const typesetMark = "\t"
+
+// writtenVariant is a declaration's keyword as the script wrote it.
+func writtenVariant(dc *syntax.DeclClause, src []byte) string {
+	if end := dc.Variant.End().Offset(); dc.Variant.Value == "declare" && int(end) < len(src) && src[end] == typesetMark[0] {
+		return "typeset"
+	}
+	return dc.Variant.Value
+}
