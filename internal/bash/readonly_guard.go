@@ -2,6 +2,7 @@ package bash
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -215,7 +216,8 @@ func (s *Session) readonlyTrace(ctx context.Context, args []string) error {
 		end = len(args)
 	}
 	if err := s.readonlyCheck(ctx, args[:end]); err != nil {
-		if _, ok := interp.IsExitStatus(err); !ok {
+		var status interp.ExitStatus
+		if !errors.As(err, &status) {
 			return err
 		}
 	}
