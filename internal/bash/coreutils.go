@@ -325,39 +325,23 @@ func cutCommand(args []string) (coreutilFunc, bool) {
 		return nil, false
 	}
 	return func(stdin io.Reader, stdout, stderr io.Writer) int {
-		in := bufio.NewReader(stdin)
-		out := bufio.NewWriter(stdout)
-		for {
-			line, err := in.ReadString('\n')
-			if line != "" {
-				line = strings.TrimSuffix(line, "\n")
-				if haveChars {
-					if lo <= len(line) {
-						out.WriteString(line[lo-1 : min(hi, len(line))])
-					}
-				} else if !strings.Contains(line, delim) {
-					out.WriteString(line)
-				} else {
-					parts := strings.Split(line, delim)
-					if lo <= len(parts) {
-						out.WriteString(strings.Join(parts[lo-1:min(hi, len(parts))], delim))
-					}
+		lines := lineFilter{name: "cut", readError: "read error", status: 1, alwaysNewline: true}
+		return lines.run(stdin, stdout, stderr, func(line string) string {
+			switch {
+			case haveChars:
+				if lo <= len(line) {
+					return line[lo-1 : min(hi, len(line))]
 				}
-				out.WriteByte('\n')
+				return ""
+			case !strings.Contains(line, delim):
+				return line
 			}
-			if err == io.EOF {
-				break
+			parts := strings.Split(line, delim)
+			if lo <= len(parts) {
+				return strings.Join(parts[lo-1:min(hi, len(parts))], delim)
 			}
-			if err != nil {
-				out.Flush()
-				fmt.Fprintf(stderr, "cut: read error: %v\n", err)
-				return 1
-			}
-		}
-		if err := out.Flush(); err != nil {
-			return writeStatus("cut", err, stderr)
-		}
-		return 0
+			return ""
+		})
 	}, true
 }
 
@@ -633,36 +617,59 @@ func sedCommand(args []string) (coreutilFunc, bool) {
 		substs = append(substs, sub)
 	}
 	return func(stdin io.Reader, stdout, stderr io.Writer) int {
-		in := bufio.NewReader(stdin)
-		out := bufio.NewWriter(stdout)
-		for {
-			line, err := in.ReadString('\n')
-			if line != "" {
-				text, newline := strings.CutSuffix(line, "\n")
-				for _, sub := range substs {
-					if sub.global {
-						text = strings.ReplaceAll(text, sub.pattern, sub.replacement)
-					} else {
-						text = strings.Replace(text, sub.pattern, sub.replacement, 1)
-					}
-				}
-				out.WriteString(text)
-				if newline {
-					out.WriteByte('\n')
+		lines := lineFilter{name: "sed", readError: "read error on stdin", status: 4}
+		return lines.run(stdin, stdout, stderr, func(text string) string {
+			for _, sub := range substs {
+				if sub.global {
+					text = strings.ReplaceAll(text, sub.pattern, sub.replacement)
+				} else {
+					text = strings.Replace(text, sub.pattern, sub.replacement, 1)
 				}
 			}
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				out.Flush()
-				fmt.Fprintf(stderr, "sed: read error on stdin: %v\n", err)
-				return 4
-			}
-		}
-		if err := out.Flush(); err != nil {
-			return writeStatus("sed", err, stderr)
-		}
-		return 0
+			return text
+		})
 	}, true
+}
+
+// lineFilter is a program that writes each line of its input changed:
+// cut and sed.
+type lineFilter struct {
+	name string
+	// readError and status are the program's words and exit status for
+	// input it cannot read.
+	readError string
+	status    int
+	// alwaysNewline ends every line written with a newline, the last one
+	// too where the input had none (cut); otherwise the last line keeps
+	// the ending it had (sed).
+	alwaysNewline bool
+}
+
+// run copies stdin to stdout a line at a time through edit, which gets
+// each line without its newline.
+func (f lineFilter) run(stdin io.Reader, stdout, stderr io.Writer, edit func(string) string) int {
+	in := bufio.NewReader(stdin)
+	out := bufio.NewWriter(stdout)
+	for {
+		line, err := in.ReadString('\n')
+		if line != "" {
+			text, newline := strings.CutSuffix(line, "\n")
+			out.WriteString(edit(text))
+			if newline || f.alwaysNewline {
+				out.WriteByte('\n')
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			out.Flush()
+			fmt.Fprintf(stderr, "%s: %s: %v\n", f.name, f.readError, err)
+			return f.status
+		}
+	}
+	if err := out.Flush(); err != nil {
+		return writeStatus(f.name, err, stderr)
+	}
+	return 0
 }

@@ -65,6 +65,7 @@ func TestCoreutilsAsPrograms(t *testing.T) {
 		{[]string{"cut", "-c", "23-"}, "0123456789012345678901234567890\nshort\n"},
 		{[]string{"cut", "-c", "3-5"}, text},
 		{[]string{"cut", "-c1"}, ""},
+		{[]string{"cut", "-c1"}, "ab\ncd"},
 		{[]string{"cut", "-c1"}, "\xc3\xa9t\xc3\xa9\n"},
 		{[]string{"basename", "https://github.com/openvswitch/ovs.git"}, ""},
 		{[]string{"basename", "/root/.pyenv/versions/3.11.7"}, ""},
