@@ -60,7 +60,7 @@ func isProcSubstPipe(path string) bool {
 	if !strings.HasPrefix(filepath.Base(path), fifoPrefix) {
 		return false
 	}
-	info, err := os.Lstat(path)
+	info, err := os.Stat(path)
 	return err == nil && info.Mode()&fs.ModeNamedPipe != 0
 }
 

@@ -93,6 +93,13 @@ func (s *Session) RunStdin(ctx context.Context, name string) (uint8, error) {
 	if runErr != nil {
 		return status, runErr
 	}
+	return s.afterExitTrap(status, final, err)
+}
+
+// afterExitTrap is the status a script ends with, status, once its EXIT
+// trap has run and given final and err: the trap's own when it called
+// exit.
+func (s *Session) afterExitTrap(status, final uint8, err error) (uint8, error) {
 	if err != nil {
 		return final, err
 	}
@@ -100,7 +107,6 @@ func (s *Session) RunStdin(ctx context.Context, name string) (uint8, error) {
 	exited := s.errs.exiting
 	s.mu.Unlock()
 	if exited {
-		// The trap called exit, with a status of its own.
 		return final, nil
 	}
 	return status, nil

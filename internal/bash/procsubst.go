@@ -2,10 +2,7 @@ package bash
 
 import (
 	"errors"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -30,11 +27,7 @@ const procSubstPoll = 5 * time.Millisecond
 // openProcSubst opens path if it is a pipe of a process substitution; ok
 // is false for any other file.
 func openProcSubst(path string, flag int) (f *os.File, ok bool, err error) {
-	if !strings.HasPrefix(filepath.Base(path), fifoPrefix) {
-		return nil, false, nil
-	}
-	info, err := os.Stat(path)
-	if err != nil || info.Mode()&fs.ModeNamedPipe == 0 {
+	if !isProcSubstPipe(path) {
 		return nil, false, nil
 	}
 	if flag&(os.O_WRONLY|os.O_RDWR) == 0 {

@@ -319,16 +319,7 @@ func (s *Session) endAfterDiscard(ctx context.Context, name string) (uint8, erro
 	// ERR trap or errexit.
 	failed := &syntax.Stmt{Negated: true, Cmd: &syntax.CallExpr{Args: []*syntax.Word{lit(statusCommand), lit("0")}}}
 	final, err := runStatus(s.runTop(ctx, &syntax.File{Name: name, Stmts: []*syntax.Stmt{failed}}))
-	if err != nil {
-		return final, err
-	}
-	s.mu.Lock()
-	exited := s.errs.exiting
-	s.mu.Unlock()
-	if exited {
-		return final, nil
-	}
-	return 1, nil
+	return s.afterExitTrap(1, final, err)
 }
 
 // readonlyError is an assignment the session's own builtins (let) refuse.

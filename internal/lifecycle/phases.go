@@ -453,15 +453,14 @@ func hook(mode string, phase ...string) func(r *Run) error {
 		for done := 0; done < len(scripts); {
 			// Each script's start and end are the run's events and the
 			// live line's, and mark where the output of a failing one
-			// starts. origin is the started script's, looked up once
-			// (it stats the file).
+			// starts. origin is the started script's.
 			var start time.Time
 			var origin string
 			started, ended := -1, -1
 			n, err := r.session.SourceEach(r.ctx, scripts[done:], args, bash.Each{
 				Start: func(i int) {
 					started = i
-					origin = r.Tree.Origin(r.hooks[done+i].Rel)
+					origin = r.hookOrigin(r.hooks[done+i].Rel)
 					start = r.hookStart(origin, args)
 				},
 				Pause: func(i int) bool {
@@ -478,7 +477,7 @@ func hook(mode string, phase ...string) func(r *Run) error {
 			}
 			done += n
 			if started != n-1 {
-				origin = r.Tree.Origin(r.hooks[done-1].Rel)
+				origin = r.hookOrigin(r.hooks[done-1].Rel)
 			}
 			if err := r.afterHook(origin, err); err != nil {
 				if err := r.fail(origin, err); err != nil {
@@ -488,6 +487,19 @@ func hook(mode string, phase ...string) func(r *Run) error {
 		}
 		return r.runPlugins(args)
 	}
+}
+
+// hookOrigin is Tree.Origin of a hook, looked up once per run.
+func (r *Run) hookOrigin(rel string) string {
+	origin, ok := r.hookOrigins[rel]
+	if !ok {
+		if r.hookOrigins == nil {
+			r.hookOrigins = map[string]string{}
+		}
+		origin = r.Tree.Origin(rel)
+		r.hookOrigins[rel] = origin
+	}
+	return origin
 }
 
 // sourceHook sources a hook or plugin file, as hook does.

@@ -40,8 +40,11 @@ type Options struct {
 // Run is one session working through a command's steps.
 type Run struct {
 	Options
-	ctx     context.Context
-	session *bash.Session
+	ctx context.Context
+	// hookOrigins are the hooks' names as shown (Tree.Origin, which
+	// stats the file), looked up once per run, not once per phase.
+	hookOrigins map[string]string
+	session     *bash.Session
 	// lib is the function library registered on session.
 	lib   *funcs.Library
 	conf  *config.LocalConf
