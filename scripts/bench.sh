@@ -40,25 +40,42 @@ fi
 go build -o bin/bench ./scripts/bench
 bin/bench -repo "$HERE" -bin "$HERE/bin/devstack" -devstack-dir "$DS" "$@"
 
-# stack_ratios N: the stack row's time ratio of N runs of compare-stack.sh;
-# a run that found the two sides differ says so on standard error.
+# stack_ratios N: for each of N runs of compare-stack.sh, the stack row's
+# time ratio and the floor: the time devstack waited for programs, over
+# bash's time (DEVSTACK_PROGRAMTIMES). A run that found the two sides
+# differ says so on standard error.
 function stack_ratios {
-    local i out
+    local i out times ratio
     for ((i = 0; i < $1; i++)); do
-        if ! out=$(RUNNER=sh bash scripts/compare-stack.sh "$DS" "$STACK_CONFIG" 2>&1); then
+        times=$(mktemp /dev/shm/bench-programs.XXXXXX)
+        if ! out=$(DEVSTACK_PROGRAMTIMES=$times RUNNER=sh bash scripts/compare-stack.sh "$DS" "$STACK_CONFIG" 2>&1); then
             echo "pair $((i + 1)): compare-stack.sh found differences:" >&2
             grep -E '^(command|stack|unstack|clean) |^== |^[<>] ' <<< "$out" | head -12 >&2
         fi
-        awk -F'|' '$1 ~ /^stack / { gsub(/[ x]/, "", $6); print $6 }' <<< "$out"
+        ratio=$(awk -F'|' '$1 ~ /^stack / { gsub(/[ x]/, "", $6); print $6 }' <<< "$out")
+        # The first block is stack.sh's: its run and in-programs seconds.
+        awk -v ratio="$ratio" '
+            /^# / { block++ }
+            block == 1 && $1 == "run" { run = $2 }
+            block == 1 && $1 == "in" { busy = $3 }
+            END { printf "%s %.2f\n", ratio, (run > 0) ? ratio * busy / run : 0 }' "$times"
+        rm -f "$times"
     done
+}
+
+# median: the median of the numbers on standard input, one per line.
+function median {
+    sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
 if [[ -n ${STACK_PAIRS:-} && -n $DS ]]; then
     STACK_CONFIG=${STACK_CONFIG:-scripts/compare-configs/master-keymysql.conf}
     echo
     echo "stubbed stack.sh ($DS, ${STACK_CONFIG##*/}), $STACK_PAIRS pairs, load average $(cat /proc/loadavg)"
-    ratios=$(stack_ratios "$STACK_PAIRS" | sort -n)
-    echo "per-pair ratios (devstack sh / bash): $(echo $ratios)"
-    echo "median: $(awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }' <<< "$ratios")"
+    pairs=$(stack_ratios "$STACK_PAIRS")
+    echo "per-pair ratios (devstack sh / bash): $(cut -d' ' -f1 <<< "$pairs" | sort -n | tr '\n' ' ')"
+    echo "median: $(cut -d' ' -f1 <<< "$pairs" | median)"
+    echo "in programs (the time devstack sh waited for the programs stack.sh runs, over bash's time): $(cut -d' ' -f2 <<< "$pairs" | sort -n | tr '\n' ' ')"
+    echo "median: $(cut -d' ' -f2 <<< "$pairs" | median)"
     echo "load average after: $(cat /proc/loadavg)"
 fi

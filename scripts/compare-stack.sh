@@ -65,6 +65,10 @@
 #                 its normalisations
 #   KEEP=1        keep the work directory (its path is printed)
 #   STEP_TIMEOUT  seconds each command may take (default 1200)
+#   DEVSTACK_PROGRAMTIMES
+#                 passed to the devstack side only: a file outside the
+#                 overlays (/dev/shm) that devstack appends its program
+#                 times to (see README.md, Development)
 #
 # Normalisations, applied to both sides before comparing (each one a value
 # that depends on time, pids or mktemp's random names):
@@ -170,6 +174,7 @@ function inner {
                 COMPARE_PACKAGE_DIRS=1 \
                 XDG_CONFIG_HOME=/nonexistent \
                 $(config_env "$config") \
+                $(program_times_env "$side") \
                 timeout -k 10 "${STEP_TIMEOUT:-1200}" $(side_command "$runner" "$side" "$cmd")
         ) < /dev/null > "$run/$cmd.out" 2>&1
         status=$?
@@ -200,6 +205,14 @@ function inner {
 # lines, for both sides' environment.
 function config_env {
     sed -n 's/^# compare-env: *//p' "$1" | tr -s ' \t' '\n' | grep -E '^[A-Za-z_][A-Za-z0-9_]*=[^ ]*$' || true
+}
+
+# program_times_env SIDE: DEVSTACK_PROGRAMTIMES for the devstack side,
+# when the caller set it.
+function program_times_env {
+    if [[ $1 != bash && -n ${DEVSTACK_PROGRAMTIMES:-} ]]; then
+        echo "DEVSTACK_PROGRAMTIMES=$DEVSTACK_PROGRAMTIMES"
+    fi
 }
 
 # side_command RUNNER SIDE COMMAND: the words that run COMMAND on one side.

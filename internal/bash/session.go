@@ -837,12 +837,12 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			s.notifyJobs(interp.HandlerCtx(ctx))
 			return err
 		}
-		var err error
-		if mask, differs := s.shellUmask(interp.HandlerCtx(ctx)); differs {
-			err = next(ctx, withUmask(mask, args))
-		} else {
-			err = next(ctx, args)
-		}
+		err := timeProgram(args[0], func() error {
+			if mask, differs := s.shellUmask(interp.HandlerCtx(ctx)); differs {
+				return next(ctx, withUmask(mask, args))
+			}
+			return next(ctx, args)
+		})
 		// Having waited for a program, bash reports the jobs that ended.
 		s.notifyJobs(interp.HandlerCtx(ctx))
 		return err

@@ -113,6 +113,10 @@ func run() error {
 		fmt.Printf("%-15s %10.1f %12.1f %7.2f %5.2f-%-5.2f %9.2f %7.1f / %-6.1f\n", c.name,
 			ms(res.bash), ms(res.ours), res.ratio, res.minRatio, res.maxRatio, res.cpuRatio,
 			float64(res.bashRSS)/1024, float64(res.oursRSS)/1024)
+		if c.floor {
+			fmt.Printf("%-15s %10s %12.1f %7.2f %5.2f-%-5.2f   the time devstack waited for the programs the script runs, over bash's time\n",
+				"  in programs", "", ms(res.busy), res.floor, res.minFloor, res.maxFloor)
+		}
 	}
 	fmt.Printf("\nload average after:  %s\n", loadAvg())
 	return nil
@@ -134,6 +138,10 @@ type benchCase struct {
 	bash, ours  side
 	check       func() error
 	checkedOnce bool
+	// floor: also run devstack once with DEVSTACK_PROGRAMTIMES and show
+	// the time spent in the programs the script runs, which both sides
+	// wait for alike.
+	floor bool
 }
 
 type result struct {
@@ -141,12 +149,17 @@ type result struct {
 	ratio, minRatio, maxRatio float64
 	cpuRatio                  float64
 	bashRSS, oursRSS          int64
+	// With floor: the median time devstack waited for programs, and the
+	// median (lowest, highest) of its ratio to bash's time in each pair.
+	busy                      time.Duration
+	floor, minFloor, maxFloor float64
 }
 
 func (c *benchCase) measure(pairs int) (result, error) {
 	var bashT, oursT []time.Duration
 	var bashM, oursM []int64
-	var ratios, cpuRatios []float64
+	var ratios, cpuRatios, floors []float64
+	var busyT []time.Duration
 	for i := range pairs {
 		order := []*side{&c.bash, &c.ours}
 		if i%2 == 1 {
@@ -154,12 +167,20 @@ func (c *benchCase) measure(pairs int) (result, error) {
 		}
 		var took, cpu [2]time.Duration
 		var rss [2]int64
+		var busy time.Duration
 		for j, s := range order {
-			t, c, m, err := s.run()
+			var t, cp time.Duration
+			var m int64
+			var err error
+			if c.floor && s == &c.ours {
+				t, cp, m, busy, err = s.runTimingPrograms()
+			} else {
+				t, cp, m, err = s.run()
+			}
 			if err != nil {
 				return result{}, err
 			}
-			took[j], cpu[j], rss[j] = t, c, m
+			took[j], cpu[j], rss[j] = t, cp, m
 		}
 		if i%2 == 1 {
 			took[0], took[1] = took[1], took[0]
@@ -170,6 +191,10 @@ func (c *benchCase) measure(pairs int) (result, error) {
 		bashT, oursT = append(bashT, took[0]), append(oursT, took[1])
 		bashM, oursM = append(bashM, rss[0]), append(oursM, rss[1])
 		ratios = append(ratios, float64(took[1])/float64(took[0]))
+		if c.floor {
+			busyT = append(busyT, busy)
+			floors = append(floors, float64(busy)/float64(took[0]))
+		}
 		if c.check != nil && !c.checkedOnce {
 			if err := c.check(); err != nil {
 				return result{}, err
@@ -182,6 +207,10 @@ func (c *benchCase) measure(pairs int) (result, error) {
 		ratio: median(ratios), minRatio: slices.Min(ratios), maxRatio: slices.Max(ratios),
 		cpuRatio: median(cpuRatios),
 		bashRSS:  median(bashM), oursRSS: median(oursM),
+	}
+	if c.floor {
+		res.busy, res.floor = median(busyT), median(floors)
+		res.minFloor, res.maxFloor = slices.Min(floors), slices.Max(floors)
 	}
 	// The kernel counts, in a child's maximum resident set, the memory of
 	// the process it was started from until it executes its program: that
@@ -268,6 +297,42 @@ func (s *side) run() (time.Duration, time.Duration, int64, error) {
 		rss = ru.Maxrss
 	}
 	return took, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), rss, nil
+}
+
+// runTimingPrograms is run with DEVSTACK_PROGRAMTIMES set, and also
+// returns the time in which at least one program ran, as devstack wrote
+// it; recording it costs a clock reading per program.
+func (s *side) runTimingPrograms() (took, cpu time.Duration, rss int64, busy time.Duration, err error) {
+	f, err := os.CreateTemp("", "bench-programs.")
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	defer os.Remove(f.Name())
+	f.Close()
+	timed := *s
+	timed.env = append(slices.Clone(s.env), "DEVSTACK_PROGRAMTIMES="+f.Name())
+	if took, cpu, rss, err = timed.run(); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	data, err := os.ReadFile(f.Name())
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(line, "in programs ") {
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 4 {
+			break
+		}
+		secs, err := strconv.ParseFloat(fields[2], 64)
+		if err != nil {
+			break
+		}
+		return took, cpu, rss, time.Duration(secs * float64(time.Second)), nil
+	}
+	return 0, 0, 0, 0, fmt.Errorf("DEVSTACK_PROGRAMTIMES: devstack wrote no \"in programs\" line:\n%s", data)
 }
 
 func (s *side) command() *exec.Cmd {
@@ -393,9 +458,10 @@ func sourcingCase(root, binary, dsDir string) (*benchCase, error) {
 	script := filepath.Join(root, "testdata", "source-devstack.sh")
 	env := []string{"DEVSTACK_DIR=" + dir}
 	return &benchCase{
-		name: "sourcing",
-		bash: side{args: []string{"bash", script}, env: env, dir: dir},
-		ours: side{args: []string{binary, "sh", script}, env: env, dir: dir},
+		name:  "sourcing",
+		floor: true,
+		bash:  side{args: []string{"bash", script}, env: env, dir: dir},
+		ours:  side{args: []string{binary, "sh", script}, env: env, dir: dir},
 	}, nil
 }
 
