@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,8 +34,11 @@ import (
 // NAME; uname -s, -n, -r, -m; date +FORMAT of seconds and fractions
 // since the epoch (%s, %N, %3N, %6N, %9N), which no time zone or locale
 // changes; wc -l on standard input; id -u, id -g; sed with substitutions
-// of literal text alone (s/TEXT/REPLACEMENT/ and s/TEXT/REPLACEMENT/g,
-// any delimiter, in one or more -e) on standard input.
+// of literal text (s/TEXT/REPLACEMENT/ and s/TEXT/REPLACEMENT/g, any
+// delimiter) and deletions of lines holding a word (/WORD/d), in one or
+// more -e, on standard input; head -N, head -n
+// N on standard input; awk '{print $N}' and awk '/WORD/ {print $N}' on
+// standard input, optionally with -F C (coreutils_text.go).
 
 // coreutilFunc runs one in-process command on the streams given, and
 // returns its exit status.
@@ -73,6 +77,10 @@ func coreutil(path string, args []string, env expand.Environ) (coreutilFunc, boo
 			return nil, false
 		}
 		return sedCommand(args[1:])
+	case "head":
+		return headCommand(args[1:])
+	case "awk":
+		return awkCommand(args[1:])
 	}
 	return nil, false
 }
@@ -529,10 +537,12 @@ func idCommand(args []string) (coreutilFunc, bool) {
 	return nil, false
 }
 
-// sedSubst is one s command of literal text.
+// sedSubst is one s command of literal text, or with deleteLine the
+// command /WORD/d, which deletes the lines holding pattern.
 type sedSubst struct {
 	pattern, replacement string
 	global               bool
+	deleteLine           bool
 }
 
 // sedLiteral reads one part of an s command up to delim: the pattern
@@ -573,8 +583,14 @@ func sedLiteral(text string, delim byte, replacement bool, match string) (value,
 	return "", "", false
 }
 
-// sedScript parses s<d>TEXT<d>REPLACEMENT<d>[g].
+// sedDelete is /WORD/d, WORD letters, digits, - and _.
+var sedDelete = regexp.MustCompile(`^/([A-Za-z0-9_-]+)/d$`)
+
+// sedScript parses s<d>TEXT<d>REPLACEMENT<d>[g], or /WORD/d.
 func sedScript(script string) (sedSubst, bool) {
+	if m := sedDelete.FindStringSubmatch(script); m != nil {
+		return sedSubst{pattern: m[1], deleteLine: true}, true
+	}
 	if len(script) < 2 || script[0] != 's' {
 		return sedSubst{}, false
 	}
@@ -618,15 +634,20 @@ func sedCommand(args []string) (coreutilFunc, bool) {
 	}
 	return func(stdin io.Reader, stdout, stderr io.Writer) int {
 		lines := lineFilter{name: "sed", readError: "read error on stdin", status: 4}
-		return lines.run(stdin, stdout, stderr, func(text string) string {
+		return lines.runSelect(stdin, stdout, stderr, func(text string) (string, bool) {
 			for _, sub := range substs {
-				if sub.global {
+				switch {
+				case sub.deleteLine:
+					if strings.Contains(text, sub.pattern) {
+						return "", false
+					}
+				case sub.global:
 					text = strings.ReplaceAll(text, sub.pattern, sub.replacement)
-				} else {
+				default:
 					text = strings.Replace(text, sub.pattern, sub.replacement, 1)
 				}
 			}
-			return text
+			return text, true
 		})
 	}, true
 }
@@ -648,15 +669,22 @@ type lineFilter struct {
 // run copies stdin to stdout a line at a time through edit, which gets
 // each line without its newline.
 func (f lineFilter) run(stdin io.Reader, stdout, stderr io.Writer, edit func(string) string) int {
+	return f.runSelect(stdin, stdout, stderr, func(line string) (string, bool) { return edit(line), true })
+}
+
+// runSelect is run with an edit that also says whether to write the line.
+func (f lineFilter) runSelect(stdin io.Reader, stdout, stderr io.Writer, edit func(string) (string, bool)) int {
 	in := bufio.NewReader(stdin)
 	out := bufio.NewWriter(stdout)
 	for {
 		line, err := in.ReadString('\n')
 		if line != "" {
 			text, newline := strings.CutSuffix(line, "\n")
-			out.WriteString(edit(text))
-			if newline || f.alwaysNewline {
-				out.WriteByte('\n')
+			if text, keep := edit(text); keep {
+				out.WriteString(text)
+				if newline || f.alwaysNewline {
+					out.WriteByte('\n')
+				}
 			}
 		}
 		if err == io.EOF {

@@ -21,6 +21,11 @@ func systemProgram(name string) string {
 	return ""
 }
 
+// ipRoutes is what `ip route` prints, which scripts read with awk.
+const ipRoutes = "default via 10.0.2.2 dev eth0 proto dhcp src 10.0.2.15 metric 100 \n" +
+	"10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15 metric 100 \n" +
+	"172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1 linkdown \n"
+
 // TestCoreutilsAsPrograms runs each form both as the system's program and
 // in-process, on the same input, and wants the same output and status.
 func TestCoreutilsAsPrograms(t *testing.T) {
@@ -108,6 +113,28 @@ func TestCoreutilsAsPrograms(t *testing.T) {
 		{[]string{"sed", "-e", "s/-//g"}, "a-b-c\n"},
 		{[]string{"sed", "s/\\[/(/g"}, "[x] [y]\n"},
 		{[]string{"sed", "s/ab/xy/g"}, "\xc3\xa9ab\xff ab\n"},
+		{[]string{"sed", "/temporary/d"}, "inet 10.0.0.1/24 scope global temporary dynamic\ninet 10.0.0.2/24 scope global\nlast temporary"},
+		{[]string{"sed", "-e", "/b/d", "-e", "s/a/x/g"}, "abc\naaa\nb\n\n"},
+		{[]string{"sed", "-e", "s/a/b/g", "-e", "/b/d"}, "abc\naaa\nccc\n"},
+		{[]string{"head", "-1"}, text},
+		{[]string{"head", "-1"}, ""},
+		{[]string{"head", "-1"}, "no newline"},
+		{[]string{"head", "-n", "3"}, text},
+		{[]string{"head", "-n2"}, "a\nb"},
+		{[]string{"head", "-n", "0"}, text},
+		{[]string{"head", "-20"}, text},
+		{[]string{"head", "-1"}, strings.Repeat("long line ", 10000) + "\nsecond\n"},
+		{[]string{"awk", "{print $5}"}, ipRoutes},
+		{[]string{"awk", "/default/ {print $5}"}, ipRoutes},
+		{[]string{"awk", "{ print $2 }"}, "Release:\t12\n"},
+		{[]string{"awk", "{print $1}"}, text},
+		{[]string{"awk", "{print $0}"}, text},
+		{[]string{"awk", "{print $3;}"}, "  a   b\t\t c  d \n\n   \n"},
+		{[]string{"awk", "/via/{print $3}"}, ipRoutes + "no newline via x y"},
+		{[]string{"awk", "-F", ":", "{print $2}"}, "root:x:0:0::/root:/bin/bash\n::\n\nnone\n"},
+		{[]string{"awk", "-F=", "{print $1}"}, "a = b\n=c\n"},
+		{[]string{"awk", "-F", "/", "{print $4}"}, "/usr/local/bin/x\n"},
+		{[]string{"awk", "/inet6/ {print $2}"}, "\xc3\xa9 inet6 fe80::1/64\n inet 10.0.0.1\n"},
 	}
 	env := expand.ListEnviron("LANG=C.UTF-8", "PATH=/usr/bin:/bin")
 	for _, c := range cases {
@@ -175,7 +202,23 @@ func TestCoreutilsDeclined(t *testing.T) {
 		{"/usr/bin/dirname", []string{"dirname", "a", "b"}, utf8},
 		{"/usr/bin/uname", []string{"uname", "-a"}, utf8},
 		{"/usr/bin/uname", []string{"uname"}, utf8},
-		{"/usr/bin/head", []string{"head", "-1"}, utf8},
+		{"/usr/bin/head", []string{"head", "-1", "file"}, utf8},
+		{"/usr/bin/head", []string{"head", "-c", "1"}, utf8},
+		{"/usr/bin/head", []string{"head", "-n", "-1"}, utf8},
+		{"/usr/bin/head", []string{"head", "-n", "+1"}, utf8},
+		{"/usr/bin/head", []string{"head", "-01"}, utf8},
+		{"/usr/bin/head", []string{"head", "-1k"}, utf8},
+		{"/usr/bin/head", []string{"head"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "{print $1}", "file"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "{print $1, $2}"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "{print $NF}"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "/a.b/ {print $1}"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "-F", " ", "{print $1}"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "-F", "|", "{print $1}"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "-F", "::", "{print $1}"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "-v", "x=1", "{print $1}"}, utf8},
+		{"/usr/bin/awk", []string{"awk", "{print $1}; END {print}"}, utf8},
+		{"/usr/local/bin/awk", []string{"awk", "{print $1}"}, utf8},
 		{"/usr/bin/date", []string{"date"}, utf8},
 		{"/usr/bin/date", []string{"date", "+%F"}, utf8},
 		{"/usr/bin/date", []string{"date", "+%s %H"}, utf8},
@@ -196,7 +239,11 @@ func TestCoreutilsDeclined(t *testing.T) {
 		{"/usr/bin/sed", []string{"sed", "s/a/b/2"}, utf8},
 		{"/usr/bin/sed", []string{"sed", "s/a/b/gi"}, utf8},
 		{"/usr/bin/sed", []string{"sed", "s//b/"}, utf8},
-		{"/usr/bin/sed", []string{"sed", "/x/d"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "/x.y/d"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "/x/D"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "/x/!d"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "/x/d;p"}, utf8},
+		{"/usr/bin/sed", []string{"sed", "-n", "/x/d"}, utf8},
 		{"/usr/bin/sed", []string{"sed", "s/a/b"}, utf8},
 		{"/usr/bin/sed", []string{"sed", "s/\xc3\xa9/e/"}, utf8},
 		{"/usr/bin/sed", []string{"sed", `s|a\|b|x|`}, utf8},
