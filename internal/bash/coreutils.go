@@ -38,7 +38,9 @@ import (
 // delimiter) and deletions of lines holding a word (/WORD/d), in one or
 // more -e, on standard input; head -N, head -n
 // N on standard input; awk '{print $N}' and awk '/WORD/ {print $N}' on
-// standard input, optionally with -F C (coreutils_text.go).
+// standard input, optionally with -F C (coreutils_text.go); sed scripts
+// of the forms DevStack edits its configuration files with, and grep -q
+// PATTERN FILE (sedfile.go).
 
 // coreutilFunc runs one in-process command on the streams given, and
 // returns its exit status.
@@ -47,7 +49,7 @@ type coreutilFunc func(stdin io.Reader, stdout, stderr io.Writer) int
 // coreutil returns the in-process form of a command, when path (where
 // PATH found it) is the system's program and args are a form it knows.
 // env is the shell's, of which a program sees the exported variables.
-func coreutil(path string, args []string, env expand.Environ) (coreutilFunc, bool) {
+func coreutil(path string, args []string, env expand.Environ, dir string) (coreutilFunc, bool) {
 	name := args[0]
 	if path != "/usr/bin/"+name && path != "/bin/"+name {
 		return nil, false
@@ -76,7 +78,15 @@ func coreutil(path string, args []string, env expand.Environ) (coreutilFunc, boo
 		if !byteLocale(env) {
 			return nil, false
 		}
-		return sedCommand(args[1:])
+		if run, ok := sedCommand(args[1:]); ok {
+			return run, true
+		}
+		return sedFileCommand(args[1:], dir, env)
+	case "grep":
+		if !byteLocale(env) {
+			return nil, false
+		}
+		return grepFileCommand(args[1:], dir)
 	case "head":
 		return headCommand(args[1:])
 	case "awk":
@@ -89,7 +99,7 @@ func coreutil(path string, args []string, env expand.Environ) (coreutilFunc, boo
 // false when the program must run.
 func (s *Session) runCoreutil(ctx context.Context, path string, args []string) (done bool, err error) {
 	hc := interp.HandlerCtx(ctx)
-	run, ok := coreutil(path, args, hc.Env)
+	run, ok := coreutil(path, args, hc.Env, hc.Dir)
 	if !ok {
 		return false, nil
 	}

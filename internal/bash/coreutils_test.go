@@ -143,7 +143,7 @@ func TestCoreutilsAsPrograms(t *testing.T) {
 			if path == "" {
 				t.Skipf("no %s on this system", c.args[0])
 			}
-			run, ok := coreutil(path, c.args, env)
+			run, ok := coreutil(path, c.args, env, t.TempDir())
 			if !ok {
 				t.Fatalf("%q is not answered in-process", c.args)
 			}
@@ -249,7 +249,7 @@ func TestCoreutilsDeclined(t *testing.T) {
 		{"/usr/bin/sed", []string{"sed", `s|a\|b|x|`}, utf8},
 	}
 	for _, c := range cases {
-		if _, ok := coreutil(c.path, c.args, c.env); ok {
+		if _, ok := coreutil(c.path, c.args, c.env, "/nonexistent"); ok {
 			t.Errorf("%s %q is answered in-process; it must run the program", c.path, c.args)
 		}
 	}
@@ -264,7 +264,7 @@ func TestCoreutilsDate(t *testing.T) {
 		t.Skip("no date on this system")
 	}
 	for _, format := range []string{"+%s%3N", "+%s", "+%s.%N", "+%s%6N", "+x%s-%9N"} {
-		run, ok := coreutil(path, []string{"date", format}, expand.ListEnviron())
+		run, ok := coreutil(path, []string{"date", format}, expand.ListEnviron(), "/")
 		if !ok {
 			t.Fatalf("date %s is not answered in-process", format)
 		}

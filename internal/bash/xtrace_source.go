@@ -111,7 +111,9 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				if copied != nil {
 					copied(n.Cmd.Pos().Offset(), n.Cmd.End().Offset())
 				}
-				edits = append(edits, Edit{Offset: n.Cmd.Pos().Offset(), Text: open}, Edit{Offset: n.Cmd.End().Offset(), Text: close})
+				// A group, for the check and the case to stay one
+				// command of a list or pipeline (a || R=1 f && b).
+				edits = append(edits, Edit{Offset: n.Cmd.Pos().Offset(), Text: "{ " + open}, Edit{Offset: n.Cmd.End().Offset(), Text: close + "; }"})
 			}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
@@ -178,7 +180,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			}
 			if !n.Select && !strings.HasPrefix(wi.Name.Value, "__devstack_") {
 				open, close := readonlyGuard(roKindLoop, "", []string{wi.Name.Value}, "")
-				edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: open}, Edit{Offset: n.End().Offset(), Text: close})
+				edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open}, Edit{Offset: n.End().Offset(), Text: close + "; }"})
 			}
 			label := "for " + wi.Name.Value + " in"
 			if !wi.InPos.IsValid() {
