@@ -163,7 +163,7 @@ type Session struct {
 	shells map[int]*shellState
 	// stderrAt is standard error before the redirections of the command
 	// about to be traced at a line (traceStderr).
-	stderrAt map[uint]io.Writer
+	stderrAt map[stderrKey]io.Writer
 	// untraced counts the commands xtrace is about to run after tracing
 	// them, by name and line.
 	untraced map[string]int
@@ -559,6 +559,8 @@ func (s *Session) display(path string) string {
 // session, so that it sees every frame entered and left.
 func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 	hc := interp.HandlerCtx(ctx)
+	// Prefix assignments' names, for xtrace; the command is the rest.
+	prefix, args := prefixNames(args)
 	if args[0] == splitCommand {
 		// Words the session splits itself (split.go).
 		if args = s.resplit(ctx, args[1:]); len(args) == 0 {
@@ -678,11 +680,15 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		return args, nil
 	}
 	if traceNow {
+		mark := []string{xtraceCommand}
+		if len(prefix) > 0 {
+			mark = append(append(append(mark, prefixCommand), prefix...), "--")
+		}
 		if tested {
 			// Traced without the mark, run with it.
-			return append([]string{xtraceCommand, testedCommand}, args...), nil
+			return append(append(mark, testedCommand), args...), nil
 		}
-		return append([]string{xtraceCommand}, args...), nil
+		return append(mark, args...), nil
 	}
 	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
 		if s.opts.Observe != nil {

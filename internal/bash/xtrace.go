@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // The interpreter's own xtrace ignores PS4, so `set -x` is kept out of the
@@ -25,6 +26,7 @@ import (
 // adds to every script.
 const (
 	xtraceCommand  = "__devstack_xtrace"
+	prefixCommand  = "__devstack_prefix"
 	setListCommand = "__devstack_setlist"
 	ps4Variable    = "__devstack_ps4"
 	inPS4Variable  = "__devstack_inps4"
@@ -234,8 +236,16 @@ func sortedOptions() []string {
 // the command goes through the call handler again, which must not trace
 // it twice. What is about to run untraced is counted by name and line,
 // not held in one place, as a pipeline's commands trace at once.
+//
+// A simple command with prefix assignments (X=1 cmd) comes as
+// prefixCommand NAMES... -- cmd (xtraceSource), for its assignments to be
+// traced before it, as bash traces them.
 func (s *Session) xtrace(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	// The command's prefix assignments are traced first, each on a line,
+	// with the values they have for it.
+	var prefix []string
+	prefix, args = prefixNames(args)
 	run := args
 	if args[0] == testedCommand {
 		args = args[1:]
@@ -244,9 +254,19 @@ func (s *Session) xtrace(ctx context.Context, args []string) error {
 	s.mu.Lock()
 	// A command whose standard error is redirected is traced where the
 	// shell's goes, as bash traces it before redirecting.
-	stderr := s.stderrAt[hc.Pos.Line()]
-	delete(s.stderrAt, hc.Pos.Line())
+	at := stderrKey{line: hc.Pos.Line(), level: len(hc.Env.Get(levelVar).String())}
+	stderr, ok := s.stderrAt[at]
+	delete(s.stderrAt, at)
+	// A command of a $( ) in the words of one redirecting its standard
+	// error: the words are expanded before the redirection, in bash.
+	for at.level > 0 && !ok {
+		at.level--
+		stderr, ok = s.stderrAt[at]
+	}
 	s.mu.Unlock()
+	for _, name := range prefix {
+		s.traceLineTo(ctx, stderr, hc.Env.Get("PS4"), name+"="+traceValue(hc.Env.Get(name).String()))
+	}
 	shown := args
 	if args[0] == letCommand {
 		// let is traced under its own name.
@@ -380,9 +400,9 @@ func (s *Session) traceCommand(ctx context.Context, args []string) error {
 	case traceStderr:
 		s.mu.Lock()
 		if s.stderrAt == nil {
-			s.stderrAt = map[uint]io.Writer{}
+			s.stderrAt = map[stderrKey]io.Writer{}
 		}
-		s.stderrAt[hc.Pos.Line()] = hc.Stderr
+		s.stderrAt[stderrKey{line: hc.Pos.Line(), level: len(hc.Env.Get(levelVar).String())}] = hc.Stderr
 		s.mu.Unlock()
 	case traceHook:
 		var b strings.Builder
@@ -659,4 +679,52 @@ func (s *Session) awaitPipeWriter(inode uint64) {
 		// Not traced in time: the rest of the reader's commands go on.
 		s.pipeWriterTraced(inode)
 	}
+}
+
+// stderrKey is where a command redirecting its standard error is: its
+// line, and its level of command substitution, for a command of a $( )
+// in its words, on the same line, to use it without taking its place.
+type stderrKey struct {
+	line  uint
+	level int
+}
+
+// prefixNames splits args that start with prefixCommand into the names
+// of the prefix assignments and the command.
+func prefixNames(args []string) (names, command []string) {
+	if len(args) == 0 || args[0] != prefixCommand {
+		return nil, args
+	}
+	end := slices.Index(args, "--")
+	if end < 0 {
+		return nil, args[1:]
+	}
+	return args[1:end], args[end+1:]
+}
+
+// prefixMark gives the words that go before the command of a simple
+// command with prefix assignments of plain names, for xtrace; false where
+// the command's first word is not written out (X=1 $cmd), which could
+// expand to nothing and make the assignments the shell's own.
+func prefixMark(call *syntax.CallExpr) (string, bool) {
+	if len(call.Args) == 0 || len(call.Assigns) == 0 {
+		return "", false
+	}
+	word := ""
+	for _, w := range call.Args {
+		if word = w.Lit(); !strings.HasPrefix(word, "__devstack_") {
+			break
+		}
+	}
+	if word == "" || strings.HasPrefix(word, "__devstack_") {
+		return "", false
+	}
+	names := []string{prefixCommand}
+	for _, as := range call.Assigns {
+		if as.Name == nil || as.Index != nil || as.Array != nil || as.Append || as.Naked {
+			return "", false
+		}
+		names = append(names, as.Name.Value)
+	}
+	return strings.Join(names, " ") + " -- ", true
 }

@@ -116,6 +116,9 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				edits = append(edits, Edit{Offset: n.Cmd.Pos().Offset(), Text: "{ " + open}, Edit{Offset: n.Cmd.End().Offset(), Text: close + "; }"})
 			}
 		case *syntax.CallExpr:
+			if mark, ok := prefixMark(n); ok {
+				edits = append(edits, Edit{Offset: n.Args[0].Pos().Offset(), Text: mark})
+			}
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
 				return true
 			}
