@@ -23,8 +23,21 @@ import (
 // traceArraySource is arraySource(name, xtraceSource(name, src)).
 func traceArraySource(name string, src []byte) []byte {
 	traced := xtraceSource(name, src)
-	if !arrayTrigger(traced) || noArrayWork(name, src) {
+	if !arrayTrigger(traced) {
 		return traced
+	}
+	if bytes.Contains(src, []byte("IFS")) {
+		return arrayRewriteText(name, traced)
+	}
+	file, err := parseSource(name, src)
+	if err != nil {
+		return arrayRewriteText(name, traced)
+	}
+	if !arrayWork(file) {
+		return traced
+	}
+	if out, ok := arrayParts(name, src, file, traced); ok {
+		return out
 	}
 	return arrayRewriteText(name, traced)
 }
@@ -37,11 +50,15 @@ func noArrayWork(name string, src []byte) bool {
 		return false
 	}
 	file, err := parseSource(name, src)
-	if err != nil {
-		return false
-	}
+	return err == nil && !arrayWork(file)
+}
+
+// arrayWork reports whether node holds an assignment with a subscript or
+// an array literal, an expansion with a subscript or an indirection, or
+// a [[ -v ]] test: what arraySource rewrites, where IFS is not set.
+func arrayWork(node syntax.Node) bool {
 	found := false
-	walk(file, func(node syntax.Node) bool {
+	walk(node, func(node syntax.Node) bool {
 		if found {
 			return false
 		}
@@ -55,5 +72,5 @@ func noArrayWork(name string, src []byte) bool {
 		}
 		return !found
 	})
-	return !found
+	return found
 }

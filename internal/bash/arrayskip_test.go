@@ -38,6 +38,11 @@ func TestTraceArraySourceSameText(t *testing.T) {
 		// compatSource rewrites subscripts in arithmetic (arithEdits).
 		{"subscript arithmetic", "(( a[1] = 2 ))\n", true},
 		{"parse error", "if then fi (\n", false},
+		{"one function of three", "f() { echo a; }\n\ng() {\n    local -a r=(1 2)\n    echo \"${r[@]}\" \"${!r[@]}\"\n}\nh() { [[ -n $x ]]; }\n", false},
+		{"shared lines", "a=1; b[1]=2\nc=3; d=${e[1]}; f=4\ng=5\n", false},
+		{"here-document before", "cat <<E\n${body}\nE\nm[k]=v\necho \"${m[k]}\"\n", false},
+		{"here-document holding one", "cat <<E; x=1\n${m[k]}\nE\ny=2\n", false},
+		{"continued lines", "a=$(echo \\\n  \"${m[@]}\")\nb=1\n", false},
 	}
 	for _, tt := range tests {
 		compat := compatSource(tt.name, []byte(tt.text))
@@ -49,6 +54,8 @@ func TestTraceArraySourceSameText(t *testing.T) {
 			t.Errorf("%s: traceArraySource =\n%s\nwant\n%s", tt.name, got, want)
 		}
 	}
+	// Scripts with something to rewrite: from the parts that hold it,
+	// or, where that cannot be told, from the whole text.
 	var files []string
 	for _, pattern := range []string{"testdata/bashcompat/*.sh", "testdata/*.sh", "lib/*", "extras.d/*"} {
 		matches, err := filepath.Glob(filepath.Join("..", "..", pattern))
@@ -60,7 +67,7 @@ func TestTraceArraySourceSameText(t *testing.T) {
 	if len(files) < 50 {
 		t.Fatalf("only %d scripts found", len(files))
 	}
-	skipped := 0
+	skipped, parts := 0, 0
 	for _, f := range files {
 		if info, err := os.Stat(f); err != nil || !info.Mode().IsRegular() {
 			continue
@@ -72,13 +79,17 @@ func TestTraceArraySourceSameText(t *testing.T) {
 		compat := compatSource(f, data)
 		if noArrayWork(f, compat) {
 			skipped++
+		} else if file, err := parseText(f, compat); err == nil {
+			if _, ok := arrayParts(f, compat, file, xtraceSource(f, compat)); ok {
+				parts++
+			}
 		}
 		want := string(arraySource(f, xtraceSource(f, compat)))
 		if got := string(traceArraySource(f, compat)); got != want {
 			t.Errorf("%s: traceArraySource differs from arraySource after xtraceSource", f)
 		}
 	}
-	if skipped == 0 || skipped == len(files) {
-		t.Errorf("%d of %d scripts skipped arraySource: both paths must be taken", skipped, len(files))
+	if skipped == 0 || parts == 0 || skipped+parts == len(files) {
+		t.Errorf("of %d scripts, %d skipped arraySource and %d were rewritten in parts: each path must be taken", len(files), skipped, parts)
 	}
 }
