@@ -20,7 +20,11 @@ import (
 // xtraceSource made of src, whose tree is file. It reports false when it
 // cannot tell, for arrayRewriteText to parse the whole text.
 func arrayParts(name string, src []byte, file *syntax.File, traced []byte) ([]byte, bool) {
-	if bytes.Contains(src, []byte("IFS")) || bytes.Count(src, []byte("\n")) != bytes.Count(traced, []byte("\n")) {
+	if bytes.Count(src, []byte("\n")) != bytes.Count(traced, []byte("\n")) {
+		return nil, false
+	}
+	splits, ok := functionScopes(file, src)
+	if !ok {
 		return nil, false
 	}
 	lines := lineStarts(traced)
@@ -29,7 +33,7 @@ func arrayParts(name string, src []byte, file *syntax.File, traced []byte) ([]by
 	for i := 0; i < len(stmts); {
 		// A run of statements that share no line with the ones around
 		// them, the first of which holds something to rewrite.
-		if !arrayWork(stmts[i]) {
+		if !arrayWork(stmts[i]) && !holdsScope(stmts[i], splits) {
 			i++
 			continue
 		}
@@ -51,10 +55,50 @@ func arrayParts(name string, src []byte, file *syntax.File, traced []byte) ([]by
 		if err != nil || !shiftTree(part.Stmts, start, first-1) {
 			return nil, false
 		}
-		rw.visit(part, nil)
+		var scopes [][2]uint
+		if len(splits) > 0 {
+			scopes = ifsScopes(part, uint(len(traced)))
+		}
+		rw.visit(part, scopes)
 		i = j
 	}
 	return ApplyEdits(traced, rw.finish()), true
+}
+
+// functionScopes are the scopes where IFS may be set (ifsScopes) of
+// file, the tree of src, when each is a function's body; false when one
+// is the rest of the file, after a top-level assignment.
+func functionScopes(file *syntax.File, src []byte) ([][2]uint, bool) {
+	if !bytes.Contains(src, []byte("IFS")) {
+		return nil, true
+	}
+	scopes := ifsScopes(file, uint(len(src)))
+	if len(scopes) == 0 {
+		return nil, true
+	}
+	bodies := map[[2]uint]bool{}
+	walk(file, func(node syntax.Node) bool {
+		if fd, ok := node.(*syntax.FuncDecl); ok {
+			bodies[[2]uint{fd.Body.Pos().Offset(), fd.Body.End().Offset()}] = true
+		}
+		return true
+	})
+	for _, scope := range scopes {
+		if !bodies[scope] {
+			return nil, false
+		}
+	}
+	return scopes, true
+}
+
+// holdsScope reports whether a statement holds one of scopes.
+func holdsScope(stmt *syntax.Stmt, scopes [][2]uint) bool {
+	for _, scope := range scopes {
+		if scope[0] >= stmt.Pos().Offset() && scope[1] <= stmt.End().Offset() {
+			return true
+		}
+	}
+	return false
 }
 
 // lineStarts gives the offset of the start of each line of text.

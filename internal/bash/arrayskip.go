@@ -26,14 +26,11 @@ func traceArraySource(name string, src []byte) []byte {
 	if !arrayTrigger(traced) {
 		return traced
 	}
-	if bytes.Contains(src, []byte("IFS")) {
-		return arrayRewriteText(name, traced)
-	}
 	file, err := parseSource(name, src)
 	if err != nil {
 		return arrayRewriteText(name, traced)
 	}
-	if !arrayWork(file) {
+	if !bytes.Contains(src, []byte("IFS")) && !arrayWork(file) {
 		return traced
 	}
 	if out, ok := arrayParts(name, src, file, traced); ok {

@@ -35,6 +35,9 @@ func TestTraceArraySourceSameText(t *testing.T) {
 		{"plain var test", "[[ -v HOME ]] && echo set\n", false},
 		{"IFS", "IFS=:; for p in $PATH; do echo \"$p\"; done\n", false},
 		{"local IFS", "f() { local IFS=,; set -- $1; echo $#; }\n", false},
+		{"IFS in one function", "f() {\n    local IFS=,\n    for x in $1; do echo $x; done\n}\ng() { echo $2; }\nh() { local a=(1 2); echo ${a[@]} $3; }\nx=$4\n", false},
+		{"IFS restored", "OIFS=$IFS\nIFS=$OIFS\necho $x\n", false},
+		{"IFS in a nested function", "f() {\n    g() { IFS=: read -r a b <<< \"$1\"; local IFS=:; echo $a $b; }\n    g \"$@\"\n}\necho $y\n", false},
 		// compatSource rewrites subscripts in arithmetic (arithEdits).
 		{"subscript arithmetic", "(( a[1] = 2 ))\n", true},
 		{"parse error", "if then fi (\n", false},
