@@ -71,8 +71,18 @@ func arrayRewriteText(name string, src []byte) []byte {
 	if err != nil {
 		return src
 	}
-	rw := &arrayRewrite{src: src, views: map[*syntax.Stmt]*stmtViews{}, assocLiterals: map[*syntax.ArrayExpr]bool{}, stmtOrder: map[*syntax.Stmt]int{}}
-	scopes := ifsScopes(file, uint(len(src)))
+	rw := newArrayRewrite(src)
+	rw.visit(file, ifsScopes(file, uint(len(src))))
+	return ApplyEdits(src, rw.finish())
+}
+
+func newArrayRewrite(src []byte) *arrayRewrite {
+	return &arrayRewrite{src: src, views: map[*syntax.Stmt]*stmtViews{}, assocLiterals: map[*syntax.ArrayExpr]bool{}, stmtOrder: map[*syntax.Stmt]int{}}
+}
+
+// visit finds the rewrites of a tree of rw.src, where scopes are where
+// IFS may hold other separators than blanks.
+func (rw *arrayRewrite) visit(file *syntax.File, scopes [][2]uint) {
 	var stack []syntax.Node
 	walk(file, func(node syntax.Node) bool {
 		if node == nil {
@@ -108,7 +118,6 @@ func arrayRewriteText(name string, src []byte) []byte {
 		}
 		return true
 	})
-	return ApplyEdits(src, rw.finish())
 }
 
 type arrayRewrite struct {

@@ -41,5 +41,5 @@ func (s *Session) rewritten(path string, src []byte) ([]byte, bool) {
 	if string(compat) == sc.compat {
 		return []byte(sc.text), true
 	}
-	return arraySource(path, xtraceSource(path, compat)), true
+	return traceArraySource(path, compat), true
 }

@@ -934,7 +934,7 @@ func (s *Session) prepare(path string, src []byte) []byte {
 	// Every script, last, on the text as it will run: xtrace may be
 	// turned on after its functions are defined, as stack.sh does after
 	// sourcing functions-common.
-	return s.rewritePids(arraySource(path, xtraceSource(path, src)))
+	return s.rewritePids(traceArraySource(path, src))
 }
 
 // open opens files as the interpreter would and, for a file missing on
