@@ -26,6 +26,27 @@ const ipRoutes = "default via 10.0.2.2 dev eth0 proto dhcp src 10.0.2.15 metric 
 	"10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15 metric 100 \n" +
 	"172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1 linkdown \n"
 
+// runProgram runs a program in dir on input, in the environment the
+// in-process forms are compared in, and returns its output, its error
+// output and its status.
+func runProgram(t *testing.T, dir, path string, args []string, input string) (stdout, stderr string, status int) {
+	t.Helper()
+	cmd := exec.Command(path, args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"LANG=C.UTF-8", "PATH=/usr/bin:/bin"}
+	cmd.Stdin = strings.NewReader(input)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			t.Fatal(err)
+		}
+		status = exit.ExitCode()
+	}
+	return out.String(), errOut.String(), status
+}
+
 // TestCoreutilsAsPrograms runs each form both as the system's program and
 // in-process, on the same input, and wants the same output and status.
 func TestCoreutilsAsPrograms(t *testing.T) {
@@ -150,22 +171,10 @@ func TestCoreutilsAsPrograms(t *testing.T) {
 			var out, errOut bytes.Buffer
 			status := run(strings.NewReader(c.input), &out, &errOut)
 
-			cmd := exec.Command(path, c.args[1:]...)
-			cmd.Env = []string{"LANG=C.UTF-8", "PATH=/usr/bin:/bin"}
-			cmd.Stdin = strings.NewReader(c.input)
-			var want, wantErr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &want, &wantErr
-			wantStatus := 0
-			if err := cmd.Run(); err != nil {
-				var exit *exec.ExitError
-				if !errors.As(err, &exit) {
-					t.Fatal(err)
-				}
-				wantStatus = exit.ExitCode()
-			}
-			if out.String() != want.String() || status != wantStatus || errOut.String() != wantErr.String() {
+			want, wantErr, wantStatus := runProgram(t, "", path, c.args[1:], c.input)
+			if out.String() != want || status != wantStatus || errOut.String() != wantErr {
 				t.Errorf("in-process: status %d, %q, stderr %q\nprogram:    status %d, %q, stderr %q",
-					status, out.String(), errOut.String(), wantStatus, want.String(), wantErr.String())
+					status, out.String(), errOut.String(), wantStatus, want, wantErr)
 			}
 		})
 	}

@@ -2,10 +2,8 @@ package bash
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,24 +98,12 @@ func compareSedFile(t *testing.T, sedPath string, args []string, name, content s
 	var out, errOut bytes.Buffer
 	status := run(strings.NewReader(""), &out, &errOut)
 
-	cmd := exec.Command(sedPath, args...)
-	cmd.Dir = progDir
-	cmd.Env = []string{"LANG=C.UTF-8", "PATH=/usr/bin:/bin"}
-	var want, wantErr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &want, &wantErr
-	wantStatus := 0
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) {
-			t.Fatal(err)
-		}
-		wantStatus = exit.ExitCode()
-	}
+	want, wantErr, wantStatus := runProgram(t, progDir, sedPath, args, "")
 	got := describeFile(t, filepath.Join(inDir, name))
 	wantFile := describeFile(t, filepath.Join(progDir, name))
-	if out.String() != want.String() || status != wantStatus || errOut.String() != wantErr.String() || got != wantFile {
+	if out.String() != want || status != wantStatus || errOut.String() != wantErr || got != wantFile {
 		t.Errorf("sed %q on %s:\nin-process: status %d, %q, stderr %q, file %q\nprogram:    status %d, %q, stderr %q, file %q",
-			args, name, status, out.String(), errOut.String(), got, wantStatus, want.String(), wantErr.String(), wantFile)
+			args, name, status, out.String(), errOut.String(), got, wantStatus, want, wantErr, wantFile)
 	}
 	for _, dir := range []string{inDir, progDir} {
 		entries, _ := os.ReadDir(dir)
@@ -166,17 +152,7 @@ func TestGrepFileAsProgram(t *testing.T) {
 				continue
 			}
 			status := run(nil, nil, nil)
-			cmd := exec.Command(grepPath, args[1:]...)
-			cmd.Dir = dir
-			cmd.Env = []string{"LANG=C.UTF-8"}
-			wantStatus := 0
-			if err := cmd.Run(); err != nil {
-				var exit *exec.ExitError
-				if !errors.As(err, &exit) {
-					t.Fatal(err)
-				}
-				wantStatus = exit.ExitCode()
-			}
+			_, _, wantStatus := runProgram(t, dir, grepPath, args[1:], "")
 			if status != wantStatus {
 				t.Errorf("%q: status %d in-process, %d from grep", args, status, wantStatus)
 			}
