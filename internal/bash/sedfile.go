@@ -556,8 +556,9 @@ func sedFileCommand(args []string, dir string, env expand.Environ) (coreutilFunc
 	if !ok {
 		return nil, false
 	}
-	// Where sed could not write its new file, it words the error.
-	if inPlace && syscall.Access(filepath.Dir(path), 2 /* W_OK */) != nil {
+	// Where sed could not write its new file, it words the error; a file
+	// with an access control list, sed copies it to the new file.
+	if inPlace && (syscall.Access(filepath.Dir(path), 2 /* W_OK */) != nil || hasACL(path)) {
 		return nil, false
 	}
 	return func(_ io.Reader, stdout, stderr io.Writer) int {
@@ -575,6 +576,12 @@ func sedFileCommand(args []string, dir string, env expand.Environ) (coreutilFunc
 		}
 		return 0
 	}, true
+}
+
+// hasACL reports whether a file has an access control list.
+func hasACL(path string) bool {
+	_, err := syscall.Getxattr(path, "system.posix_acl_access", nil)
+	return err == nil
 }
 
 // replaceFile writes data to a new file beside path, with its mode and

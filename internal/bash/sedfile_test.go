@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"mvdan.cc/sh/v3/expand"
@@ -208,5 +209,35 @@ func TestSedFileDeclined(t *testing.T) {
 	}
 	if _, ok := coreutil("/usr/bin/sed", []string{"sed", "-i", "s/x/y/", "f.conf"}, expand.ListEnviron("LANG=C.UTF-8", "POSIXLY_CORRECT=1"), dir); ok {
 		t.Errorf("sed with POSIXLY_CORRECT in its environment is answered in-process; it must run the program")
+	}
+}
+
+// TestSedFileDeclinesACL: sed -i on a file with an access control list
+// runs the program, which carries the list over to the new file.
+func TestSedFileDeclinesACL(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.conf")
+	if err := os.WriteFile(path, []byte("x = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Version 2; the owner rw, user 65534 r, the group r, the mask r,
+	// others r.
+	acl := []byte{2, 0, 0, 0}
+	for _, e := range []struct {
+		tag, perm uint16
+		id        uint32
+	}{{0x01, 6, 0xffffffff}, {0x02, 4, 65534}, {0x04, 4, 0xffffffff}, {0x10, 4, 0xffffffff}, {0x20, 4, 0xffffffff}} {
+		acl = append(acl, byte(e.tag), byte(e.tag>>8), byte(e.perm), byte(e.perm>>8),
+			byte(e.id), byte(e.id>>8), byte(e.id>>16), byte(e.id>>24))
+	}
+	if err := syscall.Setxattr(path, "system.posix_acl_access", acl, 0); err != nil {
+		t.Skipf("no access control lists here: %v", err)
+	}
+	env := expand.ListEnviron("LANG=C.UTF-8")
+	if _, ok := coreutil("/usr/bin/sed", []string{"sed", "-i", "s/x/y/", "f.conf"}, env, dir); ok {
+		t.Errorf("sed -i on a file with an access control list is answered in-process; it must run the program")
+	}
+	if _, ok := coreutil("/usr/bin/sed", []string{"sed", "-n", "s/x/y/p", "f.conf"}, env, dir); !ok {
+		t.Errorf("sed -n reading a file with an access control list should be answered in-process")
 	}
 }
