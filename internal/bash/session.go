@@ -809,6 +809,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.readonlyTrace(ctx, args[1:])
 		case paramErrorCommand:
 			return s.paramError(ctx, args[1:])
+		case evalCommand:
+			return s.evalLines(ctx, args[1:])
 		case fifoDoneCommand:
 			return fifoDone(ctx)
 		case fifoOpenCommand:
