@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/interp"
@@ -232,23 +233,54 @@ func (s *Session) readonlyFail(ctx context.Context, args []string) error {
 		return interp.ExitStatus(1)
 	}
 	kind, trace, names := args[0], args[1], args[2:]
+	var others []string
+	if end := slices.Index(names, "--"); end >= 0 {
+		names, others = names[:end], names[end+1:]
+	}
 	if err := hc.Builtin(ctx, []string{"unset", readonlyVar}); err != nil {
 		return err
 	}
+	traceEach := false
 	if trace != "" && xtraceOn(hc) {
+		if len(others) > 0 {
+			trace = declTrace(hc, trace, others[1:])
+			// bash traces each assignment of export and readonly
+			// again, before its error.
+			traceEach = kind == roKindAll
+		}
 		s.traceLine(ctx, trace)
 	}
 	prefix := ""
 	if !strings.HasPrefix(kind, "+") {
 		prefix = kind + ": "
 	}
+	if traceEach {
+		for _, w := range others[1:] {
+			name, value, ok := declWordValue(hc, w)
+			if !ok {
+				continue
+			}
+			s.traceLine(ctx, name+"="+traceValue(value))
+			if hc.Env.Get(strings.TrimSuffix(name, "+")).ReadOnly {
+				s.shellError(hc, "%s: readonly variable", strings.TrimSuffix(name, "+"))
+			}
+		}
+	}
 	for _, name := range names {
-		if !hc.Env.Get(name).ReadOnly {
+		if traceEach || !hc.Env.Get(name).ReadOnly {
 			continue
 		}
 		s.shellError(hc, "%s%s: readonly variable", prefix, name)
 		if kind != roKindAll && prefix == "" {
 			break
+		}
+	}
+	if len(others) > 0 {
+		if err := s.declareOthers(ctx, others); err != nil {
+			var status interp.ExitStatus
+			if !errors.As(err, &status) {
+				return err
+			}
 		}
 	}
 	switch kind {
@@ -292,4 +324,102 @@ func writtenVariant(dc *syntax.DeclClause, src []byte) string {
 		return "typeset"
 	}
 	return dc.Variant.Value
+}
+
+// declValuePrefix names the variables that hold a declaration's values
+// while readonlyFailCommand runs it without its readonly names.
+const declValuePrefix = "__devstack_rov"
+
+// declGuard is readonlyGuard for a declaration. bash expands all its
+// words, then assigns name by name: a readonly name fails with its
+// message, the others are assigned, and the status is 1. When a name is
+// readonly, its branch first assigns the values, as written, to
+// variables of their own (expanded once, in order, $( ) and all), then
+// gives readonlyFailCommand, after "--", its keyword and its words with
+// those variables for values, for it to run the declaration without the
+// readonly names. A value over several lines keeps the whole declaration
+// failing: the branch is on the declaration's last line.
+func declGuard(dc *syntax.DeclClause, variant string, names []string, trace string, text func(syntax.Node) string) (open, close string) {
+	var temps, words []string
+	for i, as := range dc.Args {
+		switch {
+		case as.Naked || as.Name == nil || as.Value == nil:
+			words = append(words, text(as))
+		default:
+			value := text(as.Value)
+			if strings.Contains(value, "\n") {
+				return readonlyGuard(declKind(variant), trace, names, "")
+			}
+			temp := declValuePrefix + strconv.Itoa(i)
+			temps = append(temps, temp+"="+value)
+			op := "="
+			if as.Append {
+				op = "+="
+			}
+			words = append(words, as.Name.Value+op+`"$`+temp+`"`)
+		}
+	}
+	var rest strings.Builder
+	rest.WriteString(" --")
+	for _, w := range append([]string{dc.Variant.Value}, words...) {
+		rest.WriteString(" '" + strings.ReplaceAll(w, "'", `'\''`) + "'")
+	}
+	open, close = readonlyGuard(declKind(variant), trace, names, rest.String())
+	if len(temps) > 0 {
+		// Before the failing branch's command, on its line.
+		close = strings.Replace(close, ";; *) ", ";; *) "+strings.Join(temps, " ")+"; ", 1)
+	}
+	return open, close
+}
+
+// declareOthers runs a declaration's words (declGuard) without the
+// assignments to readonly names, in the shell and scope it was written
+// in, then unsets the variables that held the values.
+func (s *Session) declareOthers(ctx context.Context, words []string) error {
+	hc := interp.HandlerCtx(ctx)
+	kept := []string{words[0]}
+	var temps []string
+	for _, w := range words[1:] {
+		name, _, assigns := strings.Cut(w, "=")
+		if assigns && syntax.ValidName(strings.TrimSuffix(name, "+")) {
+			name = strings.TrimSuffix(name, "+")
+			if _, value, ok := strings.Cut(w, `"$`+declValuePrefix); ok {
+				temps = append(temps, declValuePrefix+strings.TrimSuffix(value, `"`))
+			}
+			if hc.Env.Get(name).ReadOnly {
+				continue
+			}
+		}
+		kept = append(kept, w)
+	}
+	err := hc.Builtin(ctx, []string{"eval", strings.Join(kept, " ")})
+	if len(temps) > 0 {
+		hc.Builtin(ctx, append([]string{"unset"}, temps...))
+	}
+	return err
+}
+
+// declTrace is the trace of a declaration whose values declGuard's branch
+// has expanded: its keyword as written (the first word of trace), then
+// its words with their values, quoted as bash quotes them.
+func declTrace(hc interp.HandlerContext, trace string, words []string) string {
+	keyword, _, _ := strings.Cut(trace, " ")
+	traced := []string{}
+	for _, w := range words {
+		if name, value, ok := declWordValue(hc, w); ok {
+			w = name + "=" + value
+		}
+		traced = append(traced, w)
+	}
+	return keyword + " " + traceWords(traced)
+}
+
+// declWordValue gives, for a word of declGuard's that assigns, the name
+// as written (NAME or NAME+) and the value its branch expanded.
+func declWordValue(hc interp.HandlerContext, word string) (name, value string, ok bool) {
+	name, temp, ok := strings.Cut(word, `="$`+declValuePrefix)
+	if !ok {
+		return "", "", false
+	}
+	return name, hc.Env.Get(declValuePrefix + strings.TrimSuffix(temp, `"`)).String(), true
 }

@@ -168,7 +168,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			}
 			open, close := "", ""
 			if names := declaredNames(n); len(names) > 0 {
-				open, close = readonlyGuard(declKind(variant), expandable(flatten(text(n))), names, "")
+				open, close = declGuard(n, variant, names, expandable(flatten(text(n))), text)
 			}
 			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open},
 				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + close + "; }"})
