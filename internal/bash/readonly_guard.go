@@ -118,8 +118,12 @@ func prefixGuard(st *syntax.Stmt, src []byte) (open, close string, ok bool) {
 
 // declaredNames are the names a declaration assigns a value to, or,
 // after compatSource, starts empty in a function (NAME=); nil for a
-// declaration whose names are references, arrays or elements.
-func declaredNames(dc *syntax.DeclClause) []string {
+// declaration whose names are references, arrays or elements. With text,
+// a word whose name is known only as it runs ("$v"=1) is given too, as
+// dynamicMark and its text, to expand where the name is checked
+// (checkedName); nil for one holding a command or an arithmetic
+// expansion, which must not run twice.
+func declaredNames(dc *syntax.DeclClause, text func(syntax.Node) string) []string {
 	switch dc.Variant.Value {
 	case "declare", "local", "typeset", "export", "readonly":
 	default:
@@ -130,6 +134,17 @@ func declaredNames(dc *syntax.DeclClause) []string {
 	}
 	var names []string
 	for _, as := range dc.Args {
+		if as.Naked && as.Name == nil && as.Value != nil && text != nil {
+			if lit := as.Value.Lit(); lit != "" && (lit[0] == '-' || lit[0] == '+' || !strings.Contains(lit, "=")) {
+				// An option, or a name without a value.
+				continue
+			}
+			if hasExpansion(as.Value) {
+				return nil
+			}
+			names = append(names, dynamicMark+text(as.Value))
+			continue
+		}
 		if as.Naked || as.Name == nil || strings.HasPrefix(as.Name.Value, "__devstack_") {
 			continue
 		}
@@ -141,6 +156,36 @@ func declaredNames(dc *syntax.DeclClause) []string {
 		names = append(names, as.Name.Value)
 	}
 	return names
+}
+
+// dynamicMark starts a word of declaredNames's whose name is known only
+// as it runs.
+const dynamicMark = "="
+
+// checkedName is the variable a word of declaredNames's assigns, with ok
+// false for a word known as it runs that assigns nothing ("$v" naming a
+// variable only).
+func checkedName(word string) (string, bool) {
+	if !strings.HasPrefix(word, dynamicMark) {
+		return word, true
+	}
+	name, _, ok := strings.Cut(word[len(dynamicMark):], "=")
+	name, _, _ = strings.Cut(strings.TrimSuffix(name, "+"), "[")
+	return name, ok
+}
+
+// hasExpansion reports whether a word holds a command substitution or an
+// arithmetic expansion.
+func hasExpansion(w *syntax.Word) bool {
+	found := false
+	walk(w, func(n syntax.Node) bool {
+		switch n.(type) {
+		case *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // declKind is the kind of readonlyFailCommand for a declaration.
@@ -187,8 +232,8 @@ func arithmNames(x syntax.ArithmExpr) []string {
 func (s *Session) readonlyCheck(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
 	set := false
-	for _, name := range args {
-		if hc.Env.Get(name).ReadOnly {
+	for _, word := range args {
+		if name, ok := checkedName(word); ok && hc.Env.Get(name).ReadOnly {
 			if err := hc.Builtin(ctx, []string{"eval", readonlyVar + "=1"}); err != nil {
 				return err
 			}
@@ -266,8 +311,9 @@ func (s *Session) readonlyFail(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	for _, name := range names {
-		if traceEach || !hc.Env.Get(name).ReadOnly {
+	for _, word := range names {
+		name, ok := checkedName(word)
+		if traceEach || !ok || !hc.Env.Get(name).ReadOnly {
 			continue
 		}
 		s.shellError(hc, "%s%s: readonly variable", prefix, name)
@@ -343,6 +389,9 @@ func declGuard(dc *syntax.DeclClause, variant string, names []string, trace stri
 	var temps, words []string
 	for i, as := range dc.Args {
 		switch {
+		case as.Naked && as.Name == nil && as.Value != nil && !strings.HasPrefix(as.Value.Lit(), "-") && !strings.HasPrefix(as.Value.Lit(), "+"):
+			// Expanded as the branch's command runs.
+			words = append(words, dynamicMark+text(as))
 		case as.Naked || as.Name == nil || as.Value == nil:
 			words = append(words, text(as))
 		default:
@@ -362,6 +411,10 @@ func declGuard(dc *syntax.DeclClause, variant string, names []string, trace stri
 	var rest strings.Builder
 	rest.WriteString(" --")
 	for _, w := range append([]string{dc.Variant.Value}, words...) {
+		if strings.HasPrefix(w, dynamicMark) {
+			rest.WriteString(" " + w)
+			continue
+		}
 		rest.WriteString(" '" + strings.ReplaceAll(w, "'", `'\''`) + "'")
 	}
 	open, close = readonlyGuard(declKind(variant), trace, names, rest.String())
@@ -380,6 +433,16 @@ func (s *Session) declareOthers(ctx context.Context, words []string) error {
 	kept := []string{words[0]}
 	var temps []string
 	for _, w := range words[1:] {
+		if strings.HasPrefix(w, dynamicMark) {
+			// A word that named its variable as it ran: as one word.
+			if name, ok := checkedName(w); ok && hc.Env.Get(name).ReadOnly {
+				continue
+			}
+			if q, err := syntax.Quote(w[len(dynamicMark):], syntax.LangBash); err == nil {
+				kept = append(kept, q)
+			}
+			continue
+		}
 		name, _, assigns := strings.Cut(w, "=")
 		if assigns && syntax.ValidName(strings.TrimSuffix(name, "+")) {
 			name = strings.TrimSuffix(name, "+")
@@ -409,6 +472,7 @@ func declTrace(hc interp.HandlerContext, trace string, words []string) string {
 		if name, value, ok := declWordValue(hc, w); ok {
 			w = name + "=" + value
 		}
+		w = strings.TrimPrefix(w, dynamicMark)
 		traced = append(traced, w)
 	}
 	return keyword + " " + traceWords(traced)

@@ -37,7 +37,7 @@ func TestGuardedNames(t *testing.T) {
 			var got []string
 			switch cmd := parseFirst(t, tt.src).Cmd.(type) {
 			case *syntax.DeclClause:
-				got = declaredNames(cmd)
+				got = declaredNames(cmd, nil)
 			case *syntax.ArithmCmd:
 				got = arithmNames(cmd.X)
 			}

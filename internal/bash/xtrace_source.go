@@ -167,7 +167,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				traces[i] = passOn(traces[i])
 			}
 			open, close := "", ""
-			if names := declaredNames(n); len(names) > 0 {
+			if names := declaredNames(n, text); len(names) > 0 {
 				open, close = declGuard(n, variant, names, expandable(flatten(text(n))), text)
 			}
 			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open},
