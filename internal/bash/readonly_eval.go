@@ -54,9 +54,10 @@ func noteReadonly(dc *syntax.DeclClause) {
 	}
 }
 
-// evalByLines reports whether eval's text runs as evalCommand.
-func evalByLines(text string) bool {
-	if !readonlyDeclared.Load() {
+// evalByLines reports whether eval's text runs as evalCommand: also
+// while nounset is on, for the checks of unbound variables (unbound.go).
+func evalByLines(text string, nounset bool) bool {
+	if !readonlyDeclared.Load() && !nounset {
 		if strings.Contains(text, "readonly") || strings.Contains(text, "-r") {
 			// It may declare one.
 			readonlyDeclared.Store(true)

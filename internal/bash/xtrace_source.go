@@ -81,6 +81,8 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			Edit{Offset: cmd.End().Offset(), Text: "; }"})
 	}
 	walk(file, func(node syntax.Node) bool {
+		// First: a check goes before everything else at its statement.
+		edits = append(edits, unboundEdits(node, src)...)
 		switch n := node.(type) {
 		case *syntax.CmdSubst:
 			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil || len(n.Stmts) == 0 {

@@ -1,0 +1,350 @@
+package bash
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Under set -u, bash reports a variable expanded while unset as "FILE:
+// line N: NAME: unbound variable" ("$1" for a positional parameter) and
+// the shell exits with status 1. The interpreter writes its message
+// without the file and line, straight to the shell's standard error, from
+// the middle of an expansion, where no handler sees it first.
+//
+// xtraceSource therefore puts, before each statement of a list that
+// expands variables in its own words (a simple command, an assignment, a
+// declaration, (( )), [[ ]] up to its first && or ||, the words of for
+// and of case; elements, and names read by arithmetic, too), a command
+// that names them: `${nounsetVar:+unboundCommand
+// X${X+=} 1${1+=}}`. While set -u is off, nounsetVar is empty (set, for
+// a short lookup), the word expands to nothing and no command runs;
+// while it is on, unboundCommand runs, gets each name followed by "="
+// when it is set, and, at the first unset one, writes bash's message and
+// exits the shell before the interpreter expands it. A statement that
+// expands $? is left to the interpreter: the empty command sets $? to 0.
+// An assignment's check is an argument of the command already before it
+// (assignCheck), which passes $? on.
+const (
+	unboundCommand = "__devstack_unbound"
+	nounsetVar     = "__devstack_nounset"
+)
+
+// stmtLists are the lists of statements a node holds directly.
+func stmtLists(node syntax.Node) [][]*syntax.Stmt {
+	switch n := node.(type) {
+	case *syntax.File:
+		return [][]*syntax.Stmt{n.Stmts}
+	case *syntax.Block:
+		return [][]*syntax.Stmt{n.Stmts}
+	case *syntax.Subshell:
+		return [][]*syntax.Stmt{n.Stmts}
+	case *syntax.IfClause:
+		return [][]*syntax.Stmt{n.Cond, n.Then}
+	case *syntax.WhileClause:
+		return [][]*syntax.Stmt{n.Cond, n.Do}
+	case *syntax.ForClause:
+		return [][]*syntax.Stmt{n.Do}
+	case *syntax.CaseItem:
+		return [][]*syntax.Stmt{n.Stmts}
+	case *syntax.CmdSubst:
+		return [][]*syntax.Stmt{n.Stmts}
+	case *syntax.ProcSubst:
+		return [][]*syntax.Stmt{n.Stmts}
+	}
+	return nil
+}
+
+// unboundEdits put the check before each statement of the lists node
+// holds that expands variables; an assignment's is its assignCheck's
+// (assignCheck).
+func unboundEdits(node syntax.Node, src []byte) []Edit {
+	var edits []Edit
+	for _, list := range stmtLists(node) {
+		for _, st := range list {
+			if call, ok := st.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 {
+				continue
+			}
+			if checks := unboundChecks(st, src); len(checks) > 0 {
+				words := make([]string, len(checks))
+				for i, c := range checks {
+					words[i] = c.word()
+				}
+				edits = append(edits, Edit{Offset: st.Pos().Offset(), Text: "${" + nounsetVar + ":+" + unboundCommand + " " + strings.Join(words, " ") + "}; "})
+			}
+		}
+	}
+	return edits
+}
+
+// unboundWord is the argument of assignCheckCommand that checks the
+// variables an assignment's values expand: empty while nounset is off,
+// else the checks, quoted as one word.
+func unboundWord(call *syntax.CallExpr, src []byte) string {
+	checks := commandChecks(call, src)
+	if len(checks) == 0 {
+		return "''"
+	}
+	words := make([]string, len(checks))
+	for i, c := range checks {
+		words[i] = c.quoted()
+	}
+	return `"${` + nounsetVar + ":+" + strings.Join(words, " ") + `}"`
+}
+
+// unboundCheck is the check of one expansion: its label, as bash's
+// message names it, and the parameter to test, NAME or NAME[SUB].
+type unboundCheck struct{ label, param string }
+
+// word is the check as an unquoted word: the label, then "=" when the
+// parameter is set.
+func (c unboundCheck) word() string {
+	if c.label == c.param && isName(c.label) {
+		return c.label + "${" + c.param + "+=}"
+	}
+	return "'" + c.label + "'${" + c.param + "+=}"
+}
+
+// quoted is the check as part of a double-quoted word.
+func (c unboundCheck) quoted() string {
+	return escapeDouble(c.label) + "${" + c.param + "+=}"
+}
+
+// unboundChecks are the checks of the variables a statement expands in
+// its own words, in the order it expands them.
+func unboundChecks(st *syntax.Stmt, src []byte) []unboundCheck {
+	if st.Cmd == nil || st.Background || st.Coprocess {
+		return nil
+	}
+	for _, rd := range st.Redirs {
+		if rd.Hdoc != nil {
+			// A here-document expands as it is read.
+			return nil
+		}
+	}
+	text := string(src[st.Pos().Offset():st.End().Offset()])
+	if strings.Contains(text, "$?") || strings.Contains(text, "${?") {
+		// The check, an empty command, would set $? to 0.
+		return nil
+	}
+	return commandChecks(st.Cmd, src)
+}
+
+// commandChecks are unboundChecks's for a command.
+func commandChecks(command syntax.Command, src []byte) []unboundCheck {
+	if _, arithm := command.(*syntax.ArithmCmd); !arithm && !bytes.ContainsRune(src[command.Pos().Offset():command.End().Offset()], '$') {
+		// Most commands expand nothing.
+		return nil
+	}
+	var checks []unboundCheck
+	var assigned []string
+	note := func(c unboundCheck) {
+		if !slices.Contains(checks, c) {
+			checks = append(checks, c)
+		}
+	}
+	addArithm := func(x syntax.ArithmExpr) {
+		for _, name := range arithmReads(x) {
+			note(unboundCheck{name, name})
+		}
+	}
+	add := func(node syntax.Node) {
+		if node == nil {
+			return
+		}
+		walk(node, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.CmdSubst, *syntax.ProcSubst:
+				return false
+			case *syntax.ParamExp:
+				if c, ok := checkedParam(n, src); ok && !slices.Contains(assigned, n.Param.Value) {
+					note(c)
+				}
+				return false
+			case *syntax.ArithmExp:
+				addArithm(n.X)
+			}
+			return true
+		})
+	}
+	addAssign := func(as *syntax.Assign) {
+		if as.Value != nil {
+			add(as.Value)
+		}
+		if as.Array != nil {
+			add(as.Array)
+		}
+	}
+	switch cmd := command.(type) {
+	case *syntax.CallExpr:
+		for _, w := range cmd.Args {
+			add(w)
+		}
+		for _, as := range cmd.Assigns {
+			addAssign(as)
+			if len(cmd.Args) == 0 && as.Name != nil {
+				// Assigned in order: a later value sees it.
+				assigned = append(assigned, as.Name.Value)
+			}
+		}
+	case *syntax.DeclClause:
+		for _, as := range cmd.Args {
+			addAssign(as)
+		}
+	case *syntax.TestClause:
+		add(firstPrimary(cmd.X))
+	case *syntax.ForClause:
+		if wi, ok := cmd.Loop.(*syntax.WordIter); ok {
+			for _, w := range wi.Items {
+				add(w)
+			}
+		}
+	case *syntax.CaseClause:
+		add(cmd.Word)
+	case *syntax.ArithmCmd:
+		addArithm(cmd.X)
+		add(cmd.X)
+	default:
+		return nil
+	}
+	return checks
+}
+
+// firstPrimary is the part of a test that runs first, whatever the rest
+// gives: left of && and ||.
+func firstPrimary(x syntax.TestExpr) syntax.Node {
+	for {
+		switch n := x.(type) {
+		case *syntax.BinaryTest:
+			if n.Op != syntax.AndTest && n.Op != syntax.OrTest {
+				return n
+			}
+			x = n.X
+		case *syntax.ParenTest:
+			x = n.X
+		default:
+			return x
+		}
+	}
+}
+
+// checkedParam is the check of a parameter expansion that fails under
+// set -u: a variable, an element or a positional parameter expanded
+// without an operator that allows it unset, not an indirection.
+// An element is named as written, quoted, as bash's message names it;
+// one whose subscript would run something again is left out, as is
+// ${A[@]}, which bash lets expand to nothing.
+func checkedParam(pe *syntax.ParamExp, src []byte) (unboundCheck, bool) {
+	if pe.Param == nil || pe.Excl || pe.Names != 0 || pe.NestedParam != nil {
+		return unboundCheck{}, false
+	}
+	name := pe.Param.Value
+	if pe.Index != nil {
+		sub := string(src[pe.Index.Pos().Offset():pe.Index.End().Offset()])
+		if !isName(name) || sub == "@" || sub == "*" || strings.ContainsAny(sub, "'`=+- \t\n\\") || strings.Contains(sub, "$(") || pe.Exp != nil && !checkedOp(pe.Exp.Op) {
+			return unboundCheck{}, false
+		}
+		elem := name + "[" + sub + "]"
+		return unboundCheck{elem, elem}, true
+	}
+	if name == "LINENO" || strings.HasPrefix(name, "__devstack_") {
+		return unboundCheck{}, false
+	}
+	if !isName(name) && (name == "" || strings.Trim(name, "0123456789") != "" || name == "0") {
+		return unboundCheck{}, false
+	}
+	if pe.Exp != nil && !checkedOp(pe.Exp.Op) {
+		return unboundCheck{}, false
+	}
+	label := name
+	if !isName(name) {
+		label = "$" + name
+	}
+	return unboundCheck{label, name}, true
+}
+
+// checkedOp reports whether an expansion's operator fails on an unset
+// parameter under set -u, as all do but the defaults, alternatives,
+// assignments and errors.
+func checkedOp(op syntax.ParExpOperator) bool {
+	switch op {
+	case syntax.AlternateUnset, syntax.AlternateUnsetOrNull, syntax.DefaultUnset, syntax.DefaultUnsetOrNull,
+		syntax.ErrorUnset, syntax.ErrorUnsetOrNull, syntax.AssignUnset, syntax.AssignUnsetOrNull:
+		return false
+	}
+	return true
+}
+
+// arithmReads are the plain names an arithmetic expression reads, in
+// order; none for one whose parts may not all run (&&, ||, ?:), or that
+// reads an element.
+func arithmReads(x syntax.ArithmExpr) []string {
+	var names []string
+	ok := true
+	var visit func(x syntax.ArithmExpr, read bool)
+	visit = func(x syntax.ArithmExpr, read bool) {
+		switch n := x.(type) {
+		case *syntax.Word:
+			name := n.Lit()
+			if name == "" {
+				return
+			}
+			if strings.Contains(name, "[") {
+				ok = false
+				return
+			}
+			if read && syntax.ValidName(name) && !strings.HasPrefix(name, "__devstack_") && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		case *syntax.BinaryArithm:
+			switch n.Op {
+			case syntax.AndArit, syntax.OrArit, syntax.TernQuest, syntax.TernColon:
+				ok = false
+				return
+			case syntax.Assgn:
+				visit(n.Y, true)
+				return
+			}
+			visit(n.X, true)
+			visit(n.Y, true)
+		case *syntax.UnaryArithm:
+			visit(n.X, true)
+		case *syntax.ParenArithm:
+			visit(n.X, true)
+		}
+	}
+	visit(x, true)
+	if !ok {
+		return nil
+	}
+	return names
+}
+
+// unbound is unboundCommand: WORDS..., each NAME= for a variable set and
+// NAME for one unset (split here: IFS may not split them).
+func (s *Session) unbound(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	for _, arg := range args {
+		for _, label := range strings.Fields(arg) {
+			if strings.HasSuffix(label, "=") {
+				continue
+			}
+			s.shellError(hc, "%s: unbound variable", label)
+			return s.exitShell(ctx, []string{"1"})
+		}
+	}
+	return nil
+}
+
+// unboundArgs runs unbound on the first argument of assignCheckCommand
+// (unboundWord) and gives the others.
+func (s *Session) unboundArgs(ctx context.Context, args []string) ([]string, error) {
+	if len(args) == 0 || args[0] == "" {
+		return args[min(1, len(args)):], nil
+	}
+	return args[1:], s.unbound(ctx, args[:1])
+}

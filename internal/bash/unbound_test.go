@@ -1,0 +1,77 @@
+package bash
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+func TestUnboundChecks(t *testing.T) {
+	tests := []struct {
+		src  string
+		want []string // words, as unboundEdits writes them
+	}{
+		{`echo $X "${Y}" ${#Z}`, []string{"X${X+=}", "Y${Y+=}", "Z${Z+=}"}},
+		{`echo ${X:-d} ${X-} ${X:+a} ${X?m} ${X:=v} ${!X} ${A[@]}`, nil},
+		{`echo "$1" ${10}`, []string{"'$1'${1+=}", "'$10'${10+=}"}},
+		{`echo ${A[2]} ${A[$i]} ${A[i++]}`, []string{"'A[2]'${A[2]+=}", "'A[$i]'${A[$i]+=}"}},
+		{`echo $(echo $INNER) $OUTER`, []string{"OUTER${OUTER+=}"}},
+		{`local a=$X b=$a`, []string{"X${X+=}", "a${a+=}"}},
+		{`[[ $A == x || $B == y ]]`, []string{"A${A+=}"}},
+		{`for i in a $L; do echo $i; done`, []string{"L${L+=}"}},
+		{`case $C in x) echo $D;; esac`, []string{"C${C+=}"}},
+		{`(( n = U + 1 ))`, []string{"U${U+=}"}},
+		{`(( a && b ))`, nil},
+		{`echo $(( x = 1 )) $(( y + 1 ))`, []string{"y${y+=}"}},
+		{`echo $? $X`, nil},
+		{`echo $X &`, nil},
+		{"cat <<EOF\n$X\nEOF", nil},
+		{`echo plain`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			st := parseFirst(t, tt.src)
+			var got []string
+			for _, c := range unboundChecks(st, []byte(tt.src)) {
+				got = append(got, c.word())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("checks = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUnboundEditsPlaceTheCheck(t *testing.T) {
+	src := "f() {\n    y=$Y\n    echo $X | cat\n    echo $Z\n}\n"
+	out := string(xtraceSource("", []byte(src)))
+	// The assignment's check is assignCheck's argument; a pipeline's
+	// first command is left to the interpreter.
+	if strings.Count(out, unboundCommand) != 1 || !strings.Contains(out, "${"+nounsetVar+":+"+unboundCommand+" Z${Z+=}}; echo $Z") {
+		t.Errorf("rewritten:\n%s", out)
+	}
+	if strings.Count(out, "\n") != strings.Count(src, "\n") {
+		t.Errorf("lines moved:\n%s", out)
+	}
+}
+
+func TestArithmReads(t *testing.T) {
+	for src, want := range map[string][]string{
+		"n = U + 1":   {"U"},
+		"i++, j += k": {"i", "j", "k"},
+		"x = 1":       nil,
+		"a ? b : c":   nil,
+		"A[1] + 1":    nil,
+	} {
+		p := syntax.NewParser()
+		file, err := p.Parse(strings.NewReader("(( "+src+" ))"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := arithmReads(file.Stmts[0].Cmd.(*syntax.ArithmCmd).X); !slices.Equal(got, want) {
+			t.Errorf("arithmReads(%q) = %q, want %q", src, got, want)
+		}
+	}
+}
