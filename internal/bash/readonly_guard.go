@@ -148,12 +148,16 @@ func declaredNames(dc *syntax.DeclClause, text func(syntax.Node) string) []strin
 		if as.Naked || as.Name == nil || strings.HasPrefix(as.Name.Value, "__devstack_") {
 			continue
 		}
-		if as.Array != nil || as.Index != nil {
+		switch {
+		case as.Array != nil:
 			// bash refuses these with other messages, and may discard
-			// the line: the interpreter's message stands.
-			return nil
+			// the line (readonlyFail).
+			names = append(names, arrayMark+as.Name.Value)
+		case as.Index != nil:
+			names = append(names, elementMark+as.Name.Value)
+		default:
+			names = append(names, as.Name.Value)
 		}
-		names = append(names, as.Name.Value)
 	}
 	return names
 }
@@ -162,10 +166,20 @@ func declaredNames(dc *syntax.DeclClause, text func(syntax.Node) string) []strin
 // as it runs.
 const dynamicMark = "="
 
+// arrayMark and elementMark start a name of declaredNames's assigned a
+// list, NAME=(...), or an element, NAME[I]=...
+const (
+	arrayMark   = "%"
+	elementMark = ","
+)
+
 // checkedName is the variable a word of declaredNames's assigns, with ok
 // false for a word known as it runs that assigns nothing ("$v" naming a
 // variable only).
 func checkedName(word string) (string, bool) {
+	if strings.HasPrefix(word, arrayMark) || strings.HasPrefix(word, elementMark) {
+		return word[1:], true
+	}
 	if !strings.HasPrefix(word, dynamicMark) {
 		return word, true
 	}
@@ -316,6 +330,20 @@ func (s *Session) readonlyFail(ctx context.Context, args []string) error {
 		if traceEach || !ok || !hc.Env.Get(name).ReadOnly {
 			continue
 		}
+		if strings.HasPrefix(word, arrayMark) {
+			// A list assigned: in a function, where declare, local and
+			// typeset make the variable local, the function's name
+			// comes first; elsewhere the message has neither, and the
+			// command is discarded, as an assignment is.
+			s.mu.Lock()
+			top := (*s.stack())[len(*s.stack())-1]
+			s.mu.Unlock()
+			if kind == roKindAll || !top.isFunction() {
+				s.shellError(hc, "%s: readonly variable", name)
+				return s.discard(ctx, hc)
+			}
+			s.shellError(hc, "%s: %s: readonly variable", top.function, name)
+		}
 		s.shellError(hc, "%s%s: readonly variable", prefix, name)
 		if kind != roKindAll && prefix == "" {
 			break
@@ -393,6 +421,9 @@ func declGuard(dc *syntax.DeclClause, variant string, names []string, trace stri
 			// Expanded as the branch's command runs.
 			words = append(words, dynamicMark+text(as))
 		case as.Naked || as.Name == nil || as.Value == nil:
+			if strings.Contains(text(as), "\n") {
+				return readonlyGuard(declKind(variant), trace, names, "")
+			}
 			words = append(words, text(as))
 		default:
 			value := text(as.Value)
@@ -405,7 +436,11 @@ func declGuard(dc *syntax.DeclClause, variant string, names []string, trace stri
 			if as.Append {
 				op = "+="
 			}
-			words = append(words, as.Name.Value+op+`"$`+temp+`"`)
+			name := as.Name.Value
+			if as.Index != nil {
+				name += "[" + text(as.Index) + "]"
+			}
+			words = append(words, name+op+`"$`+temp+`"`)
 		}
 	}
 	var rest strings.Builder
@@ -444,8 +479,8 @@ func (s *Session) declareOthers(ctx context.Context, words []string) error {
 			continue
 		}
 		name, _, assigns := strings.Cut(w, "=")
-		if assigns && syntax.ValidName(strings.TrimSuffix(name, "+")) {
-			name = strings.TrimSuffix(name, "+")
+		name, _, _ = strings.Cut(strings.TrimSuffix(name, "+"), "[")
+		if assigns && syntax.ValidName(name) {
 			if _, value, ok := strings.Cut(w, `"$`+declValuePrefix); ok {
 				temps = append(temps, declValuePrefix+strings.TrimSuffix(value, `"`))
 			}

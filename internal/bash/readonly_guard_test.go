@@ -26,7 +26,7 @@ func TestGuardedNames(t *testing.T) {
 		{"local a=1 b c=", []string{"a", "c"}},
 		{"export R", nil},
 		{"declare -n ref=R", nil},
-		{"declare -a R=(1 2)", nil},
+		{"declare -a R=(1 2) A[1]=x", []string{"%R", ",A"}},
 		{"declare __devstack_x=1 y=2", []string{"y"}},
 		{"(( R=3 ))", []string{"R"}},
 		{"(( x == 1 && y <= 2 ))", nil},
