@@ -25,8 +25,9 @@ import (
 // a short lookup), the word expands to nothing and no command runs;
 // while it is on, unboundCommand runs, gets each name followed by "="
 // when it is set, and, at the first unset one, writes bash's message and
-// exits the shell before the interpreter expands it. A statement that
-// expands $? is left to the interpreter: the empty command sets $? to 0.
+// exits the shell before the interpreter expands it. Before a statement
+// that expands $?, which the empty command would set to 0, the command
+// always runs, and passes the status on (passOn).
 // An assignment's check is an argument of the command already before it
 // (assignCheck), which passes $? on.
 const (
@@ -74,7 +75,13 @@ func unboundEdits(node syntax.Node, src []byte) []Edit {
 				for i, c := range checks {
 					words[i] = c.word()
 				}
-				edits = append(edits, Edit{Offset: st.Pos().Offset(), Text: "${" + nounsetVar + ":+" + unboundCommand + " " + strings.Join(words, " ") + "}; "})
+				text := "${" + nounsetVar + ":+" + unboundCommand + " " + strings.Join(words, " ") + "}; "
+				if expandsStatus(st, src) {
+					// The empty command would set $? to 0: the command
+					// runs, and passes $? on.
+					text = passOn(unboundCommand+" "+passOnMark+" ${"+nounsetVar+":+"+strings.Join(words, " ")+"}") + "; "
+				}
+				edits = append(edits, Edit{Offset: st.Pos().Offset(), Text: text})
 			}
 		}
 	}
@@ -85,7 +92,7 @@ func unboundEdits(node syntax.Node, src []byte) []Edit {
 // variables an assignment's values expand: empty while nounset is off,
 // else the checks, quoted as one word.
 func unboundWord(call *syntax.CallExpr, src []byte) string {
-	checks := commandChecks(call, src)
+	checks := commandChecks(call, srcText(src))
 	if len(checks) == 0 {
 		return "''"
 	}
@@ -126,17 +133,40 @@ func unboundChecks(st *syntax.Stmt, src []byte) []unboundCheck {
 			return nil
 		}
 	}
-	text := string(src[st.Pos().Offset():st.End().Offset()])
-	if strings.Contains(text, "$?") || strings.Contains(text, "${?") {
-		// The check, an empty command, would set $? to 0.
-		return nil
+	return commandChecks(st.Cmd, srcText(src))
+}
+
+// expandsStatus reports whether a statement expands $?.
+func expandsStatus(st *syntax.Stmt, src []byte) bool {
+	text := src[st.Pos().Offset():st.End().Offset()]
+	return bytes.Contains(text, []byte("$?")) || bytes.Contains(text, []byte("${?"))
+}
+
+// passOnMark, first, makes unboundCommand pass the status before it on.
+const passOnMark = "-p"
+
+// srcText gives a node's text in src.
+func srcText(src []byte) func(syntax.Node) string {
+	return func(n syntax.Node) string { return string(src[n.Pos().Offset():n.End().Offset()]) }
+}
+
+// partCheck is the check that goes before a part of a [[ ]] split at &&
+// and || (testParts), for the part's first primary; "" for none.
+func partCheck(x syntax.TestExpr, text func(syntax.Node) string) string {
+	checks := commandChecks(&syntax.TestClause{X: x, Left: x.Pos(), Right: x.End()}, text)
+	if len(checks) == 0 {
+		return ""
 	}
-	return commandChecks(st.Cmd, src)
+	words := make([]string, len(checks))
+	for i, c := range checks {
+		words[i] = c.word()
+	}
+	return "${" + nounsetVar + ":+" + unboundCommand + " " + strings.Join(words, " ") + "}; "
 }
 
 // commandChecks are unboundChecks's for a command.
-func commandChecks(command syntax.Command, src []byte) []unboundCheck {
-	if _, arithm := command.(*syntax.ArithmCmd); !arithm && !bytes.ContainsRune(src[command.Pos().Offset():command.End().Offset()], '$') {
+func commandChecks(command syntax.Command, text func(syntax.Node) string) []unboundCheck {
+	if _, arithm := command.(*syntax.ArithmCmd); !arithm && !strings.Contains(text(command), "$") {
 		// Most commands expand nothing.
 		return nil
 	}
@@ -161,7 +191,7 @@ func commandChecks(command syntax.Command, src []byte) []unboundCheck {
 			case *syntax.CmdSubst, *syntax.ProcSubst:
 				return false
 			case *syntax.ParamExp:
-				if c, ok := checkedParam(n, src); ok && !slices.Contains(assigned, n.Param.Value) {
+				if c, ok := checkedParam(n, text); ok && !slices.Contains(assigned, n.Param.Value) {
 					note(c)
 				}
 				return false
@@ -216,7 +246,7 @@ func commandChecks(command syntax.Command, src []byte) []unboundCheck {
 
 // firstPrimary is the part of a test that runs first, whatever the rest
 // gives: left of && and ||.
-func firstPrimary(x syntax.TestExpr) syntax.Node {
+func firstPrimary(x syntax.TestExpr) syntax.TestExpr {
 	for {
 		switch n := x.(type) {
 		case *syntax.BinaryTest:
@@ -238,13 +268,13 @@ func firstPrimary(x syntax.TestExpr) syntax.Node {
 // An element is named as written, quoted, as bash's message names it;
 // one whose subscript would run something again is left out, as is
 // ${A[@]}, which bash lets expand to nothing.
-func checkedParam(pe *syntax.ParamExp, src []byte) (unboundCheck, bool) {
+func checkedParam(pe *syntax.ParamExp, text func(syntax.Node) string) (unboundCheck, bool) {
 	if pe.Param == nil || pe.Excl || pe.Names != 0 || pe.NestedParam != nil {
 		return unboundCheck{}, false
 	}
 	name := pe.Param.Value
 	if pe.Index != nil {
-		sub := string(src[pe.Index.Pos().Offset():pe.Index.End().Offset()])
+		sub := text(pe.Index)
 		if !isName(name) || sub == "@" || sub == "*" || strings.ContainsAny(sub, "'`=+- \t\n\\") || strings.Contains(sub, "$(") || pe.Exp != nil && !checkedOp(pe.Exp.Op) {
 			return unboundCheck{}, false
 		}
@@ -328,6 +358,10 @@ func arithmReads(x syntax.ArithmExpr) []string {
 // NAME for one unset (split here: IFS may not split them).
 func (s *Session) unbound(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	passOn := len(args) > 0 && args[0] == passOnMark
+	if passOn {
+		args = args[1:]
+	}
 	for _, arg := range args {
 		for _, label := range strings.Fields(arg) {
 			if strings.HasSuffix(label, "=") {
@@ -336,6 +370,9 @@ func (s *Session) unbound(ctx context.Context, args []string) error {
 			s.shellError(hc, "%s: unbound variable", label)
 			return s.exitShell(ctx, []string{"1"})
 		}
+	}
+	if passOn && hc.LastExitStatus != 0 {
+		return interp.ExitStatus(uint8(hc.LastExitStatus))
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ func TestUnboundChecks(t *testing.T) {
 		{`(( n = U + 1 ))`, []string{"U${U+=}"}},
 		{`(( a && b ))`, nil},
 		{`echo $(( x = 1 )) $(( y + 1 ))`, []string{"y${y+=}"}},
-		{`echo $? $X`, nil},
+		{`echo $? $X`, []string{"X${X+=}"}},
 		{`echo $X &`, nil},
 		{"cat <<EOF\n$X\nEOF", nil},
 		{`echo plain`, nil},

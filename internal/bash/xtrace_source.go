@@ -318,7 +318,13 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 	switch n := x.(type) {
 	case *syntax.BinaryTest:
 		if n.Op == syntax.AndTest || n.Op == syntax.OrTest {
-			return groupPart(testParts(n.X, text)) + " " + n.Op.String() + " " + groupPart(testParts(n.Y, text))
+			right := groupPart(testParts(n.Y, text))
+			if check := partCheck(firstPrimary(n.Y), text); check != "" {
+				// Under set -u, for the part that may not run (the
+				// statement's check has the first).
+				right = "{ " + check + right + "; }"
+			}
+			return groupPart(testParts(n.X, text)) + " " + n.Op.String() + " " + right
 		}
 		if isMatchOp(n.Op) && plainOperand(n.X, false) && plainOperand(n.Y, true) {
 			// One command instead of a trace and the test: a third of

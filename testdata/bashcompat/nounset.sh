@@ -29,6 +29,8 @@ g() { echo "args: $#"; echo "$1"; echo "not reached"; }
 ( g ); echo "positional: $?"
 ( g a ); echo "positional set: $?"
 ( [[ -n ${S-} && $T == x ]]; echo "short circuit"; [[ $T == x ]]; echo "not reached" ); echo "test: $?"
+( [[ -n ${S-} || $T == x ]]; echo "not reached" ); echo "test, second part: $?"
+( false; echo "status $? kept"; echo "$? $NOPE"; echo "not reached" ); echo "with \$?: $?"
 ( local_fn() { local a=$NOPE; echo "not reached"; }; local_fn ); echo "local: $?"
 ( for x in a $L; do :; done; echo "not reached" ); echo "for: $?"
 ( case $C in *) ;; esac; echo "not reached" ); echo "case: $?"
