@@ -16,7 +16,8 @@ import (
 // without the file and line, straight to the shell's standard error, from
 // the middle of an expansion, where no handler sees it first.
 //
-// xtraceSource therefore puts, before each statement of a list that
+// xtraceSource therefore puts, before each statement of a list (or in a
+// group with a command of an && or || list or of a pipeline) that
 // expands variables in its own words (a simple command, an assignment, a
 // declaration, (( )), [[ ]] up to its first && or ||, the words of for
 // and of case; elements, and names read by arithmetic, too), a command
@@ -70,22 +71,50 @@ func unboundEdits(node syntax.Node, src []byte) []Edit {
 			if call, ok := st.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 {
 				continue
 			}
-			if checks := unboundChecks(st, src); len(checks) > 0 {
-				words := make([]string, len(checks))
-				for i, c := range checks {
-					words[i] = c.word()
-				}
-				text := "${" + nounsetVar + ":+" + unboundCommand + " " + strings.Join(words, " ") + "}; "
-				if expandsStatus(st, src) {
-					// The empty command would set $? to 0: the command
-					// runs, and passes $? on.
-					text = passOn(unboundCommand+" "+passOnMark+" ${"+nounsetVar+":+"+strings.Join(words, " ")+"}") + "; "
-				}
+			if text := unboundText(st, src); text != "" {
 				edits = append(edits, Edit{Offset: st.Pos().Offset(), Text: text})
 			}
 		}
 	}
 	return edits
+}
+
+// unboundText is the check that goes before a statement, "" for none.
+func unboundText(st *syntax.Stmt, src []byte) string {
+	checks := unboundChecks(st, src)
+	if len(checks) == 0 {
+		return ""
+	}
+	words := make([]string, len(checks))
+	for i, c := range checks {
+		words[i] = c.word()
+	}
+	if expandsStatus(st, src) {
+		// The empty command would set $? to 0: the command runs, and
+		// passes $? on.
+		return passOn(unboundCommand+" "+passOnMark+" ${"+nounsetVar+":+"+strings.Join(words, " ")+"}") + "; "
+	}
+	return "${" + nounsetVar + ":+" + unboundCommand + " " + strings.Join(words, " ") + "}; "
+}
+
+// unboundOperandEdits put the check of each command of an && or ||
+// list, or of a pipeline, that expands variables in a group with it:
+// `{ CHECK; COMMAND; }`. The closings go after any other edit at their
+// offsets, of constructs inside the command.
+func unboundOperandEdits(n *syntax.BinaryCmd, src []byte) (opens, closes []Edit) {
+	for _, st := range []*syntax.Stmt{n.X, n.Y} {
+		if _, nested := st.Cmd.(*syntax.BinaryCmd); nested {
+			continue
+		}
+		if call, ok := st.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 {
+			continue
+		}
+		if text := unboundText(st, src); text != "" {
+			opens = append(opens, Edit{Offset: st.Pos().Offset(), Text: "{ " + text})
+			closes = append(closes, Edit{Offset: st.End().Offset(), Text: "; }"})
+		}
+	}
+	return opens, closes
 }
 
 // unboundWord is the argument of assignCheckCommand that checks the

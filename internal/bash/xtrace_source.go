@@ -80,9 +80,16 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 		edits = append(edits, Edit{Offset: cmd.Pos().Offset(), Text: "{ " + passOn(before) + "; "},
 			Edit{Offset: cmd.End().Offset(), Text: "; }"})
 	}
+	// unboundCloses end groups around commands, after all else at their
+	// offsets.
+	var unboundCloses []Edit
 	walk(file, func(node syntax.Node) bool {
 		// First: a check goes before everything else at its statement.
 		edits = append(edits, unboundEdits(node, src)...)
+		if bin, ok := node.(*syntax.BinaryCmd); ok {
+			opens, closes := unboundOperandEdits(bin, src)
+			edits, unboundCloses = append(edits, opens...), append(unboundCloses, closes...)
+		}
 		switch n := node.(type) {
 		case *syntax.CmdSubst:
 			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil || len(n.Stmts) == 0 {
@@ -227,7 +234,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 		}
 		return true
 	})
-	return edits
+	return append(edits, unboundCloses...)
 }
 
 // redirectsStderr reports whether a simple command redirects its

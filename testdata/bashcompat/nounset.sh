@@ -2,8 +2,8 @@
 # "FILE: line N: NAME: unbound variable" ($1 for a positional parameter,
 # arr[1] for an element), and the shell exits with status 1: in a command's
 # words, an assignment, a declaration, a function (the line of the use),
-# $( ), [[ ]], (( )), $(( )), for and case. Operators that allow an unset
-# variable, and ${arr[@]}, do not fail.
+# $( ), [[ ]], (( )), $(( )), for, case, && and || lists and pipelines.
+# Operators that allow an unset variable, and ${arr[@]}, do not fail.
 trap 'echo "EXIT trap, status $?"' EXIT
 set -u
 arr=(1)
@@ -32,6 +32,15 @@ g() { echo "args: $#"; echo "$1"; echo "not reached"; }
 ( [[ -n ${S-} || $T == x ]]; echo "not reached" ); echo "test, second part: $?"
 ( false; echo "status $? kept"; echo "$? $NOPE"; echo "not reached" ); echo "with \$?: $?"
 ( local_fn() { local a=$NOPE; echo "not reached"; }; local_fn ); echo "local: $?"
+( true && echo $A1; echo "not reached" ); echo "and: $?"
+( false || echo $A2; echo "not reached" ); echo "or: $?"
+( echo $A3 && echo "not reached"; echo "not reached" ); echo "first of and: $?"
+( true && [[ $A4 == x ]]; echo "not reached" ); echo "test in and: $?"
+( true && local_x=$A5; echo "not reached" ); echo "assignment in and: $?"
+( false; true && echo "status $? $A6"; echo "not reached" ); echo "status in and: $?"
+# A command of a pipeline is a subshell of its own: the pipeline goes on.
+( trap - EXIT; echo $P1 | cat; echo "pipeline, first: $?" )
+( trap - EXIT; echo x | grep -c $P2; echo "pipeline, last: $?" )
 ( for x in a $L; do :; done; echo "not reached" ); echo "for: $?"
 ( case $C in *) ;; esac; echo "not reached" ); echo "case: $?"
 ( echo a \
