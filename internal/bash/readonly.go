@@ -51,7 +51,10 @@ type discardState struct {
 // the name, and how xtrace shows the assignment: a label and the value as
 // written, or, for an array, the text as written and nothing.
 func assignCheck(call *syntax.CallExpr, src []byte) string {
-	words := []string{assignCheckCommand, unboundWord(call, src)}
+	words := []string{assignCheckCommand}
+	if check := unboundWord(call, src); check != "" {
+		words = append(words, check)
+	}
 	for _, as := range call.Assigns {
 		if as.Name == nil || strings.HasPrefix(as.Name.Value, "__devstack_") {
 			// The session's own variables are never readonly.
@@ -75,7 +78,7 @@ func assignCheck(call *syntax.CallExpr, src []byte) string {
 		}
 		words = append(words, as.Name.Value, traceLiteral(label), traceLiteral(value))
 	}
-	if len(words) == 2 && words[1] == "''" {
+	if len(words) == 1 {
 		return ""
 	}
 	return passOn(strings.Join(words, " ")) + "; "

@@ -61,9 +61,9 @@ func TestRestTextCountsFromTheError(t *testing.T) {
 func TestAssignCheckSkipsTheSessionsVariables(t *testing.T) {
 	for src, want := range map[string]string{
 		"__devstack_x=1":    "",
-		"A[1]=2 b+=3 c=(d)": assignCheckCommand + " '' A 'A[1]' '2' b 'b+' '3' c 'c=(d)' ''",
+		"A[1]=2 b+=3 c=(d)": assignCheckCommand + " A 'A[1]' '2' b 'b+' '3' c 'c=(d)' ''",
 		// The variables the values expand, under set -u (unbound.go).
-		"a=$X b=$a$1": assignCheckCommand + ` "${` + nounsetVar + `:+X${X+=} \$1${1+=}}" a 'a' '$X' b 'b' '$a$1'`,
+		"a=$X b=$a$1": assignCheckCommand + ` "${` + nounsetVar + `:+X \$1${1+=}}" a 'a' '$X' b 'b' '$a$1'`,
 	} {
 		file, err := syntax.NewParser().Parse(strings.NewReader(src), "")
 		if err != nil {

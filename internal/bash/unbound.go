@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -21,19 +22,19 @@ import (
 // expands variables in its own words (a simple command, an assignment, a
 // declaration, (( )), [[ ]] up to its first && or ||, the words of for
 // and of case; elements, and names read by arithmetic, too), a command
-// that names them: `${nounsetVar:+unboundCommand
-// X${X+=} 1${1+=}}`. While set -u is off, nounsetVar is empty (set, for
-// a short lookup), the word expands to nothing and no command runs;
-// while it is on, unboundCommand runs, gets each name followed by "="
-// when it is set, and, at the first unset one, writes bash's message and
-// exits the shell before the interpreter expands it. Before a statement
-// that expands $?, which the empty command would set to 0, the command
-// always runs, and passes the status on (passOn).
-// An assignment's check is an argument of the command already before it
-// (assignCheck), which passes $? on.
+// that names them: `${nounsetVar:+unboundCommand X '$1'${1+=}}`, a
+// variable by its name, for the command to look up, an element or a
+// positional parameter followed by "=" when it is set. While set -u is
+// off, nounsetVar is empty (set, for a short lookup), the word expands to
+// nothing and no command runs; while it is on, unboundCommand runs and,
+// at the first of them unset, writes bash's message and exits the shell,
+// before the interpreter expands it. Before a statement that expands $?,
+// which the empty command would set to 0, the command always runs, and
+// passes the status on (passOn). An assignment's check is an argument of
+// the command already before it (assignCheck), which passes $? on.
 const (
-	unboundCommand = "__devstack_unbound"
-	nounsetVar     = "__devstack_nounset"
+	unboundCommand = "__devstack_ub"
+	nounsetVar     = "__devstack_nu"
 )
 
 // stmtLists are the lists of statements a node holds directly.
@@ -119,11 +120,12 @@ func unboundOperandEdits(n *syntax.BinaryCmd, src []byte) (opens, closes []Edit)
 
 // unboundWord is the argument of assignCheckCommand that checks the
 // variables an assignment's values expand: empty while nounset is off,
-// else the checks, quoted as one word.
+// else the checks, quoted as one word; "" (no argument) when they expand
+// none.
 func unboundWord(call *syntax.CallExpr, src []byte) string {
 	checks := commandChecks(call, srcText(src))
 	if len(checks) == 0 {
-		return "''"
+		return ""
 	}
 	words := make([]string, len(checks))
 	for i, c := range checks {
@@ -138,15 +140,20 @@ type unboundCheck struct{ label, param string }
 
 // word is the check as an unquoted word: the label, then "=" when the
 // parameter is set.
+// A variable is named alone, for unboundCommand to look up, which costs
+// less text to parse than an expansion.
 func (c unboundCheck) word() string {
 	if c.label == c.param && isName(c.label) {
-		return c.label + "${" + c.param + "+=}"
+		return c.label
 	}
 	return "'" + c.label + "'${" + c.param + "+=}"
 }
 
 // quoted is the check as part of a double-quoted word.
 func (c unboundCheck) quoted() string {
+	if c.label == c.param && isName(c.label) {
+		return c.label
+	}
 	return escapeDouble(c.label) + "${" + c.param + "+=}"
 }
 
@@ -163,6 +170,37 @@ func unboundChecks(st *syntax.Stmt, src []byte) []unboundCheck {
 		}
 	}
 	return commandChecks(st.Cmd, srcText(src))
+}
+
+// callExpands reports whether a simple command's words may expand
+// something: those made of literal text and quotes expand nothing.
+func callExpands(call *syntax.CallExpr) bool {
+	for _, w := range call.Args {
+		if wordExpands(w.Parts) {
+			return true
+		}
+	}
+	for _, as := range call.Assigns {
+		if as.Value != nil && wordExpands(as.Value.Parts) || as.Array != nil || as.Index != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func wordExpands(parts []syntax.WordPart) bool {
+	for _, part := range parts {
+		switch p := part.(type) {
+		case *syntax.Lit, *syntax.SglQuoted:
+		case *syntax.DblQuoted:
+			if wordExpands(p.Parts) {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // expandsStatus reports whether a statement expands $?.
@@ -195,7 +233,7 @@ func partCheck(x syntax.TestExpr, text func(syntax.Node) string) string {
 
 // commandChecks are unboundChecks's for a command.
 func commandChecks(command syntax.Command, text func(syntax.Node) string) []unboundCheck {
-	if _, arithm := command.(*syntax.ArithmCmd); !arithm && !strings.Contains(text(command), "$") {
+	if call, ok := command.(*syntax.CallExpr); ok && !callExpands(call) {
 		// Most commands expand nothing.
 		return nil
 	}
@@ -393,7 +431,7 @@ func (s *Session) unbound(ctx context.Context, args []string) error {
 	}
 	for _, arg := range args {
 		for _, label := range strings.Fields(arg) {
-			if strings.HasSuffix(label, "=") {
+			if strings.HasSuffix(label, "=") || isName(label) && scalarSet(hc.Env, label) {
 				continue
 			}
 			s.shellError(hc, "%s: unbound variable", label)
@@ -406,11 +444,32 @@ func (s *Session) unbound(ctx context.Context, args []string) error {
 	return nil
 }
 
-// unboundArgs runs unbound on the first argument of assignCheckCommand
-// (unboundWord) and gives the others.
+// unboundArgs runs unbound on the first argument of assignCheckCommand,
+// when it has one (unboundWord: the others come in threes), and gives
+// the others.
 func (s *Session) unboundArgs(ctx context.Context, args []string) ([]string, error) {
-	if len(args) == 0 || args[0] == "" {
-		return args[min(1, len(args)):], nil
+	if len(args)%3 != 1 {
+		return args, nil
+	}
+	if args[0] == "" {
+		return args[1:], nil
 	}
 	return args[1:], s.unbound(ctx, args[:1])
+}
+
+// scalarSet reports whether $NAME expands a value: a variable that is
+// set, or, for an array, its element 0.
+func scalarSet(env expand.Environ, name string) bool {
+	vr := env.Get(name)
+	if vr.Kind == expand.NameRef {
+		_, vr = vr.Resolve(env)
+	}
+	switch vr.Kind {
+	case expand.Indexed:
+		return len(vr.List) > 0
+	case expand.Associative:
+		_, ok := vr.Map["0"]
+		return ok
+	}
+	return vr.IsSet()
 }
