@@ -47,9 +47,8 @@ type discardState struct {
 // assignCheck is the check run before an assignment-only command, passing
 // on the status before it (passOn). Its words are the check of the
 // variables its values expand under set -u (unboundWord), then, for each
-// assignment,
-// the name, and how xtrace shows the assignment: a label and the value as
-// written, or, for an array, the text as written and nothing.
+// assignment, the name, and how xtrace shows the assignment: a label and
+// the value as written, or, for an array, the text as written and nothing.
 func assignCheck(call *syntax.CallExpr, src []byte) string {
 	words := []string{assignCheckCommand}
 	if check := unboundWord(call, src); check != "" {

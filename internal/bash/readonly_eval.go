@@ -77,6 +77,8 @@ func (s *Session) evalLines(ctx context.Context, args []string) error {
 	}
 	src := arraySource("", xtraceSource("", compatSource("", []byte(text))))
 	text = linePadding(hc) + string(s.rewritePids(src))
+	// xtrace counts a level for eval's text, as for a file sourced.
+	defer enterSourceLevel(ctx)()
 	s.mu.Lock()
 	depth := len(*s.stack()) - 1
 	s.sourceDepths = append(s.sourceDepths, depth)

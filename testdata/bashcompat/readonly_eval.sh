@@ -3,7 +3,8 @@
 # at the line of the eval plus the line in its text; it discards the rest
 # of that line of the text, and eval goes on with the next, failing with
 # status 1 when the line discarded was its last. In a subshell the
-# subshell exits; under errexit the shell does.
+# subshell exits; under errexit the shell does. xtrace shows the text's
+# commands one level deeper.
 trap 'echo "EXIT trap, status $?"' EXIT
 readonly R=1
 eval $'echo a\nR=2\necho "next line of the text"'; echo "multi-line: $?"
@@ -21,6 +22,11 @@ eval 'set_r; echo "not reached"'; echo "function, rest of the line: $?"
 eval $'set_r\necho "next line after a function"'; echo "function, next line: $?"
 v=R
 eval "$v=6"; echo "name from a variable: $?"
+set -x
+eval "x=1; echo \$x"
+v=$(eval "echo substitution")
+eval "R=3"
+set +x
 trap 'echo "ERR trap at $LINENO"' ERR
 eval 'R=6'; echo "with an ERR trap: $?"
 trap - ERR
