@@ -3,7 +3,6 @@ package bash
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -22,48 +21,14 @@ import (
 // the rewrites of a script (the checks before assignments among them),
 // its lines where bash counts them (linePadding), served to the source
 // builtin (restPath), and sourced again from the line after a discarded
-// one (evalLines). It is used only once a script has declared a readonly
-// variable (readonlyDeclared), and not for a text with return, break or
-// continue, which in bash act on the function or loop the eval is in and
-// in a sourced text would end the text alone.
+// one (evalLines); xtrace shows its commands a level deeper, as bash
+// does. It is not used for a text with return, break or continue, which
+// in bash act on the function or loop the eval is in, and in a sourced
+// text would end the text alone.
 const evalCommand = "__devstack_eval"
 
-// readonlyDeclared is set once a script's text declares a readonly
-// variable (noteReadonly): until then no assignment can be discarded, and
-// eval stays the interpreter's.
-var readonlyDeclared atomic.Bool
-
-// noteReadonly sets readonlyDeclared for a declaration that makes a
-// variable readonly: readonly, or an option word holding r.
-func noteReadonly(dc *syntax.DeclClause) {
-	if readonlyDeclared.Load() {
-		return
-	}
-	if dc.Variant.Value == "readonly" {
-		readonlyDeclared.Store(true)
-		return
-	}
-	for _, as := range dc.Args {
-		if !as.Naked || as.Value == nil {
-			continue
-		}
-		if flag := as.Value.Lit(); len(flag) > 1 && (flag[0] == '-' || flag[0] == '+') && strings.Contains(flag, "r") {
-			readonlyDeclared.Store(true)
-			return
-		}
-	}
-}
-
-// evalByLines reports whether eval's text runs as evalCommand: also
-// while nounset is on, for the checks of unbound variables (unbound.go).
-func evalByLines(text string, nounset bool) bool {
-	if !readonlyDeclared.Load() && !nounset {
-		if strings.Contains(text, "readonly") || strings.Contains(text, "-r") {
-			// It may declare one.
-			readonlyDeclared.Store(true)
-		}
-		return false
-	}
+// evalByLines reports whether eval's text runs as evalCommand.
+func evalByLines(text string) bool {
 	return !strings.Contains(text, "return") && !strings.Contains(text, "break") && !strings.Contains(text, "continue")
 }
 
@@ -75,8 +40,12 @@ func (s *Session) evalLines(ctx context.Context, args []string) error {
 		// The interpreter's eval words the error.
 		return hc.Builtin(ctx, []string{"eval", text})
 	}
+	padding := linePadding(hc)
+	// Functions it defines are printed from its text (declare -f, type),
+	// found by their lines, which are the padded text's.
+	s.noteSource("eval", []byte(padding+text))
 	src := arraySource("", xtraceSource("", compatSource("", []byte(text))))
-	text = linePadding(hc) + string(s.rewritePids(src))
+	text = padding + string(s.rewritePids(src))
 	// xtrace counts a level for eval's text, as for a file sourced.
 	defer enterSourceLevel(ctx)()
 	s.mu.Lock()

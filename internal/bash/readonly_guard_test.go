@@ -131,19 +131,8 @@ func TestDeclGuardKeepsValues(t *testing.T) {
 }
 
 func TestEvalByLines(t *testing.T) {
-	defer readonlyDeclared.Store(readonlyDeclared.Load())
-	readonlyDeclared.Store(false)
-	if evalByLines("R=2", false) {
-		t.Error("eval by lines before any readonly declaration")
-	}
-	if !evalByLines("echo $X", true) {
-		t.Error("eval not by lines under nounset")
-	}
-	if evalByLines("readonly X=1", false) || !readonlyDeclared.Load() {
-		t.Error("a text declaring a readonly variable is not noted, or is run by lines")
-	}
 	for text, want := range map[string]bool{"R=2; echo x": true, "return 1": false, "f; break": false, "continue 2": false} {
-		if got := evalByLines(text, false); got != want {
+		if got := evalByLines(text); got != want {
 			t.Errorf("evalByLines(%q) = %v, want %v", text, got, want)
 		}
 	}

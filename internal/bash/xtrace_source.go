@@ -136,7 +136,6 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			}
 			edits = append(edits, Edit{Offset: n.End().Offset(), Text: " }"})
 		case *syntax.DeclClause:
-			noteReadonly(n)
 			variant := writtenVariant(n, src)
 			words := []string{traceDecl, variant}
 			var arrays []string

@@ -4,7 +4,8 @@
 # of that line of the text, and eval goes on with the next, failing with
 # status 1 when the line discarded was its last. In a subshell the
 # subshell exits; under errexit the shell does. xtrace shows the text's
-# commands one level deeper.
+# commands one level deeper; declare -f prints a function it defines as
+# written.
 trap 'echo "EXIT trap, status $?"' EXIT
 readonly R=1
 eval $'echo a\nR=2\necho "next line of the text"'; echo "multi-line: $?"
@@ -22,6 +23,8 @@ eval 'set_r; echo "not reached"'; echo "function, rest of the line: $?"
 eval $'set_r\necho "next line after a function"'; echo "function, next line: $?"
 v=R
 eval "$v=6"; echo "name from a variable: $?"
+eval "g() { local a=\$1; echo \"\$a\" | cat; }"
+declare -f g; g "function defined by eval"
 set -x
 eval "x=1; echo \$x"
 v=$(eval "echo substitution")
