@@ -49,9 +49,9 @@ type discardState struct {
 // variables its values expand under set -u (unboundWord), then, for each
 // assignment, the name, and how xtrace shows the assignment: a label and
 // the value as written, or, for an array, the text as written and nothing.
-func assignCheck(call *syntax.CallExpr, src []byte) string {
+func assignCheck(call *syntax.CallExpr, src []byte, known setNames) string {
 	words := []string{assignCheckCommand}
-	if check := unboundWord(call, src); check != "" {
+	if check := unboundWord(call, src, known); check != "" {
 		words = append(words, check)
 	}
 	for _, as := range call.Assigns {

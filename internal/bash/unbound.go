@@ -65,14 +65,14 @@ func stmtLists(node syntax.Node) [][]*syntax.Stmt {
 // unboundEdits put the check before each statement of the lists node
 // holds that expands variables; an assignment's is its assignCheck's
 // (assignCheck).
-func unboundEdits(node syntax.Node, src []byte) []Edit {
+func unboundEdits(node syntax.Node, src []byte, known setNames) []Edit {
 	var edits []Edit
 	for _, list := range stmtLists(node) {
 		for _, st := range list {
 			if call, ok := st.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 {
 				continue
 			}
-			if text := unboundText(st, src); text != "" {
+			if text := unboundText(st, src, known); text != "" {
 				edits = append(edits, Edit{Offset: st.Pos().Offset(), Text: text})
 			}
 		}
@@ -81,8 +81,8 @@ func unboundEdits(node syntax.Node, src []byte) []Edit {
 }
 
 // unboundText is the check that goes before a statement, "" for none.
-func unboundText(st *syntax.Stmt, src []byte) string {
-	checks := unboundChecks(st, src)
+func unboundText(st *syntax.Stmt, src []byte, known setNames) string {
+	checks := unboundChecks(st, src, known)
 	if len(checks) == 0 {
 		return ""
 	}
@@ -102,7 +102,7 @@ func unboundText(st *syntax.Stmt, src []byte) string {
 // list, or of a pipeline, that expands variables in a group with it:
 // `{ CHECK; COMMAND; }`. The closings go after any other edit at their
 // offsets, of constructs inside the command.
-func unboundOperandEdits(n *syntax.BinaryCmd, src []byte) (opens, closes []Edit) {
+func unboundOperandEdits(n *syntax.BinaryCmd, src []byte, known setNames) (opens, closes []Edit) {
 	for _, st := range []*syntax.Stmt{n.X, n.Y} {
 		if _, nested := st.Cmd.(*syntax.BinaryCmd); nested {
 			continue
@@ -110,7 +110,7 @@ func unboundOperandEdits(n *syntax.BinaryCmd, src []byte) (opens, closes []Edit)
 		if call, ok := st.Cmd.(*syntax.CallExpr); ok && len(call.Args) == 0 {
 			continue
 		}
-		if text := unboundText(st, src); text != "" {
+		if text := unboundText(st, src, known); text != "" {
 			opens = append(opens, Edit{Offset: st.Pos().Offset(), Text: "{ " + text})
 			closes = append(closes, Edit{Offset: st.End().Offset(), Text: "; }"})
 		}
@@ -122,8 +122,8 @@ func unboundOperandEdits(n *syntax.BinaryCmd, src []byte) (opens, closes []Edit)
 // variables an assignment's values expand: empty while nounset is off,
 // else the checks, quoted as one word; "" (no argument) when they expand
 // none.
-func unboundWord(call *syntax.CallExpr, src []byte) string {
-	checks := commandChecks(call, srcText(src))
+func unboundWord(call *syntax.CallExpr, src []byte, known setNames) string {
+	checks := unknown(commandChecks(call, srcText(src)), known[call])
 	if len(checks) == 0 {
 		return ""
 	}
@@ -159,7 +159,7 @@ func (c unboundCheck) quoted() string {
 
 // unboundChecks are the checks of the variables a statement expands in
 // its own words, in the order it expands them.
-func unboundChecks(st *syntax.Stmt, src []byte) []unboundCheck {
+func unboundChecks(st *syntax.Stmt, src []byte, known setNames) []unboundCheck {
 	if st.Cmd == nil || st.Background || st.Coprocess {
 		return nil
 	}
@@ -169,7 +169,15 @@ func unboundChecks(st *syntax.Stmt, src []byte) []unboundCheck {
 			return nil
 		}
 	}
-	return commandChecks(st.Cmd, srcText(src))
+	return unknown(commandChecks(st.Cmd, srcText(src)), known[st.Cmd])
+}
+
+// unknown are the checks of variables not in set, those surely set.
+func unknown(checks []unboundCheck, set []string) []unboundCheck {
+	if len(set) == 0 {
+		return checks
+	}
+	return slices.DeleteFunc(checks, func(c unboundCheck) bool { return slices.Contains(set, c.param) })
 }
 
 // callExpands reports whether a simple command's words may expand

@@ -34,7 +34,7 @@ func TestUnboundChecks(t *testing.T) {
 		t.Run(tt.src, func(t *testing.T) {
 			st := parseFirst(t, tt.src)
 			var got []string
-			for _, c := range unboundChecks(st, []byte(tt.src)) {
+			for _, c := range unboundChecks(st, []byte(tt.src), nil) {
 				got = append(got, c.word())
 			}
 			if !slices.Equal(got, tt.want) {
@@ -78,6 +78,58 @@ func TestArithmReads(t *testing.T) {
 		}
 		if got := arithmReads(file.Stmts[0].Cmd.(*syntax.ArithmCmd).X); !slices.Equal(got, want) {
 			t.Errorf("arithmReads(%q) = %q, want %q", src, got, want)
+		}
+	}
+}
+
+func TestSurelySetNamesNeedNoCheck(t *testing.T) {
+	src := `f() {
+    local a=1 b
+    echo $a $b $c
+    unset b
+    echo $a $b
+}
+x=1
+for i in 1 2; do echo $i $x; done
+while read -r line; do echo $line $REPLY; done
+echo $line $i
+arr=(1); echo $arr
+if true; then y=1; fi; echo $y
+eval "$cmd"; echo $x
+`
+	// compatSource starts the bare local b empty.
+	out := string(xtraceSource("", compatSource("", []byte(src))))
+	lines := strings.Split(out, "\n")
+	// By line: the check wanted, "" for none. A local's names are set; an
+	// unset, an eval forget; a loop's variable is set in its body, read's
+	// in the while's; an if's assignment is not sure; an array's first
+	// element may be missing.
+	for i, w := range map[int]string{3: "ub c}", 5: "ub a b}", 8: "", 9: "ub REPLY}", 10: "ub line i}", 11: "ub arr}", 12: "ub y}", 13: "ub x}"} {
+		line := lines[i-1]
+		if w == "" {
+			if strings.Contains(line, unboundCommand) {
+				t.Errorf("line %d checks surely set names: %s", i, line)
+			}
+			continue
+		}
+		if !strings.Contains(line, w) {
+			t.Errorf("line %d: want the check %q in %s", i, w, line)
+		}
+	}
+}
+
+func TestReadNames(t *testing.T) {
+	for src, want := range map[string][]string{
+		"read -r a b":      {"a", "b"},
+		"read":             {"REPLY"},
+		"read -p prompt x": {"x"},
+		"read -t5 -u 3 y":  {"y"},
+		"read -ra arr":     nil,
+		`read "$v"`:        nil,
+	} {
+		call := parseFirst(t, src).Cmd.(*syntax.CallExpr)
+		if got := readNames(call.Args[1:]); !slices.Equal(got, want) {
+			t.Errorf("readNames(%q) = %q, want %q", src, got, want)
 		}
 	}
 }

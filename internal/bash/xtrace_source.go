@@ -83,11 +83,12 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 	// unboundCloses end groups around commands, after all else at their
 	// offsets.
 	var unboundCloses []Edit
+	known := surelySet(file)
 	walk(file, func(node syntax.Node) bool {
 		// First: a check goes before everything else at its statement.
-		edits = append(edits, unboundEdits(node, src)...)
+		edits = append(edits, unboundEdits(node, src, known)...)
 		if bin, ok := node.(*syntax.BinaryCmd); ok {
-			opens, closes := unboundOperandEdits(bin, src)
+			opens, closes := unboundOperandEdits(bin, src, known)
 			edits, unboundCloses = append(edits, opens...), append(unboundCloses, closes...)
 		}
 		switch n := node.(type) {
@@ -126,7 +127,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
 				return true
 			}
-			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + assignCheck(n, src)})
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + assignCheck(n, src, known)})
 			for _, as := range n.Assigns {
 				before, after := assignTrace(as, text(as))
 				if before != "" {
