@@ -65,6 +65,9 @@ func compatCall(hc interp.HandlerContext, args []string) []string {
 		// Evaluated text gets the rewriting sourced text gets.
 		if len(args) > 1 {
 			text := strings.Join(args[1:], " ")
+			if evalByLines(text) {
+				return append([]string{evalCommand}, args[1:]...)
+			}
 			if rewritten := arraySource("", compatSource("", []byte(text))); string(rewritten) != text {
 				return []string{"eval", string(rewritten)}
 			}

@@ -45,11 +45,15 @@ type discardState struct {
 }
 
 // assignCheck is the check run before an assignment-only command, passing
-// on the status before it (passOn). Its words are, for each assignment,
-// the name, and how xtrace shows the assignment: a label and the value as
-// written, or, for an array, the text as written and nothing.
-func assignCheck(call *syntax.CallExpr, src []byte) string {
+// on the status before it (passOn). Its words are the check of the
+// variables its values expand under set -u (unboundWord), then, for each
+// assignment, the name, and how xtrace shows the assignment: a label and
+// the value as written, or, for an array, the text as written and nothing.
+func assignCheck(call *syntax.CallExpr, src []byte, known setNames) string {
 	words := []string{assignCheckCommand}
+	if check := unboundWord(call, src, known); check != "" {
+		words = append(words, check)
+	}
 	for _, as := range call.Assigns {
 		if as.Name == nil || strings.HasPrefix(as.Name.Value, "__devstack_") {
 			// The session's own variables are never readonly.
@@ -82,6 +86,10 @@ func assignCheck(call *syntax.CallExpr, src []byte) string {
 // checkAssign is assignCheckCommand.
 func (s *Session) checkAssign(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
+	args, err := s.unboundArgs(ctx, args)
+	if err != nil {
+		return err
+	}
 	for i := 0; i+2 < len(args); i += 3 {
 		name, label, value := args[i], args[i+1], args[i+2]
 		if !hc.Env.Get(name).ReadOnly {

@@ -62,12 +62,14 @@ func TestAssignCheckSkipsTheSessionsVariables(t *testing.T) {
 	for src, want := range map[string]string{
 		"__devstack_x=1":    "",
 		"A[1]=2 b+=3 c=(d)": assignCheckCommand + " A 'A[1]' '2' b 'b+' '3' c 'c=(d)' ''",
+		// The variables the values expand, under set -u (unbound.go).
+		"a=$X b=$a$1": assignCheckCommand + ` "${` + nounsetVar + `:+X \$1${1+=}}" a 'a' '$X' b 'b' '$a$1'`,
 	} {
 		file, err := syntax.NewParser().Parse(strings.NewReader(src), "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := assignCheck(file.Stmts[0].Cmd.(*syntax.CallExpr), []byte(src))
+		got := assignCheck(file.Stmts[0].Cmd.(*syntax.CallExpr), []byte(src), nil)
 		if want != "" {
 			want = passOn(want) + "; "
 		}

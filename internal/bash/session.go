@@ -324,6 +324,12 @@ func newSession(opts Options, base expand.Environ, flags []string) (*Session, er
 		{Name: &syntax.Lit{Value: "BASH_VERSION"}, Value: lit(bashVersion)},
 		{Name: &syntax.Lit{Value: "BASH_VERSINFO"}, Array: &syntax.ArrayExpr{Elems: bashVersinfo()}},
 	}}}
+	if !base.Get(nounsetVar).IsSet() {
+		// Off, and found at once (unbound.go); a job's process has the
+		// shell's.
+		call := version.Cmd.(*syntax.CallExpr)
+		call.Assigns = append(call.Assigns, &syntax.Assign{Name: &syntax.Lit{Value: nounsetVar}})
+	}
 	if err := runner.Run(context.Background(), version); err != nil {
 		return nil, err
 	}
@@ -588,7 +594,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if strings.HasPrefix(args[0], traceHook) || args[0] == readonlyCheckCommand {
+	if strings.HasPrefix(args[0], traceHook) || args[0] == readonlyCheckCommand || args[0] == unboundCommand {
 		// Trace commands are not commands of the script: where it is,
 		// and its failures, stay the command's before them.
 		s.mu.Unlock()
@@ -815,6 +821,10 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return s.readonlyTrace(ctx, args[1:])
 		case paramErrorCommand:
 			return s.paramError(ctx, args[1:])
+		case evalCommand:
+			return s.evalLines(ctx, args[1:])
+		case unboundCommand:
+			return s.unbound(ctx, args[1:])
 		case fifoDoneCommand:
 			return fifoDone(ctx)
 		case fifoOpenCommand:

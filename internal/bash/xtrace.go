@@ -30,8 +30,8 @@ const (
 	setListCommand = "__devstack_setlist"
 	ps4Variable    = "__devstack_ps4"
 	inPS4Variable  = "__devstack_inps4"
-	// setXtraceCommand turns xtrace on or off in the running shell, then
-	// runs the rest of a set command.
+	// setXtraceCommand records xtrace and nounset in the running shell
+	// (xtraceVar, nounsetVar), then runs the rest of a set command.
 	setXtraceCommand = "__devstack_setxtrace"
 )
 
@@ -74,13 +74,19 @@ func (s *Session) setCommand(shell *shellState, args []string) []string {
 		return known && !(ignoring && on && name == "errexit")
 	}
 	out := args[:1:1]
-	xtrace := ""
+	xtrace, nounset := "", ""
 	note := func(name string, on bool) {
 		s.setOption(shell, name, on)
-		if name == "xtrace" {
-			xtrace = "0"
+		switch name {
+		case "xtrace":
+			xtrace = xtraceVar + "=0"
 			if on {
-				xtrace = "1"
+				xtrace = xtraceVar + "=1"
+			}
+		case "nounset":
+			nounset = nounsetVar + "="
+			if on {
+				nounset += "1"
 			}
 		}
 	}
@@ -118,17 +124,17 @@ func (s *Session) setCommand(shell *shellState, args []string) []string {
 		// every variable.
 		out = []string{"true"}
 	}
-	if xtrace != "" {
-		return append([]string{setXtraceCommand, xtrace}, out...)
+	if xtrace != "" || nounset != "" {
+		return append([]string{setXtraceCommand, strings.TrimSpace(xtrace + " " + nounset)}, out...)
 	}
 	return out
 }
 
-// setXtrace records xtrace in the running shell, then runs the rest of
-// the set command.
+// setXtrace records xtrace and nounset in the running shell (ASSIGNMENTS
+// of xtraceVar and nounsetVar), then runs the rest of the set command.
 func (s *Session) setXtrace(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	if err := hc.Builtin(ctx, []string{"eval", xtraceVar + "=" + args[0]}); err != nil {
+	if err := hc.Builtin(ctx, []string{"eval", args[0]}); err != nil {
 		return err
 	}
 	if rest := args[1:]; len(rest) > 1 {

@@ -80,7 +80,17 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 		edits = append(edits, Edit{Offset: cmd.Pos().Offset(), Text: "{ " + passOn(before) + "; "},
 			Edit{Offset: cmd.End().Offset(), Text: "; }"})
 	}
+	// unboundCloses end groups around commands, after all else at their
+	// offsets.
+	var unboundCloses []Edit
+	known := surelySet(file)
 	walk(file, func(node syntax.Node) bool {
+		// First: a check goes before everything else at its statement.
+		edits = append(edits, unboundEdits(node, src, known)...)
+		if bin, ok := node.(*syntax.BinaryCmd); ok {
+			opens, closes := unboundOperandEdits(bin, src, known)
+			edits, unboundCloses = append(edits, opens...), append(unboundCloses, closes...)
+		}
 		switch n := node.(type) {
 		case *syntax.CmdSubst:
 			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil || len(n.Stmts) == 0 {
@@ -122,7 +132,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			if len(n.Args) > 0 || len(n.Assigns) == 0 {
 				return true
 			}
-			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + assignCheck(n, src)})
+			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + assignCheck(n, src, known)})
 			for _, as := range n.Assigns {
 				before, after := assignTrace(as, text(as))
 				if before != "" {
@@ -171,8 +181,8 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 				traces[i] = passOn(traces[i])
 			}
 			open, close := "", ""
-			if names := declaredNames(n); len(names) > 0 {
-				open, close = readonlyGuard(declKind(variant), expandable(flatten(text(n))), names, "")
+			if names := declaredNames(n, text); len(names) > 0 {
+				open, close = declGuard(n, variant, names, expandable(flatten(text(n))), text)
 			}
 			edits = append(edits, Edit{Offset: n.Pos().Offset(), Text: "{ " + open},
 				Edit{Offset: n.End().Offset(), Text: "; " + strings.Join(traces, "; ") + close + "; }"})
@@ -229,7 +239,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 		}
 		return true
 	})
-	return edits
+	return append(edits, unboundCloses...)
 }
 
 // redirectsStderr reports whether a simple command redirects its
@@ -320,7 +330,13 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 	switch n := x.(type) {
 	case *syntax.BinaryTest:
 		if n.Op == syntax.AndTest || n.Op == syntax.OrTest {
-			return groupPart(testParts(n.X, text)) + " " + n.Op.String() + " " + groupPart(testParts(n.Y, text))
+			right := groupPart(testParts(n.Y, text))
+			if check := partCheck(firstPrimary(n.Y), text); check != "" {
+				// Under set -u, for the part that may not run (the
+				// statement's check has the first).
+				right = "{ " + check + right + "; }"
+			}
+			return groupPart(testParts(n.X, text)) + " " + n.Op.String() + " " + right
 		}
 		if isMatchOp(n.Op) && plainOperand(n.X, false) && plainOperand(n.Y, true) {
 			// One command instead of a trace and the test: a third of
