@@ -22,7 +22,13 @@ import (
 
 // traceArraySource is arraySource(name, xtraceSource(name, src)).
 func traceArraySource(name string, src []byte) []byte {
-	traced := xtraceSource(name, src)
+	return traceArraySourceFor(name, src, false)
+}
+
+// traceArraySourceFor is traceArraySource, with the checks of set -u
+// whatever the text when nounset (xtraceSourceFor).
+func traceArraySourceFor(name string, src []byte, nounset bool) []byte {
+	traced := xtraceSourceFor(name, src, nounset)
 	if !arrayTrigger(traced) {
 		return traced
 	}

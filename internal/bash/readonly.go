@@ -51,8 +51,10 @@ type discardState struct {
 // the value as written, or, for an array, the text as written and nothing.
 func assignCheck(call *syntax.CallExpr, src []byte, known setNames) string {
 	words := []string{assignCheckCommand}
-	if check := unboundWord(call, src, known); check != "" {
-		words = append(words, check)
+	if known != nil {
+		if check := unboundWord(call, src, known); check != "" {
+			words = append(words, check)
+		}
 	}
 	for _, as := range call.Assigns {
 		if as.Name == nil || strings.HasPrefix(as.Name.Value, "__devstack_") {

@@ -44,7 +44,7 @@ func (s *Session) evalLines(ctx context.Context, args []string) error {
 	// Functions it defines are printed from its text (declare -f, type),
 	// found by their lines, which are the padded text's.
 	s.noteSource("eval", []byte(padding+text))
-	src := arraySource("", xtraceSource("", compatSource("", []byte(text))))
+	src := arraySource("", xtraceSourceFor("", compatSource("", []byte(text)), nounsetOn(hc)))
 	text = padding + string(s.rewritePids(src))
 	// xtrace counts a level for eval's text, as for a file sourced.
 	defer enterSourceLevel(ctx)()

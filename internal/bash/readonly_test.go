@@ -69,7 +69,7 @@ func TestAssignCheckSkipsTheSessionsVariables(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := assignCheck(file.Stmts[0].Cmd.(*syntax.CallExpr), []byte(src), nil)
+		got := assignCheck(file.Stmts[0].Cmd.(*syntax.CallExpr), []byte(src), setNames{})
 		if want != "" {
 			want = passOn(want) + "; "
 		}

@@ -136,6 +136,9 @@ type Session struct {
 	// scriptsMu guards scripts, the files sourced, kept rewritten.
 	scriptsMu sync.Mutex
 	scripts   scriptCache
+	// scriptsNounset holds the scripts sourced while set -u is on, with
+	// its checks (prepareFor).
+	scriptsNounset scriptCache
 	// preparsed are the scripts parsed before the run, by path
 	// (preparsed.go).
 	preparsedMu sync.Mutex
@@ -933,9 +936,19 @@ func (s *Session) SourceHere(ctx context.Context, path string, args ...string) e
 // prepare is what a script's text goes through before the interpreter
 // parses it: the session's own rewrites, then the caller's.
 func (s *Session) prepare(path string, src []byte) []byte {
+	return s.prepareFor(path, src, false)
+}
+
+// prepareFor is prepare for a file sourced while set -u is on (nounset)
+// or off: one sourced while it is on gets the checks of unset variables
+// whatever its text (mayEnableNounset).
+func (s *Session) prepareFor(path string, src []byte, nounset bool) []byte {
 	s.noteSource(path, src)
-	if text, ok := s.rewritten(path, src); ok {
-		return s.rewritePids(text)
+	// The texts parsed before the run were rewritten for set -u off.
+	if !nounset || mayEnableNounset(src) {
+		if text, ok := s.rewritten(path, src); ok {
+			return s.rewritePids(text)
+		}
 	}
 	src = compatSource(path, src)
 	if s.opts.Rewrite != nil {
@@ -944,7 +957,7 @@ func (s *Session) prepare(path string, src []byte) []byte {
 	// Every script, last, on the text as it will run: xtrace may be
 	// turned on after its functions are defined, as stack.sh does after
 	// sourcing functions-common.
-	return s.rewritePids(traceArraySource(path, src))
+	return s.rewritePids(traceArraySourceFor(path, src, nounset))
 }
 
 // open opens files as the interpreter would and, for a file missing on
@@ -1010,7 +1023,13 @@ func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.F
 		// The rewrites run outside s.mu, which the frames need however
 		// they end.
 		s.scriptsMu.Lock()
-		text, ok := s.scripts.open(path, s.prepare)
+		var text string
+		var ok bool
+		if nounsetOn(interp.HandlerCtx(ctx)) {
+			text, ok = s.scriptsNounset.open(path, func(path string, src []byte) []byte { return s.prepareFor(path, src, true) })
+		} else {
+			text, ok = s.scripts.open(path, s.prepare)
+		}
 		s.scriptsMu.Unlock()
 		if ok {
 			s.mu.Lock()
@@ -1049,7 +1068,7 @@ func (s *Session) openPath(ctx context.Context, path string, flag int, perm os.F
 			return nil, &os.PathError{Op: "open", Path: path, Err: err}
 		}
 		if sourcing {
-			data = s.prepare(path, data)
+			data = s.prepareFor(path, data, nounsetOn(interp.HandlerCtx(ctx)))
 			s.mu.Lock()
 			s.sourceText(string(data))
 			s.mu.Unlock()

@@ -37,6 +37,11 @@ const (
 	nounsetVar     = "__devstack_nu"
 )
 
+// nounsetOn reports whether set -u is on in the shell running a command.
+func nounsetOn(hc interp.HandlerContext) bool {
+	return hc.Env.Get(nounsetVar).String() != ""
+}
+
 // stmtLists are the lists of statements a node holds directly.
 func stmtLists(node syntax.Node) [][]*syntax.Stmt {
 	switch n := node.(type) {

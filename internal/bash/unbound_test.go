@@ -46,7 +46,7 @@ func TestUnboundChecks(t *testing.T) {
 
 func TestUnboundEditsPlaceTheCheck(t *testing.T) {
 	src := "f() {\n    y=$Y\n    echo $X | cat\n    echo $Z\n}\n"
-	out := string(xtraceSource("", []byte(src)))
+	out := string(xtraceSourceFor("", []byte(src), true))
 	// The assignment's check is assignCheck's argument; a pipeline's
 	// command gets one in a group.
 	for _, want := range []string{
@@ -98,7 +98,7 @@ if true; then y=1; fi; echo $y
 eval "$cmd"; echo $x
 `
 	// compatSource starts the bare local b empty.
-	out := string(xtraceSource("", compatSource("", []byte(src))))
+	out := string(xtraceSourceFor("", compatSource("", []byte(src)), true))
 	lines := strings.Split(out, "\n")
 	// By line: the check wanted, "" for none. A local's names are set; an
 	// unset, an eval forget; a loop's variable is set in its body, read's
@@ -130,6 +130,32 @@ func TestReadNames(t *testing.T) {
 		call := parseFirst(t, src).Cmd.(*syntax.CallExpr)
 		if got := readNames(call.Args[1:]); !slices.Equal(got, want) {
 			t.Errorf("readNames(%q) = %q, want %q", src, got, want)
+		}
+	}
+}
+
+// TestUnboundChecksOnlyWhereSetUMayBeOn: a script that does not turn set
+// -u on gets no checks, unless sourced while it is on; one that does, or
+// may, gets them.
+func TestUnboundChecksOnlyWhereSetUMayBeOn(t *testing.T) {
+	tests := []struct {
+		src     string
+		nounset bool
+		want    bool
+	}{
+		{"echo $X\n", false, false},
+		{"echo $X\n", true, true},
+		{"set -u\necho $X\n", false, true},
+		{"set -eu\necho $X\n", false, true},
+		{"set -o errexit -o nounset\necho $X\n", false, true},
+		{"  set -x -u; echo $X\n", false, true},
+		{"set -e\necho $X # underline\n", false, false},
+		{"set -- -u\necho $X\n", false, true},
+	}
+	for _, tt := range tests {
+		out := string(xtraceSourceFor("", []byte(tt.src), tt.nounset))
+		if got := strings.Contains(out, unboundCommand+" X"); got != tt.want {
+			t.Errorf("xtraceSourceFor(%q, nounset %v) checks $X: %v, want %v:\n%s", tt.src, tt.nounset, got, tt.want, out)
 		}
 	}
 }

@@ -41,7 +41,7 @@ func xtraceMarked(name string, written, compat []byte, marks []Edit) []byte {
 		return xtraceSource(name, compat)
 	}
 	holds := false
-	edits := xtraceEdits(file, written, func(start, end uint) {
+	edits := xtraceEdits(file, written, mayEnableNounset(compat), func(start, end uint) {
 		for _, m := range marks {
 			holds = holds || m.Offset >= start && m.Offset < end
 		}

@@ -1,6 +1,8 @@
 package bash
 
 import (
+	"bytes"
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -56,17 +58,38 @@ const (
 // xtraceSource adds the trace commands to a script. Source that does not
 // parse is returned unchanged, for the interpreter to report.
 func xtraceSource(name string, src []byte) []byte {
+	return xtraceSourceFor(name, src, false)
+}
+
+// xtraceSourceFor is xtraceSource; with nounset, the set -u checks are
+// put in whatever the text.
+func xtraceSourceFor(name string, src []byte, nounset bool) []byte {
 	file, err := parseSource(name, src)
 	if err != nil {
 		return src
 	}
-	return ApplyEdits(src, xtraceEdits(file, src, nil))
+	return ApplyEdits(src, xtraceEdits(file, src, nounset || mayEnableNounset(src), nil))
 }
 
-// xtraceEdits are xtraceSource's edits of src, parsed as file. copied,
-// when not nil, is called with each span of src whose text the edits
-// copy or replace.
-func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []Edit {
+// setUFlag is a set command's word that may turn nounset on: -u, -eu.
+var setUFlag = regexp.MustCompile(`\bset[ \t]+(?:[^\n;&|]*[ \t])?[-][A-Za-z]*u`)
+
+// mayEnableNounset reports whether a script may turn set -u on. The
+// checks of unbound variables (unbound.go) cost each statement a command
+// to parse and to run; a script run while set -u is off, which does not
+// turn it on, goes without them: DevStack turns it on only in stack.sh,
+// when asked to (NOUNSET). A file sourced while it is on gets them
+// (Session.prepare). A function defined by a script without them, called
+// while set -u is on, reports an unset variable in the interpreter's
+// words.
+func mayEnableNounset(src []byte) bool {
+	return bytes.Contains(src, []byte("nounset")) || setUFlag.Match(src)
+}
+
+// xtraceEdits are xtraceSource's edits of src, parsed as file, with the
+// checks of set -u when unbound. copied, when not nil, is called with
+// each span of src whose text the edits copy or replace.
+func xtraceEdits(file *syntax.File, src []byte, unbound bool, copied func(start, end uint)) []Edit {
 	var edits []Edit
 	text := func(node syntax.Node) string {
 		if copied != nil {
@@ -83,13 +106,18 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 	// unboundCloses end groups around commands, after all else at their
 	// offsets.
 	var unboundCloses []Edit
-	known := surelySet(file)
+	var known setNames
+	if unbound {
+		known = surelySet(file)
+	}
 	walk(file, func(node syntax.Node) bool {
 		// First: a check goes before everything else at its statement.
-		edits = append(edits, unboundEdits(node, src, known)...)
-		if bin, ok := node.(*syntax.BinaryCmd); ok {
-			opens, closes := unboundOperandEdits(bin, src, known)
-			edits, unboundCloses = append(edits, opens...), append(unboundCloses, closes...)
+		if unbound {
+			edits = append(edits, unboundEdits(node, src, known)...)
+			if bin, ok := node.(*syntax.BinaryCmd); ok {
+				opens, closes := unboundOperandEdits(bin, src, known)
+				edits, unboundCloses = append(edits, opens...), append(unboundCloses, closes...)
+			}
 		}
 		switch n := node.(type) {
 		case *syntax.CmdSubst:
@@ -225,7 +253,7 @@ func xtraceEdits(file *syntax.File, src []byte, copied func(start, end uint)) []
 			}
 			wrap(n, strings.Join(words, " "))
 		case *syntax.TestClause:
-			traced := testTrace(n.X, text)
+			traced := testTrace(n.X, text, unbound)
 			// The lines the test spanned and the parts lost are
 			// kept as continuation lines.
 			if lost := strings.Count(text(n), "\n") - strings.Count(traced, "\n"); lost > 0 {
@@ -306,15 +334,15 @@ func assignTrace(as *syntax.Assign, src string) (before, after string) {
 // testTrace is a [[ ]] test split at && and || into one test per
 // primary, each traced before it runs, as bash traces them; a test that
 // fails still fails as the whole [[ ]] would, for errexit.
-func testTrace(x syntax.TestExpr, text func(syntax.Node) string) string {
+func testTrace(x syntax.TestExpr, text func(syntax.Node) string, unbound bool) string {
 	x = andOr(x)
 	if b, ok := x.(*syntax.BinaryTest); ok && (b.Op == syntax.AndTest || b.Op == syntax.OrTest) {
 		// The list fails only by its last command: traceFail makes a
 		// failure a failure of the test, which a failure on the left of
 		// && or || is not.
-		return "{ " + testParts(x, text) + " || " + traceFail + "; }"
+		return "{ " + testParts(x, text, unbound) + " || " + traceFail + "; }"
 	}
-	return testParts(x, text)
+	return testParts(x, text, unbound)
 }
 
 // groupPart is a part of a test split at && and ||, as one command of
@@ -326,17 +354,19 @@ func groupPart(part string) string {
 	return "{ " + part + "; }"
 }
 
-func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
+func testParts(x syntax.TestExpr, text func(syntax.Node) string, unbound bool) string {
 	switch n := x.(type) {
 	case *syntax.BinaryTest:
 		if n.Op == syntax.AndTest || n.Op == syntax.OrTest {
-			right := groupPart(testParts(n.Y, text))
-			if check := partCheck(firstPrimary(n.Y), text); check != "" {
+			right := groupPart(testParts(n.Y, text, unbound))
+			if unbound {
 				// Under set -u, for the part that may not run (the
 				// statement's check has the first).
-				right = "{ " + check + right + "; }"
+				if check := partCheck(firstPrimary(n.Y), text); check != "" {
+					right = "{ " + check + right + "; }"
+				}
 			}
-			return groupPart(testParts(n.X, text)) + " " + n.Op.String() + " " + right
+			return groupPart(testParts(n.X, text, unbound)) + " " + n.Op.String() + " " + right
 		}
 		if isMatchOp(n.Op) && plainOperand(n.X, false) && plainOperand(n.Y, true) {
 			// One command instead of a trace and the test: a third of
@@ -356,7 +386,7 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 		if paren, ok := n.X.(*syntax.ParenTest); ok && n.Op == syntax.TsNot {
 			// As under parentheses alone, the primaries are traced;
 			// the if keeps a failure a failure, for errexit.
-			return "{ if ! { " + testParts(andOr(paren.X), text) + "; }; then " + statusCommand + " 0; else " + traceFail + "; fi; }"
+			return "{ if ! { " + testParts(andOr(paren.X), text, unbound) + "; }; then " + statusCommand + " 0; else " + traceFail + "; fi; }"
 		}
 		if n.Op == syntax.TsNot {
 			eval := "[[ " + groupedText(n, text) + " ]]"
@@ -374,7 +404,7 @@ func testParts(x syntax.TestExpr, text func(syntax.Node) string) string {
 		return "{ " + traceHook + " '[[ " + n.Op.String() + " ' " + operand(n.X, text) + " ' ]]' && " + traceOK + "; " + eval + "; }"
 	case *syntax.ParenTest:
 		// bash traces the primaries inside parentheses one by one too.
-		return "{ " + testParts(andOr(n.X), text) + "; }"
+		return "{ " + testParts(andOr(n.X), text, unbound) + "; }"
 	case *syntax.Word:
 		return "{ " + traceHook + " '[[ -n ' " + operand(n, text) + " ' ]]' && " + traceOK + "; [[ " + text(n) + " ]]; }"
 	}
