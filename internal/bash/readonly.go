@@ -236,20 +236,30 @@ func (s *Session) sourceLines(ctx context.Context, depth int, args []string, sou
 			text = (*s.stack())[depth].text
 			s.mu.Unlock()
 		}
-		file, perr := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
-		if perr != nil {
+		var ok bool
+		if text, ok = textAfter(text, line); !ok {
 			return interp.ExitStatus(1)
 		}
-		next, end := linesAfter(file.Stmts, line)
-		if next == len(file.Stmts) {
-			return interp.ExitStatus(1)
-		}
-		text = restText(text, file.Stmts[next], line, end)
 		s.mu.Lock()
 		s.restText, s.sourcing = text, restPath
 		s.mu.Unlock()
 		err = source(append([]string{restPath}, args[1:]...))
 	}
+}
+
+// textAfter is the rest of text after the command line that holds line,
+// as restText makes it; false when nothing follows it, or the text does
+// not parse.
+func textAfter(text string, line uint) (string, bool) {
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	if err != nil {
+		return "", false
+	}
+	next, end := linesAfter(file.Stmts, line)
+	if next == len(file.Stmts) {
+		return "", false
+	}
+	return restText(text, file.Stmts[next], line, end), true
 }
 
 // restText is the rest of a script from statement rest on, after a

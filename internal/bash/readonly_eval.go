@@ -68,14 +68,9 @@ func (s *Session) evalLines(ctx context.Context, args []string) error {
 		if !discarded {
 			return err
 		}
-		file, perr := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
-		if perr != nil {
+		var ok bool
+		if text, ok = textAfter(text, line); !ok {
 			return interp.ExitStatus(1)
 		}
-		next, end := linesAfter(file.Stmts, line)
-		if next == len(file.Stmts) {
-			return interp.ExitStatus(1)
-		}
-		text = restText(text, file.Stmts[next], line, end)
 	}
 }
