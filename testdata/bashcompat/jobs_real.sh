@@ -133,7 +133,8 @@ set +e
 
 trap 'echo "TERM trapped"' TERM
 sleep 5 &
-(sleep 0.1; kill -TERM $$) &
+# Late enough for the shell to be in wait, on a busy machine too.
+(sleep 0.5; kill -TERM $$) &
 wait %1
 echo "a trapped signal ends wait: $?"
 kill %1
