@@ -485,15 +485,20 @@ func hasCommand(cmds []*sedCmd, kind byte) bool {
 	return false
 }
 
+// maxPlainFile is the largest file answered in-process: configuration
+// files are small; a log searched with grep may not be.
+const maxPlainFile = 1 << 20
+
 // readPlainFile reads name (relative to dir) when it is a regular file,
-// not a link, of ASCII text; ok is false otherwise.
+// not a link, of ASCII text, of at most maxPlainFile bytes; ok is false
+// otherwise.
 func readPlainFile(dir, name string) (path string, info os.FileInfo, text string, ok bool) {
 	path = name
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(dir, path)
 	}
 	info, err := os.Lstat(path)
-	if err != nil || !info.Mode().IsRegular() {
+	if err != nil || !info.Mode().IsRegular() || info.Size() > maxPlainFile {
 		return "", nil, "", false
 	}
 	data, err := os.ReadFile(path)

@@ -169,6 +169,9 @@ func TestSedFileDeclined(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := os.WriteFile(filepath.Join(dir, "big.log"), bytes.Repeat([]byte("line of a log\n"), 100000), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Symlink("f.conf", filepath.Join(dir, "link.conf")); err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +204,8 @@ func TestSedFileDeclined(t *testing.T) {
 		{"grep", "-qE", "x", "f.conf"},
 		{"grep", "-q", "x", "f.conf", "f.conf"},
 		{"grep", "-q", "caf", "utf8.conf"},
+		{"grep", "-q", "line", "big.log"},
+		{"sed", "-n", "/line/p", "big.log"},
 	}
 	for _, args := range cases {
 		if _, ok := coreutil("/usr/bin/"+args[0], args, env, dir); ok {
