@@ -263,6 +263,8 @@ func (s *Session) callFunction(ctx context.Context, args []string) error {
 			}
 			s.funcFiles[body] = origin
 		}
+	} else if f, ok := s.subshellFunction(hc, name); ok {
+		origin = f
 	}
 	(*s.stack()) = append((*s.stack()), frame{function: name, source: origin.source, display: origin.display, callLine: hc.Pos.Line()})
 	s.mu.Unlock()

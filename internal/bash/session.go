@@ -597,7 +597,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		s.mu.Unlock()
 		return args, nil
 	}
-	if strings.HasPrefix(args[0], traceHook) || args[0] == readonlyCheckCommand || args[0] == unboundCommand {
+	if strings.HasPrefix(args[0], traceHook) || args[0] == readonlyCheckCommand || args[0] == unboundCommand || args[0] == deffuncCommand {
 		// Trace commands are not commands of the script: where it is,
 		// and its failures, stay the command's before them.
 		s.mu.Unlock()
@@ -699,7 +699,13 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		}
 		return append(mark, args...), nil
 	}
-	if _, isFunc := s.runner.Funcs[args[0]]; isFunc {
+	_, isFunc := s.runner.Funcs[args[0]]
+	if !isFunc && !strings.HasPrefix(args[0], "__devstack_") {
+		s.mu.Lock()
+		_, isFunc = s.subshellFunction(hc, args[0])
+		s.mu.Unlock()
+	}
+	if isFunc {
 		if s.opts.Observe != nil {
 			s.opts.Observe(args)
 		}
@@ -832,6 +838,8 @@ func (s *Session) execMiddleware(next interp.ExecHandlerFunc) interp.ExecHandler
 			return fifoDone(ctx)
 		case fifoOpenCommand:
 			return fifoOpen(ctx)
+		case deffuncCommand:
+			return s.deffunc(ctx, args[1:])
 		}
 		if s.opts.Intercept != nil {
 			if done, err := s.opts.Intercept(ctx, args); done {

@@ -49,6 +49,9 @@ type shellState struct {
 	// goroutine runs a pipeline's command but the last, with a call stack
 	// of its own (Session.stack); 0 for the others.
 	goroutine int64
+	// funcs are the functions defined in a subshell, by name, with the
+	// frame of the file that defined them (deffunc.go).
+	funcs map[string]frame
 }
 
 // listing is the traps a shell lists: its own, or what it inherited.
@@ -130,6 +133,7 @@ func (s *Session) enterSubshell(ctx context.Context, args []string) error {
 		umask:     parent.umask,
 		ignoring:  parent.ignoring || ignore,
 		depth:     len(*s.stack()),
+		funcs:     maps.Clone(parent.funcs),
 	}
 	errexit := st.options["errexit"]
 	if kind == kindSubst {

@@ -142,6 +142,9 @@ func xtraceEdits(file *syntax.File, src []byte, unbound bool, copied func(start,
 				}
 			}
 		case *syntax.Stmt:
+			if def, ok := deffuncEdit(n); ok {
+				edits = append(edits, def)
+			}
 			if start, end, ok := redirectsStderr(n); ok {
 				edits = append(edits, Edit{Offset: start, Text: "{ " + passOn(traceStderr) + "; "}, Edit{Offset: end, Text: "; }"})
 			}
