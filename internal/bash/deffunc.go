@@ -2,6 +2,7 @@ package bash
 
 import (
 	"context"
+	"sync/atomic"
 
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
@@ -15,6 +16,10 @@ import (
 // definition of a list; in a subshell it records the name with the file
 // defining it, and later calls of the name there get their frame.
 const deffuncCommand = "__devstack_deffunc"
+
+// subshellFuncs is set once any subshell has defined a function: until
+// then, the commands of every shell need no look-up of their name there.
+var subshellFuncs atomic.Bool
 
 // deffuncEdit is the edit after a statement defining a function.
 func deffuncEdit(st *syntax.Stmt) (Edit, bool) {
@@ -34,6 +39,7 @@ func (s *Session) deffunc(ctx context.Context, args []string) error {
 			shell.funcs = map[string]frame{}
 		}
 		shell.funcs[args[0]] = (*s.stack())[len(*s.stack())-1]
+		subshellFuncs.Store(true)
 	}
 	s.mu.Unlock()
 	return nil
@@ -42,6 +48,9 @@ func (s *Session) deffunc(ctx context.Context, args []string) error {
 // subshellFunction reports the frame of the file that defined name in
 // the subshell a handler runs in, when it did; with s.mu held.
 func (s *Session) subshellFunction(hc interp.HandlerContext, name string) (frame, bool) {
+	if !subshellFuncs.Load() {
+		return frame{}, false
+	}
 	shell := s.shellOf(hc)
 	if shell == nil || shell == s.main {
 		return frame{}, false

@@ -3,6 +3,7 @@ package bash
 import (
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,40 +18,35 @@ type ProgramTime struct {
 // a run spends in its own work can be told from the time it waits for
 // the programs a script runs, which no shell can make faster.
 var programTimes struct {
-	sync.Mutex
-	on    bool
+	on    atomic.Bool // read before every program: no lock
+	mu    sync.Mutex
 	times []ProgramTime
 }
 
 // RecordProgramTimes starts collecting program times for this process.
 func RecordProgramTimes() {
-	programTimes.Lock()
-	programTimes.on = true
-	programTimes.Unlock()
+	programTimes.on.Store(true)
 }
 
 // ProgramTimes returns the times collected so far, in the order the
 // programs ended.
 func ProgramTimes() []ProgramTime {
-	programTimes.Lock()
-	defer programTimes.Unlock()
+	programTimes.mu.Lock()
+	defer programTimes.mu.Unlock()
 	return append([]ProgramTime(nil), programTimes.times...)
 }
 
 // timeProgram runs a program through run and records its time when
 // collecting. Only the name is kept: arguments may hold passwords.
 func timeProgram(name string, run func() error) error {
-	programTimes.Lock()
-	on := programTimes.on
-	programTimes.Unlock()
-	if !on {
+	if !programTimes.on.Load() {
 		return run()
 	}
 	start := time.Now()
 	err := run()
 	end := time.Now()
-	programTimes.Lock()
+	programTimes.mu.Lock()
 	programTimes.times = append(programTimes.times, ProgramTime{Name: filepath.Base(name), Start: start, End: end})
-	programTimes.Unlock()
+	programTimes.mu.Unlock()
 	return err
 }

@@ -700,7 +700,7 @@ func (s *Session) call(ctx context.Context, args []string) ([]string, error) {
 		return append(mark, args...), nil
 	}
 	_, isFunc := s.runner.Funcs[args[0]]
-	if !isFunc && !strings.HasPrefix(args[0], "__devstack_") {
+	if !isFunc && subshellFuncs.Load() && !strings.HasPrefix(args[0], "__devstack_") {
 		s.mu.Lock()
 		_, isFunc = s.subshellFunction(hc, args[0])
 		s.mu.Unlock()
